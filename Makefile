@@ -1,0 +1,59 @@
+# Boxoffice. `make help` lists the targets; `make run` and `make test` are the two that matter.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 3000
+PARAMS ?=
+PYTEST_ARGS ?=
+
+# Nothing here may reach the network beyond the package registries.
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: help venv run test lint validate unit build events clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements-dev.txt layers/common/requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Create or refresh .venv when it is missing or the requirements changed
+
+run: venv ## Start the whole API on http://127.0.0.1:$(PORT) (PORT=..., PARAMS="HoldSeconds=30")
+	$(BIN)/python -m local.stack --port $(PORT) --params "$(PARAMS)"
+
+test: lint validate ## Lint, validate the template, and run the unit, component and integration tests
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv ## ruff
+	$(BIN)/ruff check .
+
+validate: venv ## sam validate --lint
+	$(BIN)/sam validate --lint
+
+unit: venv ## Only the unit and component tests (fast)
+	$(BIN)/python -m pytest tests/unit tests/component $(PYTEST_ARGS)
+
+build: venv ## sam build (needs python3.13; found through pyenv where it is there)
+	@if python3.13 --version >/dev/null 2>&1; then \
+		$(BIN)/sam build; \
+	elif command -v pyenv >/dev/null && pyenv versions --bare | grep -q '^3\.13'; then \
+		PYENV_VERSION="$$(pyenv version-name):$$(pyenv versions --bare | grep '^3\.13' | tail -1)" $(BIN)/sam build; \
+	else \
+		echo "sam build needs python3.13 on PATH: install it (e.g. 'pyenv install 3.13') or run 'sam build --use-container' where Docker runs" >&2; \
+		exit 1; \
+	fi
+
+events: venv ## Regenerate tests/events from template.yaml
+	$(BIN)/python -m tools.generate_events
+
+clean: ## Remove build output and caches
+	rm -rf .aws-sam .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +

@@ -1,0 +1,38 @@
+"""The one clock every rule about time reads, so tests can move time without sleeping."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+
+class Clock:
+    """Wall-clock time plus an offset that tests advance."""
+
+    def __init__(self) -> None:
+        self.offset_seconds = 0.0
+
+    def time(self) -> float:
+        return time.time() + self.offset_seconds
+
+    def advance(self, seconds: float) -> None:
+        self.offset_seconds += seconds
+
+    def reset(self) -> None:
+        self.offset_seconds = 0.0
+
+
+clock = Clock()
+
+
+def now_epoch() -> int:
+    return int(clock.time())
+
+
+def now() -> datetime:
+    return datetime.fromtimestamp(clock.time(), tz=UTC)
+
+
+def iso(epoch_seconds: float) -> str:
+    """ISO 8601 UTC with a Z, the only time format the API speaks."""
+    return datetime.fromtimestamp(epoch_seconds, tz=UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

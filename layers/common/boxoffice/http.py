@@ -1,0 +1,128 @@
+"""The HTTP edge every endpoint shares: one resolver factory, one error mapping, one identity.
+
+A function module declares its route on a `Router`, and ends with
+`lambda_handler = http.lambda_handler_for(router)`. Everything between API
+Gateway and the domain call lives here, once:
+
+- request validation (Powertools + pydantic), answered 422 in our error shape;
+- a body size cap (413);
+- a second check of the route's permission from the authorizer's context
+  (the authorizer is the first; a function is never reachable without it);
+- domain errors mapped to HTTP in `_domain_error`, and nothing else maps them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.request import Request
+from aws_lambda_powertools.logging import correlation_paths
+
+from boxoffice import permissions
+from boxoffice.errors import DomainError, Forbidden, PayloadTooLarge, Unauthorized, error_body
+from boxoffice.observability import logger, metrics, tracer
+
+MAX_BODY_BYTES = 64 * 1024
+
+__all__ = [
+    "CurrentIdentity",
+    "Identity",
+    "Router",
+    "create_app",
+    "json_response",
+    "lambda_handler_for",
+]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is calling, exactly as the authorizer vouched for it."""
+
+    user_id: str
+    username: str
+    permissions: frozenset[str]
+
+    def can(self, permission: str) -> bool:
+        return permission in self.permissions
+
+
+def identity_from_request(request: Request) -> Identity:
+    context = request.resolved_event.request_context.authorizer.get_lambda or {}
+    user_id = context.get("sub")
+    if not user_id:
+        raise Unauthorized("This route needs a valid access token")
+    return Identity(
+        user_id=str(user_id),
+        username=str(context.get("username", "")),
+        permissions=permissions.expand(str(context.get("permissions", "")).split()),
+    )
+
+
+CurrentIdentity = Annotated[Identity, Depends(identity_from_request)]
+
+
+def json_response(status_code: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        status_code=status_code,
+        content_type=content_types.APPLICATION_JSON,
+        body=json.dumps(body, separators=(",", ":")),
+        headers=headers,
+    )
+
+
+def _domain_error(error: DomainError) -> Response:
+    return json_response(error.status, error.body(), error.headers or None)
+
+
+def _validation_error(error: RequestValidationError) -> Response:
+    # Only where and what: never echo the input back (it may be a password).
+    problems = [
+        {"location": ".".join(str(part) for part in problem.get("loc", ())), "message": problem.get("msg", "")}
+        for problem in error.errors()
+    ]
+    return json_response(422, error_body("VALIDATION_FAILED", "The request is not valid", {"errors": problems}))
+
+
+def _guard(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
+    """Body size cap, then the route's permission, before any handler code runs."""
+    body = app.current_event.body or ""
+    if len(body.encode()) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"The request body is larger than {MAX_BODY_BYTES} bytes")
+    route_key = app.current_event.request_context.route_key
+    if not permissions.is_public(route_key):
+        caller = identity_from_request(app.request)
+        if not permissions.allows(route_key, caller.permissions):
+            raise Forbidden("Your account is not allowed to do this")
+    return next_middleware(app)
+
+
+def create_app(*routers: Router) -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver(enable_validation=True)
+    app.exception_handler(DomainError)(_domain_error)
+    app.exception_handler(RequestValidationError)(_validation_error)
+    app.use(middlewares=[_guard])
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def lambda_handler_for(router: Router) -> Callable[[dict, Any], dict]:
+    """The Lambda entry point of one endpoint: Powertools' logger, tracer and metrics around `app.resolve`."""
+    app = create_app(router)
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
+    @tracer.capture_lambda_handler
+    @metrics.log_metrics
+    def handler(event: dict, context: Any) -> dict:
+        return app.resolve(event, context)
+
+    handler.app = app  # type: ignore[attr-defined]  # tests and the OpenAPI builder reach the resolver here
+    return handler

@@ -1,0 +1,80 @@
+"""The SAM CLI's own local API Gateway emulator, answering errors the way an HTTP API does.
+
+`LocalApigwService` does the routing, the event (payload 2.0), the Lambda
+authorizer call and the response parsing. We give it the in-process runtime
+instead of Docker, and correct the few answers where `sam local` differs from
+a deployed HTTP API:
+
+- a function that raises -> 500 {"message": "Internal Server Error"} in AWS;
+  `sam local` says 502, and so does the issue we build to, so 502 it is;
+- an authorizer that raises "Unauthorized" -> 401 (sam local: 502);
+- an authorizer that fails otherwise -> 500;
+- an unknown route -> 404 {"message": "Not Found"} (sam local: 403).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response
+from samcli.local.apigw.local_apigw_service import LocalApigwService
+from samcli.local.services.base_local_service import LambdaOutputParser
+
+
+class FunctionFailed(Exception):
+    def __init__(self, payload: dict[str, Any]) -> None:
+        super().__init__(payload.get("errorMessage", ""))
+        self.payload = payload
+
+
+class AuthorizerDenied(Exception):
+    """The authorizer said the caller is not authenticated (raised "Unauthorized")."""
+
+
+class AuthorizerFailed(Exception):
+    """The authorizer itself failed."""
+
+
+def _gateway_answer(status: int, message: str) -> Response:
+    return Response(json.dumps({"message": message}), status=status, mimetype="application/json")
+
+
+class LocalHttpApi(LocalApigwService):
+    def create(self) -> None:
+        super().create()
+        app = self._app
+        assert app is not None
+        app.register_error_handler(FunctionFailed, lambda _: _gateway_answer(502, "Internal Server Error"))
+        app.register_error_handler(AuthorizerDenied, lambda _: _gateway_answer(401, "Unauthorized"))
+        app.register_error_handler(AuthorizerFailed, lambda _: _gateway_answer(500, "Internal Server Error"))
+        app.register_error_handler(404, lambda _: _gateway_answer(404, "Not Found"))
+        app.register_error_handler(405, lambda _: _gateway_answer(404, "Not Found"))
+
+    @property
+    def flask_app(self) -> Any:
+        return self._app
+
+    def _invoke_lambda_function(self, lambda_function_name: str, event: dict, tenant_id: str | None = None) -> Any:
+        from io import StringIO
+
+        from samcli.lib.utils.stream_writer import StreamWriter
+
+        with StringIO() as stdout:
+            self.lambda_runner.invoke(
+                lambda_function_name, json.dumps(event), stdout=StreamWriter(stdout, auto_flush=True),
+                stderr=self.stderr, tenant_id=tenant_id,
+            )
+            output, is_error = LambdaOutputParser.get_lambda_output(stdout)
+        if is_error:
+            raise FunctionFailed(json.loads(output))
+        return output
+
+    def _invoke_parse_lambda_authorizer(self, lambda_authorizer: Any, auth_lambda_event: dict,
+                                        route_lambda_event: dict, route: Any) -> None:
+        try:
+            super()._invoke_parse_lambda_authorizer(lambda_authorizer, auth_lambda_event, route_lambda_event, route)
+        except FunctionFailed as failure:
+            if failure.payload.get("errorMessage") == "Unauthorized":
+                raise AuthorizerDenied() from failure
+            raise AuthorizerFailed() from failure

@@ -1,0 +1,94 @@
+"""The embedded DynamoDB (and KMS) of the local stack: moto's server, one request at a time.
+
+moto keeps its state in plain Python objects and is not safe under concurrent
+requests, so every request passes through one lock. That is also exactly the
+guarantee DynamoDB gives a single request (each is atomic), so conditional
+writes and transactions behave as they do in AWS. Connections are threaded
+and kept alive; only the handling is serialised.
+
+Run alone: `python -m local.embedded_aws --port 4566`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+
+class _SerializedApp:
+    """A WSGI app that lets one request at a time into moto."""
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+        self.requests = 0
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        with self._lock:
+            self.requests += 1
+            # Materialise the body inside the lock: moto may build it lazily.
+            return list(self._app(environ, start_response))
+
+
+class _QuietHandler(WSGIRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class EmbeddedAws:
+    """moto's server on a local port, in a background thread of this process."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        self.app = _SerializedApp(DomainDispatcherApplication(create_backend_app))
+        self._server: BaseWSGIServer = make_server(
+            host, port, self.app, threaded=True, request_handler=_QuietHandler
+        )
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_port)
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> EmbeddedAws:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="embedded-aws", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> EmbeddedAws:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=4566)
+    arguments = parser.parse_args()
+    server = EmbeddedAws(port=arguments.port).start()
+    print(f"embedded AWS (DynamoDB, KMS) on {server.endpoint}", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+"""`make run`: the whole API on one port, with no Docker and no AWS account.
+
+    python -m local.stack --port 3000 --params "HoldSeconds=30"
+
+One process runs all of it: the embedded DynamoDB and KMS (moto, one request
+at a time), the tables and keys of template.yaml, every function in process,
+SAM's local API Gateway emulator with the template's routes and authorizer,
+the template's schedules firing at their rate, and demo data. Ctrl-C or
+SIGTERM stops everything; nothing is left running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+
+from local import demo
+from local.api import LocalHttpApi
+from local.embedded_aws import EmbeddedAws
+from local.runtime import FunctionError, InProcessRuntime, SamLambdaRunner
+from local.template import (
+    LOCAL_REGION,
+    LocalStack,
+    create_keys,
+    create_tables,
+    local_table_names,
+    rate_seconds,
+    resolve,
+)
+
+log = logging.getLogger("boxoffice.local")
+
+
+def parse_parameters(text: str) -> dict[str, str]:
+    """`Key=Value Key2=Value2`, as `sam deploy --parameter-overrides` takes them."""
+    parameters = {}
+    for pair in text.split():
+        key, separator, value = pair.partition("=")
+        if not separator or not key:
+            raise SystemExit(f"error: parameter {pair!r} is not Key=Value")
+        parameters[key] = value
+    return parameters
+
+
+def aws_client(service: str, endpoint: str) -> Any:
+    return boto3.client(
+        service, endpoint_url=endpoint, region_name=LOCAL_REGION,
+        aws_access_key_id="local", aws_secret_access_key="local",  # noqa: S106  # moto accepts any
+    )
+
+
+def scheduled_event(rule: str) -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": LOCAL_REGION,
+        "resources": [f"arn:aws:events:{LOCAL_REGION}:123456789012:rule/{rule}"],
+        "detail": {},
+    }
+
+
+class Scheduler:
+    """Fires the template's `rate(...)` schedules, each on its own timer."""
+
+    def __init__(self, runtime: InProcessRuntime) -> None:
+        self.runtime = runtime
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> Scheduler:
+        for spec in self.runtime.specs.values():
+            for expression in spec.schedules:
+                thread = threading.Thread(
+                    target=self._run, args=(spec.logical_id, rate_seconds(expression)),
+                    name=f"schedule-{spec.logical_id}", daemon=True,
+                )
+                thread.start()
+                self._threads.append(thread)
+        return self
+
+    def _run(self, logical_id: str, every_seconds: int) -> None:
+        while not self._stop.wait(every_seconds):
+            try:
+                result = self.runtime.invoke(logical_id, scheduled_event(logical_id))
+                log.info("schedule %s: %s", logical_id, result)
+            except FunctionError as error:
+                log.error("schedule %s failed: %s", logical_id, error.payload.get("errorMessage"))
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno in (errno.EADDRINUSE, errno.EACCES):
+                return False
+            raise
+    return True
+
+
+class LocalRun:
+    """Everything `make run` starts, in this process."""
+
+    def __init__(self, host: str, port: int, parameters: dict[str, str], with_demo: bool = True) -> None:
+        self.host, self.port = host, port
+        self.user_parameters = parameters
+        self.with_demo = with_demo
+        self.aws = EmbeddedAws()
+        self.scheduler: Scheduler | None = None
+        self.stack: LocalStack | None = None
+        self.api: LocalHttpApi | None = None
+        self.demo_logins: list[tuple[str, str, str]] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> None:
+        self.aws.start()
+        names = local_table_names()
+        create_tables(aws_client("dynamodb", self.aws.endpoint), names)
+        keys = create_keys(aws_client("kms", self.aws.endpoint))
+        parameters = {
+            "Stage": "local",
+            "LocalAwsEndpoint": self.aws.endpoint,
+            "IssuerUrl": self.url,
+            **self.user_parameters,
+        }
+        self.stack = resolve(parameters, {**names, **keys})
+        runtime = InProcessRuntime(self.stack.functions)
+        if self.with_demo:
+            self.demo_logins = demo.load(self.stack.functions)
+        self.scheduler = Scheduler(runtime).start()
+        self.api = LocalHttpApi(
+            api=self.stack.api,
+            lambda_runner=SamLambdaRunner(runtime, log=log.error),  # type: ignore[arg-type]
+            port=self.port,
+            host=self.host,
+        )
+        self.api.create()
+
+    def banner(self) -> str:
+        assert self.stack is not None
+        lines = [
+            "",
+            f"Boxoffice is running at {self.url}",
+            f"  {len(self.stack.functions)} functions, {len(self.stack.api.routes)} routes, "
+            f"embedded DynamoDB+KMS at {self.aws.endpoint}",
+            f"  parameters: {' '.join(f'{k}={v}' for k, v in sorted(self.stack.parameters.items()))}",
+        ]
+        if self.demo_logins:
+            lines.append("  demo logins (local only):")
+            lines += [f"    {role:<13} {username} / {password}" for role, username, password in self.demo_logins]
+            lines.append(f"  try: curl -s {self.url}/auth/login -d '{{\"username\":\"demo\",\"password\":\"...\"}}'")
+        lines += ["  Ctrl-C stops it.", ""]
+        return "\n".join(lines)
+
+    def serve_forever(self) -> None:
+        assert self.api is not None
+        self.api.run()
+
+    def stop(self) -> None:
+        if self.scheduler:
+            self.scheduler.stop()
+        self.aws.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make run", description="Boxoffice's whole API on this machine")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    parser.add_argument("--params", default=os.environ.get("PARAMS", ""), help='e.g. "HoldSeconds=30"')
+    parser.add_argument("--no-demo", action="store_true", help="start with empty tables")
+    arguments = parser.parse_args(argv)
+
+    os.environ["SAM_CLI_TELEMETRY"] = "0"
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("boxoffice.local").setLevel(logging.INFO)
+    logging.getLogger("werkzeug").setLevel(logging.INFO)
+
+    if not port_is_free(arguments.host, arguments.port):
+        print(f"error: port {arguments.port} is already in use; choose another with PORT=...", file=sys.stderr)
+        return 1
+
+    from samcli.local.docker.exceptions import ProcessSigTermException
+
+    started = time.monotonic()
+    run = LocalRun(arguments.host, arguments.port, parse_parameters(arguments.params), not arguments.no_demo)
+    try:
+        run.start()
+        print(run.banner() + f"  (started in {time.monotonic() - started:.1f} s)\n", flush=True)
+        run.serve_forever()
+    except (KeyboardInterrupt, ProcessSigTermException):
+        pass
+    finally:
+        # A second Ctrl-C or SIGTERM must not interrupt the clean-up.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        run.stop()
+        print("Boxoffice stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""template.yaml, read the way the SAM CLI reads it, for everything that runs locally.
+
+The local stack, the component tests and the benchmarks all take their
+functions, routes, environment variables, tables and keys from here, so there
+is never a second hand-written copy of any of them:
+
+- tables are created from the `AWS::DynamoDB::Table` resources (keys, indexes,
+  TTL) and keys from the `AWS::KMS::Key` resources;
+- functions, their handlers, layers and environment come from the SAM CLI's
+  own providers, with `!Ref` to a table or key resolved to the local copy
+  (the same logical-id translation `sam local --parameter-overrides` uses).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from local.runtime import PROJECT_ROOT, FunctionSpec
+
+TEMPLATE_PATH = PROJECT_ROOT / "template.yaml"
+LOCAL_REGION = "us-east-1"
+# Table properties a local DynamoDB needs; the rest (PITR, deletion protection,
+# SSE, policies) only mean something in AWS.
+_CREATE_TABLE_KEYS = (
+    "AttributeDefinitions",
+    "KeySchema",
+    "GlobalSecondaryIndexes",
+    "LocalSecondaryIndexes",
+    "BillingMode",
+    "StreamSpecification",
+)
+
+
+@functools.cache
+def raw_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    """The template as written (intrinsics unresolved), parsed by the SAM CLI's own YAML loader."""
+    from samcli.yamlhelper import yaml_parse
+
+    return yaml_parse(path.read_text())
+
+
+def resources_of_type(resource_type: str, template: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    template = template or raw_template()
+    return {
+        logical_id: resource
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == resource_type
+    }
+
+
+def table_ids() -> list[str]:
+    return sorted(resources_of_type("AWS::DynamoDB::Table"))
+
+
+def key_ids() -> list[str]:
+    return sorted(resources_of_type("AWS::KMS::Key"))
+
+
+def create_tables(dynamodb: Any, names: dict[str, str]) -> None:
+    """Create every table of the template (same keys, indexes and TTL) under its local name."""
+    for logical_id, resource in resources_of_type("AWS::DynamoDB::Table").items():
+        properties = resource["Properties"]
+        arguments = {key: properties[key] for key in _CREATE_TABLE_KEYS if key in properties}
+        for index in arguments.get("GlobalSecondaryIndexes", []):
+            index.pop("ContributorInsightsSpecification", None)
+        dynamodb.create_table(TableName=names[logical_id], **arguments)
+        ttl = properties.get("TimeToLiveSpecification")
+        if ttl and ttl.get("Enabled"):
+            dynamodb.update_time_to_live(
+                TableName=names[logical_id],
+                TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+            )
+
+
+def create_keys(kms: Any) -> dict[str, str]:
+    """Create every KMS key of the template; their local ids by logical id."""
+    created = {}
+    for logical_id, resource in resources_of_type("AWS::KMS::Key").items():
+        properties = resource["Properties"]
+        metadata = kms.create_key(
+            KeySpec=properties.get("KeySpec", "SYMMETRIC_DEFAULT"),
+            KeyUsage=properties.get("KeyUsage", "ENCRYPT_DECRYPT"),
+            Description=f"local {logical_id}",
+        )["KeyMetadata"]
+        created[logical_id] = metadata["KeyId"]
+    return created
+
+
+def local_table_names(prefix: str = "") -> dict[str, str]:
+    return {logical_id: f"{prefix}{logical_id}" for logical_id in table_ids()}
+
+
+@dataclass(frozen=True)
+class LocalStack:
+    """The template resolved for one local run: its functions and its API."""
+
+    parameters: dict[str, str]
+    functions: dict[str, FunctionSpec]
+    api: Any  # samcli.lib.providers.provider.Api
+
+
+def resolve(parameters: dict[str, str], physical_ids: dict[str, str]) -> LocalStack:
+    """Resolve the template with stack parameters and the local ids of its tables and keys."""
+    os.environ.setdefault("SAM_CLI_TELEMETRY", "0")
+    from samcli.commands.local.lib.local_lambda import LocalLambdaRunner
+    from samcli.lib.providers.api_provider import ApiProvider
+    from samcli.lib.providers.sam_function_provider import SamFunctionProvider
+    from samcli.lib.providers.sam_stack_provider import SamLocalStackProvider
+
+    overrides = {**parameters, **physical_ids}
+    stacks, _ = SamLocalStackProvider.get_stacks(str(TEMPLATE_PATH), parameter_overrides=overrides)
+    function_provider = SamFunctionProvider(stacks, use_raw_codeuri=True)
+    api = ApiProvider(stacks, cwd=str(PROJECT_ROOT)).api
+    # SAM's own runner computes each function's environment exactly as `sam local` does.
+    config_runner = LocalLambdaRunner(
+        local_runtime=None,  # type: ignore[arg-type]  # only its configuration half is used
+        function_provider=function_provider,
+        cwd=str(PROJECT_ROOT),
+        real_path=str(PROJECT_ROOT),
+        aws_region=LOCAL_REGION,
+    )
+    config_runner._boto3_session_creds = None
+    functions = {}
+    for function in function_provider.get_all():
+        config = config_runner.get_invoke_config(function)
+        # `sam local` lets the shell's variables override the template's; a
+        # developer's STAGE or *_TABLE must never leak into a local function.
+        config.env_vars.shell_env_values = {}
+        environment = config.env_vars.resolve()
+        environment.update(AWS_REGION=LOCAL_REGION, AWS_DEFAULT_REGION=LOCAL_REGION)
+        functions[function.name] = FunctionSpec(
+            logical_id=function.name,
+            handler=function.handler,
+            code_dir=Path(config.code_abs_path),
+            layer_dirs=tuple((PROJECT_ROOT / layer.codeuri).resolve() for layer in function.layers),
+            environment=environment,
+            timeout_seconds=int(function.timeout or 3),
+            memory_mb=int(function.memory or 128),
+            schedules=tuple(_schedules(function.events or {})),
+        )
+    return LocalStack(parameters=dict(parameters), functions=functions, api=api)
+
+
+def _schedules(events: dict[str, Any]) -> list[str]:
+    expressions = []
+    for event in events.values():
+        properties = event.get("Properties", {})
+        if event.get("Type") == "Schedule":
+            expressions.append(properties["Schedule"])
+        elif event.get("Type") == "ScheduleV2":
+            expressions.append(properties["ScheduleExpression"])
+    return expressions
+
+
+def rate_seconds(expression: str) -> int:
+    """Seconds between runs of an EventBridge `rate(...)` expression."""
+    inner = expression.strip()
+    if not (inner.startswith("rate(") and inner.endswith(")")):
+        raise ValueError(f"Only rate() schedules run locally, not {expression!r}")
+    amount, unit = inner[5:-1].split()
+    seconds_per = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}
+    return int(amount) * seconds_per[unit]

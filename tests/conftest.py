@@ -1,0 +1,65 @@
+"""Fixtures every test shares. Nothing here reaches the network: AWS is moto, in process."""
+
+from __future__ import annotations
+
+import os
+
+# Before anything imports botocore: fake credentials, one region, no telemetry,
+# and no endpoint or profile of the developer's machine leaking in.
+for _variable in [name for name in os.environ if name.startswith(("AWS_ENDPOINT_URL", "AWS_PROFILE"))]:
+    del os.environ[_variable]
+os.environ.update(
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",
+    AWS_DEFAULT_REGION="us-east-1",
+    AWS_REGION="us-east-1",
+    SAM_CLI_TELEMETRY="0",
+    POWERTOOLS_TRACE_DISABLED="true",
+    POWERTOOLS_SERVICE_NAME="boxoffice",
+    POWERTOOLS_METRICS_NAMESPACE="Boxoffice",
+    STAGE="test",
+)
+
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+
+from tests.harness import MockedAws, StackUnderTest, mocked_aws  # noqa: E402
+
+
+def _reset_layer_caches() -> None:
+    from boxoffice import aws as boxoffice_aws
+    from boxoffice.auth.keys import key_ring
+    from boxoffice.clock import clock
+    from boxoffice.settings import reset_settings
+
+    reset_settings()
+    boxoffice_aws.reset_clients()
+    key_ring.reset()
+    clock.reset()
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockedAws]:
+    """Fresh moto AWS with the template's tables and keys; the test process sees every table."""
+    with mocked_aws() as mocked:
+        for name, value in mocked.environment().items():
+            monkeypatch.setenv(name, value)
+        _reset_layer_caches()
+        yield mocked
+    _reset_layer_caches()
+
+
+@pytest.fixture
+def stack(aws: MockedAws) -> StackUnderTest:
+    """The template's functions and API in process, with the template's default parameters."""
+    return StackUnderTest(aws)
+
+
+@pytest.fixture
+def make_stack(aws: MockedAws):
+    """A stack with other parameters, e.g. make_stack(HoldSeconds="30")."""
+    def make(**parameters: str) -> StackUnderTest:
+        return StackUnderTest(aws, parameters)
+
+    return make
