@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # Nothing here may reach the network beyond the package registries.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help venv run test lint validate unit build events clean
+.PHONY: help venv run test lint validate unit build admin events clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ build: venv ## sam build (needs python3.13; found through pyenv where it is ther
 		echo "sam build needs python3.13 on PATH: install it (e.g. 'pyenv install 3.13') or run 'sam build --use-container' where Docker runs" >&2; \
 		exit 1; \
 	fi
+
+admin: venv ## Create a deployed stack's first administrator: STACK=... USERNAME=... EMAIL=...
+	PYTHONPATH=layers/common $(BIN)/python -m tools.create_admin --stack-name "$(STACK)" --username "$(USERNAME)" --email "$(EMAIL)"
 
 events: venv ## Regenerate tests/events from template.yaml
 	$(BIN)/python -m tools.generate_events

@@ -8,6 +8,7 @@ a deployed HTTP API:
 - a function that raises -> 500 {"message": "Internal Server Error"} in AWS;
   `sam local` says 502, and so does the issue we build to, so 502 it is;
 - an authorizer that raises "Unauthorized" -> 401 (sam local: 502);
+- an authorizer that answers isAuthorized false -> 403 {"message": "Forbidden"};
 - an authorizer that fails otherwise -> 500;
 - an unknown route -> 404 {"message": "Not Found"} (sam local: 403).
 """
@@ -15,9 +16,11 @@ a deployed HTTP API:
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from flask import Response
+from samcli.local.apigw.exceptions import AuthorizerUnauthorizedRequest
 from samcli.local.apigw.local_apigw_service import LocalApigwService
 from samcli.local.services.base_local_service import LambdaOutputParser
 
@@ -36,18 +39,25 @@ class AuthorizerFailed(Exception):
     """The authorizer itself failed."""
 
 
+class AuthorizerForbade(Exception):
+    """The authorizer answered: authenticated, but not allowed on this route."""
+
+
 def _gateway_answer(status: int, message: str) -> Response:
     return Response(json.dumps({"message": message}), status=status, mimetype="application/json")
 
 
 class LocalHttpApi(LocalApigwService):
     def create(self) -> None:
+        # SAM logs every authorizer refusal as an error; here a refusal is an answer, not a failure.
+        logging.getLogger("samcli.local.apigw.local_apigw_service").setLevel(logging.CRITICAL)
         super().create()
         app = self._app
         assert app is not None
         app.register_error_handler(FunctionFailed, lambda _: _gateway_answer(502, "Internal Server Error"))
         app.register_error_handler(AuthorizerDenied, lambda _: _gateway_answer(401, "Unauthorized"))
         app.register_error_handler(AuthorizerFailed, lambda _: _gateway_answer(500, "Internal Server Error"))
+        app.register_error_handler(AuthorizerForbade, lambda _: _gateway_answer(403, "Forbidden"))
         app.register_error_handler(404, lambda _: _gateway_answer(404, "Not Found"))
         app.register_error_handler(405, lambda _: _gateway_answer(404, "Not Found"))
 
@@ -78,3 +88,5 @@ class LocalHttpApi(LocalApigwService):
             if failure.payload.get("errorMessage") == "Unauthorized":
                 raise AuthorizerDenied() from failure
             raise AuthorizerFailed() from failure
+        except AuthorizerUnauthorizedRequest as denial:
+            raise AuthorizerForbade() from denial

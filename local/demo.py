@@ -1,10 +1,31 @@
-"""Demo data for `make run`: an administrator, a customer, a hall, a movie and a screening."""
+"""Demo data for `make run`: an administrator, a customer, a hall, a movie and a screening.
+
+The loader runs in the same in-process runtime as the functions, with the
+union of their environments, so it writes through the real domain code.
+"""
 
 from __future__ import annotations
 
-from local.runtime import FunctionSpec
+import os
+
+from local.runtime import PROJECT_ROOT, FunctionSpec, InProcessRuntime
+
+DEFAULT_ADMIN_PASSWORD = "boxoffice-admin-local"  # noqa: S105  # local-only, printed in the banner
+DEMO_PASSWORD = "boxoffice-demo-local"  # noqa: S105
 
 
 def load(functions: dict[str, FunctionSpec]) -> list[tuple[str, str, str]]:
     """Load the demo data; the logins to print, as (role, username, password)."""
-    return []
+    environment: dict[str, str] = {}
+    for spec in functions.values():
+        environment.update(spec.environment)
+    any_spec = next(iter(functions.values()))
+    seeder = FunctionSpec(
+        logical_id="DemoSeed", handler="demo_seed.lambda_handler", code_dir=PROJECT_ROOT / "local",
+        layer_dirs=any_spec.layer_dirs, environment=environment, timeout_seconds=60,
+    )
+    admin_password = os.environ.get("BOXOFFICE_ADMIN_PASSWORD") or DEFAULT_ADMIN_PASSWORD
+    InProcessRuntime({"DemoSeed": seeder}).invoke(
+        "DemoSeed", {"admin_password": admin_password, "demo_password": DEMO_PASSWORD}
+    )
+    return [("administrator", "admin", admin_password), ("customer", "demo", DEMO_PASSWORD)]

@@ -180,10 +180,38 @@ class WarmEnvironment:
         return result
 
 
+_shared_sdk_data: dict[tuple[str, tuple[str, ...]], Any] = {}
+
+
+def share_sdk_data_files() -> None:
+    """Let every function's botocore read its JSON service models once per process.
+
+    Each warm environment builds its own botocore sessions, and each session
+    parses the same multi-megabyte JSON files again. Sharing the parsed files
+    between functions is what a machine's file cache does for containers; it
+    changes no behaviour, only the time the local stack and tests spend.
+    """
+    from botocore import loaders
+
+    if getattr(loaders.Loader.load_data_with_path, "_shared", False):
+        return
+    original = loaders.Loader.load_data_with_path
+
+    def load_data_with_path(self: Any, name: str) -> Any:
+        key = (name, tuple(self.search_paths))
+        if key not in _shared_sdk_data:
+            _shared_sdk_data[key] = original(self, name)
+        return _shared_sdk_data[key]
+
+    load_data_with_path._shared = True  # type: ignore[attr-defined]
+    loaders.Loader.load_data_with_path = load_data_with_path  # type: ignore[method-assign]
+
+
 class InProcessRuntime:
     """Every function of a stack, each in its own warm environment, created on first use."""
 
     def __init__(self, specs: dict[str, FunctionSpec]) -> None:
+        share_sdk_data_files()
         self.specs = specs
         self._environments: dict[str, WarmEnvironment] = {}
         self._create_lock = threading.Lock()

@@ -24,7 +24,7 @@ from collections.abc import Iterator  # noqa: E402
 
 import pytest  # noqa: E402
 
-from tests.harness import MockedAws, StackUnderTest, mocked_aws  # noqa: E402
+from tests.harness import Accounts, AwsCallCounter, MockedAws, StackUnderTest, mocked_aws  # noqa: E402
 
 
 def _reset_layer_caches() -> None:
@@ -58,8 +58,20 @@ def stack(aws: MockedAws) -> StackUnderTest:
 
 @pytest.fixture
 def make_stack(aws: MockedAws):
-    """A stack with other parameters, e.g. make_stack(HoldSeconds="30")."""
-    def make(**parameters: str) -> StackUnderTest:
-        return StackUnderTest(aws, parameters)
+    """A stack with other parameters, e.g. make_stack(HoldSeconds="30"), or extra function variables."""
+    def make(environment: dict[str, dict[str, str]] | None = None, **parameters: str) -> StackUnderTest:
+        return StackUnderTest(aws, parameters, environment)
 
     return make
+
+
+@pytest.fixture
+def accounts(stack: StackUnderTest) -> Accounts:
+    """Make users with exact permissions and log them in through the API."""
+    return Accounts(stack)
+
+
+@pytest.fixture
+def aws_calls() -> Iterator[AwsCallCounter]:
+    with AwsCallCounter() as counter:
+        yield counter

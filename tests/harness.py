@@ -139,15 +139,117 @@ class ApiClient:
 class StackUnderTest:
     """The template's functions and API, running in process against mocked AWS."""
 
-    def __init__(self, aws: MockedAws, parameters: dict[str, str] | None = None) -> None:
+    def __init__(self, aws: MockedAws, parameters: dict[str, str] | None = None,
+                 environment: dict[str, dict[str, str]] | None = None) -> None:
+        """`environment` adds variables to named functions, as `sam local --env-vars` would."""
         merged = {**DEFAULT_PARAMETERS, **(parameters or {})}
         stack = resolved_stack(tuple(sorted(merged.items())))
         self.specs = {name: _with_keys(spec, aws.keys) for name, spec in stack.functions.items()}
+        for name, variables in (environment or {}).items():
+            self.specs[name] = dataclasses.replace(
+                self.specs[name], environment={**self.specs[name].environment, **variables}
+            )
         self.runtime = InProcessRuntime(self.specs)
-        self.service = LocalHttpApi(api=stack.api, lambda_runner=SamLambdaRunner(self.runtime), port=3000)  # type: ignore[arg-type]
+        runner = SamLambdaRunner(self.runtime, log=print)  # a failing function shows its traceback
+        self.service = LocalHttpApi(api=stack.api, lambda_runner=runner, port=3000)  # type: ignore[arg-type]
         self.service.create()
         self.api = ApiClient(self.service)
 
     def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
         """Call one function directly with an event, as Lambda would."""
         return self.runtime.invoke(logical_id, event)
+
+
+@dataclass
+class TestUser:
+    user_id: str
+    username: str
+    password: str
+    token: str
+    permissions: frozenset[str]
+
+
+class Accounts:
+    """Users made straight through the domain code, then logged in through the real API."""
+
+    PASSWORD = "a-long-test-password"
+
+    def __init__(self, stack: StackUnderTest) -> None:
+        self.stack = stack
+        self._count = 0
+
+    def _next_name(self, prefix: str) -> str:
+        self._count += 1
+        return f"{prefix}{self._count:03d}"
+
+    def login(self, username: str, password: str | None = None) -> str:
+        answer = self.stack.api.post("/auth/login", {"username": username, "password": password or self.PASSWORD})
+        assert answer.status == 200, answer
+        return str(answer.body["access_token"])
+
+    def staff(self, permissions: set[str] | frozenset[str] | list[str], *, session_minutes: int = 60,
+              username: str | None = None) -> TestUser:
+        from boxoffice.auth import accounts
+        from boxoffice.auth.schemas import CreateUserIn, SignupIn
+
+        username = username or self._next_name("staff")
+        created = accounts.create_staff(CreateUserIn(
+            username=username, first_name="Staff", last_name="Member", email=f"{username}@example.com",
+            session_timeout_minutes=session_minutes, permissions=sorted(permissions),
+        ))
+        accounts.signup(SignupIn(username=username, signup_code=created.signup_code, password=self.PASSWORD))
+        return TestUser(created.user_id, username, self.PASSWORD, self.login(username), frozenset(permissions))
+
+    def admin(self, username: str | None = None) -> TestUser:
+        from boxoffice import permissions
+
+        return self.staff(permissions.ALL_PERMISSIONS, username=username or self._next_name("admin"))
+
+    def customer(self, username: str | None = None) -> TestUser:
+        from boxoffice import permissions
+
+        username = username or self._next_name("customer")
+        answer = self.stack.api.post("/auth/register", {
+            "username": username, "password": self.PASSWORD, "first_name": "Cus", "last_name": "Tomer",
+            "email": f"{username}@example.com",
+        })
+        assert answer.status == 201, answer
+        return TestUser(answer.body["user_id"], username, self.PASSWORD, self.login(username),
+                        permissions.DEFAULT_CUSTOMER_PERMISSIONS)
+
+
+class AwsCallCounter:
+    """Counts the AWS API calls made in process (every function shares botocore), by (service, operation)."""
+
+    def __init__(self) -> None:
+        from collections import Counter
+
+        self.calls: Counter[tuple[str, str]] = Counter()
+        self._original: Any = None
+
+    def __enter__(self) -> AwsCallCounter:
+        from botocore.client import BaseClient
+
+        self._original = BaseClient._make_api_call
+        counter = self
+
+        def counting(client: Any, operation_name: str, api_params: Any) -> Any:
+            counter.calls[(client.meta.service_model.service_name, operation_name)] += 1
+            return counter._original(client, operation_name, api_params)
+
+        BaseClient._make_api_call = counting  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from botocore.client import BaseClient
+
+        BaseClient._make_api_call = self._original  # type: ignore[method-assign]
+
+    def reset(self) -> None:
+        self.calls.clear()
+
+    def of(self, service: str) -> dict[str, int]:
+        return {operation: count for (name, operation), count in self.calls.items() if name == service}
+
+    def total(self, service: str) -> int:
+        return sum(self.of(service).values())

@@ -60,6 +60,10 @@ class PayloadTooLarge(DomainError):
     status, code = 413, "PAYLOAD_TOO_LARGE"
 
 
+class UnsupportedMediaType(DomainError):
+    status, code = 415, "UNSUPPORTED_MEDIA_TYPE"
+
+
 class Invalid(DomainError):
     status, code = 422, "VALIDATION_FAILED"
 

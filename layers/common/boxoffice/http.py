@@ -5,7 +5,7 @@ A function module declares its route on a `Router`, and ends with
 Gateway and the domain call lives here, once:
 
 - request validation (Powertools + pydantic), answered 422 in our error shape;
-- a body size cap (413);
+- a body size cap (413) and JSON bodies only (415);
 - a second check of the route's permission from the authorizer's context
   (the authorizer is the first; a function is never reachable without it);
 - domain errors mapped to HTTP in `_domain_error`, and nothing else maps them.
@@ -21,13 +21,19 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.depends import Depends
-from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.logging import correlation_paths
 
 from boxoffice import permissions
-from boxoffice.errors import DomainError, Forbidden, PayloadTooLarge, Unauthorized, error_body
+from boxoffice.errors import (
+    DomainError,
+    Forbidden,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+    error_body,
+)
 from boxoffice.observability import logger, metrics, tracer
 
 MAX_BODY_BYTES = 64 * 1024
@@ -49,13 +55,19 @@ class Identity:
     user_id: str
     username: str
     permissions: frozenset[str]
+    issuer: str = "boxoffice"
+    session_ends_at: int | None = None
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions
 
 
 def identity_from_request(request: Request) -> Identity:
-    context = request.resolved_event.request_context.authorizer.get_lambda or {}
+    return identity_from_context(request.resolved_event.request_context.authorizer.get_lambda)
+
+
+def identity_from_context(context: dict[str, Any] | None) -> Identity:
+    context = context or {}
     user_id = context.get("sub")
     if not user_id:
         raise Unauthorized("This route needs a valid access token")
@@ -63,6 +75,8 @@ def identity_from_request(request: Request) -> Identity:
         user_id=str(user_id),
         username=str(context.get("username", "")),
         permissions=permissions.expand(str(context.get("permissions", "")).split()),
+        issuer=str(context.get("issuer", "boxoffice")),
+        session_ends_at=int(context["exp"]) if str(context.get("exp", "")).isdigit() else None,
     )
 
 
@@ -91,24 +105,37 @@ def _validation_error(error: RequestValidationError) -> Response:
     return json_response(422, error_body("VALIDATION_FAILED", "The request is not valid", {"errors": problems}))
 
 
-def _guard(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
-    """Body size cap, then the route's permission, before any handler code runs."""
-    body = app.current_event.body or ""
+def _guard(event: dict[str, Any]) -> None:
+    """Body size cap and JSON only, then the route's permission, before any handler code runs
+    (and before request validation, so a caller without the permission learns nothing of the schema)."""
+    body = event.get("body") or ""
     if len(body.encode()) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"The request body is larger than {MAX_BODY_BYTES} bytes")
-    route_key = app.current_event.request_context.route_key
+    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    if body:
+        media_type = (headers.get("content-type") or "").split(";")[0].strip().lower()
+        if media_type != "application/json" and not media_type.endswith("+json"):
+            raise UnsupportedMediaType("Send the body as JSON with Content-Type: application/json")
+    route_key = str(event.get("routeKey", ""))
     if not permissions.is_public(route_key):
-        caller = identity_from_request(app.request)
+        caller = identity_from_context(((event.get("requestContext") or {}).get("authorizer") or {}).get("lambda"))
         if not permissions.allows(route_key, caller.permissions):
             raise Forbidden("Your account is not allowed to do this")
-    return next_middleware(app)
+
+
+def _error_response(error: DomainError) -> dict[str, Any]:
+    return {
+        "statusCode": error.status,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON, **error.headers},
+        "body": json.dumps(error.body(), separators=(",", ":")),
+        "isBase64Encoded": False,
+    }
 
 
 def create_app(*routers: Router) -> APIGatewayHttpResolver:
     app = APIGatewayHttpResolver(enable_validation=True)
     app.exception_handler(DomainError)(_domain_error)
     app.exception_handler(RequestValidationError)(_validation_error)
-    app.use(middlewares=[_guard])
     for router in routers:
         app.include_router(router)
     return app
@@ -122,6 +149,10 @@ def lambda_handler_for(router: Router) -> Callable[[dict, Any], dict]:
     @tracer.capture_lambda_handler
     @metrics.log_metrics
     def handler(event: dict, context: Any) -> dict:
+        try:
+            _guard(event)
+        except DomainError as refused:
+            return _error_response(refused)
         return app.resolve(event, context)
 
     handler.app = app  # type: ignore[attr-defined]  # tests and the OpenAPI builder reach the resolver here

@@ -52,6 +52,8 @@ class Settings(BaseModel):
     issuer_url: str = Field("", alias="ISSUER_URL")
     cognito_user_pool_id: str = Field("", alias="COGNITO_USER_POOL_ID")
     cognito_client_id: str = Field("", alias="COGNITO_CLIENT_ID")
+    # Where the pool's public keys are; empty means the pool's standard jwks.json.
+    cognito_jwks_url: str = Field("", alias="COGNITO_JWKS_URL")
     login_max_failures: int = Field(5, alias="LOGIN_MAX_FAILURES", ge=1, le=100)
     login_lock_minutes: int = Field(15, alias="LOGIN_LOCK_MINUTES", ge=1, le=1440)
     payment_provider: Literal["simulated"] = Field("simulated", alias="PAYMENT_PROVIDER")

@@ -7,7 +7,17 @@ let tests point a model at another table by resetting the settings.
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.constants import ALL_OLD
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from boxoffice.aws import SDK_CONFIG
 from boxoffice.settings import get_settings
@@ -40,3 +50,88 @@ class BaseMeta:
     read_timeout_seconds = int(SDK_CONFIG.read_timeout)
     max_retry_attempts = 2
     max_pool_connections = 10
+
+
+@functools.cache
+def _transaction_connection() -> Connection:
+    settings = get_settings()
+    return Connection(
+        region=settings.region,
+        host=settings.aws_endpoint,
+        connect_timeout_seconds=BaseMeta.connect_timeout_seconds,
+        read_timeout_seconds=BaseMeta.read_timeout_seconds,
+        max_retry_attempts=BaseMeta.max_retry_attempts,
+    )
+
+
+@dataclass(frozen=True)
+class ItemFailure:
+    code: str  # ConditionalCheckFailed, TransactionConflict, ThrottlingError, ...
+    old_item: dict[str, Any] | None  # the item as it was (DynamoDB JSON), when the write asked for it
+
+
+class TransactionCancelled(Exception):
+    """A TransactWriteItems that changed nothing; `failures` says which items refused and why."""
+
+    def __init__(self, failures: dict[str, ItemFailure], cause: TransactWriteError) -> None:
+        super().__init__(", ".join(f"{label}: {failure.code}" for label, failure in failures.items()))
+        self.failures = failures
+        self.cause = cause
+
+    def failed(self, code: str = "ConditionalCheckFailed") -> dict[str, ItemFailure]:
+        return {label: failure for label, failure in self.failures.items() if failure.code == code}
+
+    @property
+    def retryable(self) -> bool:
+        return any(failure.code in ("TransactionConflict", "ThrottlingError") for failure in self.failures.values())
+
+
+class Transaction:
+    """One TransactWriteItems whose items carry labels, so a refusal names what refused.
+
+    PynamoDB sends condition checks, then deletes, then puts, then updates; the
+    labels are kept in that same order to read the cancellation reasons.
+    """
+
+    def __init__(self, client_request_token: str | None = None) -> None:
+        self._write = TransactWrite(connection=_transaction_connection(), client_request_token=client_request_token)
+        self._labels: dict[str, list[str]] = {"check": [], "delete": [], "put": [], "update": []}
+
+    def check(self, label: str, model_cls: type[Model], hash_key: Any, range_key: Any = None, *,
+              condition: Condition) -> None:
+        self._write.condition_check(model_cls, hash_key, range_key, condition=condition)
+        self._labels["check"].append(label)
+
+    def delete(self, label: str, model: Model, *, condition: Condition | None = None) -> None:
+        self._write.delete(model, condition=condition)
+        self._labels["delete"].append(label)
+
+    def put(self, label: str, model: Model, *, condition: Condition | None = None) -> None:
+        self._write.save(model, condition=condition, return_values=ALL_OLD)
+        self._labels["put"].append(label)
+
+    def update(self, label: str, model: Model, actions: list[Action], *, condition: Condition | None = None) -> None:
+        self._write.update(model, actions, condition=condition, return_values=ALL_OLD)
+        self._labels["update"].append(label)
+
+    def __len__(self) -> int:
+        return sum(len(labels) for labels in self._labels.values())
+
+    def commit(self) -> None:
+        try:
+            with self._write:
+                pass  # leaving the block sends the transaction
+        except TransactWriteError as error:
+            if not error.cancellation_reasons:
+                raise
+            labels = [label for kind in ("check", "delete", "put", "update") for label in self._labels[kind]]
+            failures = {
+                label: ItemFailure(code=reason.code, old_item=reason.raw_item)
+                for label, reason in zip(labels, error.cancellation_reasons, strict=False)
+                if reason is not None and reason.code not in ("None", None)
+            }
+            raise TransactionCancelled(failures, error) from error
+
+
+def reset_connections() -> None:
+    _transaction_connection.cache_clear()

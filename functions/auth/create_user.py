@@ -1,0 +1,15 @@
+"""POST /users: an administrator creates a staff account and gets its one-time signup code."""
+
+from boxoffice.auth import accounts
+from boxoffice.auth.schemas import CreatedUserOut, CreateUserIn
+from boxoffice.http import Router, lambda_handler_for
+
+router = Router()
+
+
+@router.post("/users", status_code=201, summary="Create a staff account", tags=["users"])
+def create_user(body: CreateUserIn) -> CreatedUserOut:
+    return accounts.create_staff(body)
+
+
+lambda_handler = lambda_handler_for(router)

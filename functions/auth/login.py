@@ -1,0 +1,18 @@
+"""POST /auth/login: an access token for a username and password."""
+
+from aws_lambda_powertools.event_handler.request import Request
+
+from boxoffice.auth import accounts
+from boxoffice.auth.discovery import issuer_url
+from boxoffice.auth.schemas import LoginIn, TokenOut
+from boxoffice.http import Router, lambda_handler_for
+
+router = Router()
+
+
+@router.post("/auth/login", summary="Log in: an access token for the user's session length", tags=["auth"])
+def login(body: LoginIn, request: Request) -> TokenOut:
+    return accounts.login(body, issuer_url(request.resolved_event.request_context.domain_name))
+
+
+lambda_handler = lambda_handler_for(router)

@@ -1,0 +1,15 @@
+"""POST /auth/register: a customer account with the default permissions."""
+
+from boxoffice.auth import accounts
+from boxoffice.auth.schemas import RegisterIn, UserOut
+from boxoffice.http import Router, lambda_handler_for
+
+router = Router()
+
+
+@router.post("/auth/register", status_code=201, summary="Register a customer account", tags=["auth"])
+def register(body: RegisterIn) -> UserOut:
+    return accounts.register_customer(body)
+
+
+lambda_handler = lambda_handler_for(router)

@@ -1,0 +1,16 @@
+"""PUT /users/{user_id}: names, email, session length, permissions, enabled, unlock."""
+
+from boxoffice.auth import accounts
+from boxoffice.auth.schemas import UpdateUserIn, UserOut
+from boxoffice.http import CurrentIdentity, Router, lambda_handler_for
+from boxoffice.schemas import OpaqueId
+
+router = Router()
+
+
+@router.put("/users/<user_id>", summary="Change an account", tags=["users"])
+def update_user(user_id: OpaqueId, body: UpdateUserIn, identity: CurrentIdentity) -> UserOut:
+    return accounts.update_user(user_id, body, identity)
+
+
+lambda_handler = lambda_handler_for(router)

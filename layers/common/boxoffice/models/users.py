@@ -1,0 +1,77 @@
+"""The users table: a profile per account, a login item per username, and the administrators count.
+
+- profile   `user_id = <id>`                 who the person is and what they may do
+- login     `user_id = login#<username>`     the username's claim (unique by construction),
+                                             password hash, signup code, failed logins, lock
+- counter   `user_id = meta#administrators`  enabled accounts holding users:manage, so the
+                                             last one can never be removed (a conditional write)
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from boxoffice.models.base import BaseMeta, TableName
+
+USER_KIND = "USER"
+ADMINISTRATORS_COUNTER_ID = "meta#administrators"
+
+
+def login_key(username: str) -> str:
+    return f"login#{username}"
+
+
+class UsersByUsername(GlobalSecondaryIndex["UserProfile"]):
+    class Meta:
+        index_name = "by_username"
+        projection = AllProjection()
+
+    kind = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute(range_key=True)
+
+
+class UserProfile(Model):
+    class Meta(BaseMeta):
+        table_name = TableName("users")
+
+    user_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute(default=USER_KIND)
+    username = UnicodeAttribute()
+    first_name = UnicodeAttribute()
+    last_name = UnicodeAttribute()
+    email = UnicodeAttribute()
+    account_type = UnicodeAttribute()  # customer | staff
+    permissions = ListAttribute(of=UnicodeAttribute, default=list)
+    session_timeout_minutes = NumberAttribute()
+    enabled = BooleanAttribute(default=True)
+    # Tokens issued before this instant no longer work (disable, password change).
+    sessions_valid_after = NumberAttribute(default=0)
+    created_at = NumberAttribute()
+    updated_at = NumberAttribute()
+    last_login_at = NumberAttribute(null=True)
+
+    by_username = UsersByUsername()
+
+
+class UserLogin(Model):
+    class Meta(BaseMeta):
+        table_name = TableName("users")
+
+    user_id = UnicodeAttribute(hash_key=True)  # login#<username>
+    owner_id = UnicodeAttribute()
+    password_hash = UnicodeAttribute(null=True)
+    signup_code_hash = UnicodeAttribute(null=True)
+    signup_expires_at = NumberAttribute(null=True)
+    failed_logins = NumberAttribute(default=0)
+    last_failed_at = NumberAttribute(default=0)
+    locked_until = NumberAttribute(default=0)
+
+
+class AdministratorsCounter(Model):
+    class Meta(BaseMeta):
+        table_name = TableName("users")
+
+    user_id = UnicodeAttribute(hash_key=True, default=ADMINISTRATORS_COUNTER_ID)
+    count = NumberAttribute(default=0)

@@ -1,0 +1,50 @@
+"""Pydantic building blocks every request and response model uses."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+T = TypeVar("T")
+
+
+class Body(BaseModel):
+    """A request body: unknown fields are an error, strings are trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Out(BaseModel):
+    """A response body."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class Page(Out, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(None, description="Pass as `cursor` to get the next page; null on the last")
+
+
+class ErrorOut(Out):
+    code: str = Field(examples=["CHAIR_UNAVAILABLE"])
+    message: str
+    details: dict = Field(default_factory=dict)
+
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+LongText = Annotated[str, StringConstraints(max_length=4000)]
+Limit = Annotated[int, Field(ge=1, le=100)]
+Cursor = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+
+_OPAQUE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _opaque_id(value: str) -> str:
+    if not _OPAQUE_ID.match(value):
+        raise ValueError("not a valid id")
+    return value
+
+
+OpaqueId = Annotated[str, AfterValidator(_opaque_id)]

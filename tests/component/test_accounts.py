@@ -1,0 +1,348 @@
+"""Accounts through the API: registering, staff signup, login, locks, and administering users."""
+
+from __future__ import annotations
+
+import hashlib
+
+import jwt
+import pytest
+
+from boxoffice import permissions
+from boxoffice.clock import clock
+from tests.harness import TEST_ISSUER
+
+CUSTOMER = {
+    "username": "Alice", "password": "correct horse battery", "first_name": "Alice", "last_name": "Liddell",
+    "email": "alice@example.com",
+}
+
+
+def test_a_customer_registers_with_the_default_permissions_and_logs_in(stack):
+    created = stack.api.post("/auth/register", CUSTOMER)
+    assert created.status == 201
+    assert created.body["username"] == "alice"
+    assert created.body["account_type"] == "customer"
+    assert set(created.body["permissions"]) == permissions.DEFAULT_CUSTOMER_PERMISSIONS
+    assert "password" not in created.text and CUSTOMER["password"] not in created.text
+
+    login = stack.api.post("/auth/login", {"username": "ALICE", "password": CUSTOMER["password"]})
+    assert login.status == 200
+    assert login.body["token_type"] == "Bearer"
+    assert login.body["expires_in"] == 3600
+    claims = jwt.decode(login.body["access_token"], options={"verify_signature": False})
+    assert claims["iss"] == TEST_ISSUER
+    assert claims["sub"] == created.body["user_id"]
+    assert claims["token_use"] == "access"
+    assert claims["client_id"] == "boxoffice"
+    assert claims["username"] == "alice"
+    assert set(claims["scope"].split()) == permissions.DEFAULT_CUSTOMER_PERMISSIONS
+    assert claims["cognito:groups"] == ["customers"]
+    assert claims["exp"] - claims["iat"] == 3600 and claims["auth_time"] == claims["iat"]
+    assert len(claims["jti"]) == 36
+    header = jwt.get_unverified_header(login.body["access_token"])
+    assert header["alg"] == "RS256" and header["kid"]
+
+    me = stack.api.get("/me", token=login.body["access_token"])
+    assert me.status == 200
+    assert me.body["user_id"] == created.body["user_id"]
+    assert me.body["email"] == "alice@example.com"
+    assert me.body["session_ends_at"] is not None
+
+
+def test_a_username_is_taken_once_whatever_its_case(stack):
+    assert stack.api.post("/auth/register", CUSTOMER).status == 201
+    again = stack.api.post("/auth/register", {**CUSTOMER, "username": "ALICE"})
+    assert again.status == 409
+    assert again.body["code"] == "USERNAME_TAKEN"
+
+
+@pytest.mark.parametrize(
+    ("change", "location"),
+    [
+        ({"password": "short"}, "body.password"),
+        ({"email": "not-an-email"}, "body.email"),
+        ({"username": "a"}, "body.username"),
+        ({"username": "has space"}, "body.username"),
+        ({"first_name": ""}, "body.first_name"),
+        ({"first_name": "x" * 101}, "body.first_name"),
+        ({"role": "admin"}, "body.role"),
+        ({"permissions": ["users:manage"]}, "body.permissions"),
+    ],
+)
+def test_a_bad_registration_is_a_422_naming_the_field_and_creates_nothing(stack, aws, change, location):
+    answer = stack.api.post("/auth/register", {**CUSTOMER, **change})
+    assert answer.status == 422
+    assert answer.body["code"] == "VALIDATION_FAILED"
+    assert location in [problem["location"] for problem in answer.body["details"]["errors"]]
+    assert "correct horse" not in answer.text  # the input is never echoed
+    assert aws.dynamodb.scan(TableName=aws.tables["UsersTable"])["Count"] == 0
+
+
+@pytest.mark.parametrize("body", ["not json", "[1, 2]", "null", '{"username": '])
+def test_a_body_that_is_not_an_object_is_a_422(stack, body):
+    answer = stack.api.request("POST", "/auth/register", body=body, headers={"Content-Type": "application/json"})
+    assert answer.status == 422
+
+
+def test_a_body_that_is_not_json_is_a_415(stack):
+    answer = stack.api.request("POST", "/auth/login", body="username=a&password=b",
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert answer.status == 415
+    assert answer.body["code"] == "UNSUPPORTED_MEDIA_TYPE"
+
+
+def test_an_oversized_body_is_a_413(stack):
+    answer = stack.api.post("/auth/register", {**CUSTOMER, "first_name": "x" * 70_000})
+    assert answer.status == 413
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(stack):
+    stack.api.post("/auth/register", CUSTOMER)
+    wrong = stack.api.post("/auth/login", {"username": "alice", "password": "not the password"})
+    unknown = stack.api.post("/auth/login", {"username": "nobody", "password": "not the password"})
+    assert wrong.status == unknown.status == 401
+    assert wrong.body == unknown.body
+
+
+def test_every_failed_login_costs_one_password_hash(stack, monkeypatch):
+    stack.api.post("/auth/register", CUSTOMER)
+    calls = []
+    original = hashlib.scrypt
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "scrypt", counting)
+    for username in ("alice", "nobody"):
+        calls.clear()
+        stack.api.post("/auth/login", {"username": username, "password": "not the password"})
+        assert len(calls) == 1, f"{username}: {len(calls)} hashes"
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes_and_admins_see_it(stack, accounts):
+    admin = accounts.admin()
+    user = accounts.customer("victim")
+    for _ in range(5):
+        assert stack.api.post("/auth/login", {"username": "victim", "password": "guess-guess-1"}).status == 401
+    locked = stack.api.post("/auth/login", {"username": "victim", "password": user.password})
+    assert locked.status == 401, "the right password does not open a locked account"
+
+    seen = stack.api.get(f"/users/{user.user_id}", token=admin.token)
+    assert seen.body["status"] == "locked" and seen.body["locked_until"]
+
+    clock.advance(15 * 60 + 1)
+    admin_token = accounts.login(admin.username)
+    assert stack.api.post("/auth/login", {"username": "victim", "password": user.password}).status == 200
+    assert stack.api.get(f"/users/{user.user_id}", token=admin_token).body["status"] == "active"
+
+
+def test_an_administrator_can_unlock_an_account(stack, accounts):
+    admin = accounts.admin()
+    user = accounts.customer("victim")
+    for _ in range(5):
+        stack.api.post("/auth/login", {"username": "victim", "password": "guess-guess-1"})
+    unlocked = stack.api.put(f"/users/{user.user_id}", {"unlock": True}, token=admin.token)
+    assert unlocked.status == 200 and unlocked.body["status"] == "active"
+    assert stack.api.post("/auth/login", {"username": "victim", "password": user.password}).status == 200
+
+
+def test_failures_spread_over_time_do_not_lock(stack, accounts):
+    user = accounts.customer("patient")
+    for _ in range(4):
+        stack.api.post("/auth/login", {"username": "patient", "password": "guess-guess-1"})
+    clock.advance(16 * 60)
+    stack.api.post("/auth/login", {"username": "patient", "password": "guess-guess-1"})
+    assert stack.api.post("/auth/login", {"username": "patient", "password": user.password}).status == 200
+
+
+def test_staff_sign_up_once_with_their_code_then_log_in(stack, accounts):
+    admin = accounts.admin()
+    created = stack.api.post("/users", {
+        "username": "bob", "first_name": "Bob", "last_name": "Box", "email": "bob@example.com",
+        "session_timeout_minutes": 30, "permissions": ["movies:create", "movies:view"],
+    }, token=admin.token)
+    assert created.status == 201
+    code = created.body["signup_code"]
+    assert created.body["status"] == "pending_signup"
+    assert stack.api.post("/auth/login", {"username": "bob", "password": "whatever-it-is"}).status == 401
+
+    wrong = stack.api.post("/auth/signup", {"username": "bob", "signup_code": "x" * 32, "password": "bobs password"})
+    assert wrong.status == 422 and wrong.body["code"] == "SIGNUP_REFUSED"
+    done = stack.api.post("/auth/signup", {"username": "bob", "signup_code": code, "password": "bobs password"})
+    assert done.status == 200
+    again = stack.api.post("/auth/signup", {"username": "bob", "signup_code": code, "password": "another one!"})
+    assert again.status == 422 and again.body == wrong.body
+
+    token = accounts.login("bob", "bobs password")
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["exp"] - claims["iat"] == 30 * 60
+    assert set(claims["scope"].split()) == {"movies:create", "movies:view"}
+    assert claims["cognito:groups"] == ["staff"]
+
+
+def test_a_self_registered_name_cannot_be_signed_up(stack):
+    stack.api.post("/auth/register", CUSTOMER)
+    answer = stack.api.post("/auth/signup", {"username": "alice", "signup_code": "y" * 32, "password": "hijacked pw!"})
+    assert answer.status == 422
+    assert stack.api.post("/auth/login", {"username": "alice", "password": CUSTOMER["password"]}).status == 200
+
+
+def test_a_signup_code_expires_after_a_week(stack, accounts):
+    admin = accounts.admin()
+    created = stack.api.post("/users", {
+        "username": "late", "first_name": "L", "last_name": "Ate", "email": "late@example.com",
+        "session_timeout_minutes": 30, "permissions": [],
+    }, token=admin.token)
+    clock.advance(7 * 86400 + 1)
+    answer = stack.api.post("/auth/signup", {
+        "username": "late", "signup_code": created.body["signup_code"], "password": "too late now",
+    })
+    assert answer.status == 422
+
+
+@pytest.mark.parametrize("minutes", [0, 1441, -5])
+def test_session_length_is_between_1_and_1440_minutes(stack, accounts, minutes):
+    admin = accounts.admin()
+    answer = stack.api.post("/users", {
+        "username": "bad", "first_name": "B", "last_name": "Ad", "email": "bad@example.com",
+        "session_timeout_minutes": minutes, "permissions": [],
+    }, token=admin.token)
+    assert answer.status == 422
+
+
+def test_a_token_lives_exactly_as_long_as_the_session(stack, accounts):
+    user = accounts.staff({"movies:view"}, session_minutes=1)
+    claims = jwt.decode(user.token, options={"verify_signature": False})
+    assert claims["exp"] - claims["iat"] == 60
+    assert stack.api.get("/me", token=user.token).status == 200
+    clock.advance(claims["exp"] - clock.time() - 1)  # one second before the end
+    assert stack.api.get("/me", token=user.token).status == 200
+    clock.advance(2)  # one second after
+    assert stack.api.get("/me", token=user.token).status == 401
+
+
+def test_listing_users_pages_with_a_cursor(stack, accounts):
+    admin = accounts.admin()
+    for index in range(5):
+        stack.api.post("/auth/register", {**CUSTOMER, "username": f"user{index}", "email": f"u{index}@example.com"})
+    seen, cursor = [], None
+    while True:
+        page = stack.api.get("/users", token=admin.token, query={"limit": 2, **({"cursor": cursor} if cursor else {})})
+        assert page.status == 200 and len(page.body["items"]) <= 2
+        seen += [user["username"] for user in page.body["items"]]
+        cursor = page.body["next_cursor"]
+        if not cursor:
+            break
+    assert sorted(seen) == sorted([admin.username, *(f"user{index}" for index in range(5))])
+    assert len(seen) == len(set(seen))
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "eyJhIjoxfQ", "e30"])
+def test_a_forged_cursor_is_a_422(stack, accounts, cursor):
+    admin = accounts.admin()
+    answer = stack.api.get("/users", token=admin.token, query={"cursor": cursor})
+    assert answer.status == 422 and answer.body["code"] == "INVALID_CURSOR"
+
+
+@pytest.mark.parametrize("limit", [0, 101, "ten"])
+def test_a_page_size_outside_1_to_100_is_a_422(stack, accounts, limit):
+    admin = accounts.admin()
+    assert stack.api.get("/users", token=admin.token, query={"limit": limit}).status == 422
+
+
+def test_unknown_user_ids_are_404(stack, accounts):
+    admin = accounts.admin()
+    for method in ("get", "delete"):
+        answer = getattr(stack.api, method)("/users/nosuchuser", token=admin.token)
+        assert answer.status == 404 and answer.body["code"] == "NOT_FOUND"
+    assert stack.api.put("/users/nosuchuser", {"first_name": "X"}, token=admin.token).status == 404
+
+
+def test_an_update_needs_something_to_update(stack, accounts):
+    admin = accounts.admin()
+    user = accounts.customer()
+    assert stack.api.put(f"/users/{user.user_id}", {}, token=admin.token).status == 422
+
+
+def test_a_deleted_account_token_stops_working(stack, accounts):
+    admin = accounts.admin()
+    user = accounts.customer()
+    assert stack.api.get("/me", token=user.token).status == 200
+    assert stack.api.delete(f"/users/{user.user_id}", token=admin.token).status == 204
+    assert stack.api.get("/me", token=user.token).status == 401
+    assert stack.api.get(f"/users/{user.user_id}", token=admin.token).status == 404
+    # The username is free again, for a new account with a new id.
+    again = stack.api.post("/auth/register", {**CUSTOMER, "username": user.username})
+    assert again.status == 201 and again.body["user_id"] != user.user_id
+    assert stack.api.get("/me", token=user.token).status == 401
+
+
+def test_a_disabled_account_cannot_log_in_and_its_tokens_stop_working(stack, accounts):
+    admin = accounts.admin()
+    user = accounts.customer()
+    assert stack.api.put(f"/users/{user.user_id}", {"enabled": False}, token=admin.token).body["status"] == "disabled"
+    assert stack.api.get("/me", token=user.token).status == 401
+    assert stack.api.post("/auth/login", {"username": user.username, "password": user.password}).status == 401
+    stack.api.put(f"/users/{user.user_id}", {"enabled": True}, token=admin.token)
+    assert stack.api.get("/me", token=user.token).status == 401, "re-enabling does not revive old tokens"
+    assert stack.api.get("/me", token=accounts.login(user.username)).status == 200
+
+
+def test_a_revoked_permission_stops_working_at_once(stack, accounts):
+    admin = accounts.admin()
+    staff = accounts.staff({"users:manage"})
+    assert stack.api.get("/users", token=staff.token).status == 200
+    stack.api.put(f"/users/{staff.user_id}", {"permissions": []}, token=admin.token)
+    assert stack.api.get("/users", token=staff.token).status == 403
+
+
+def test_nobody_raises_their_own_permissions(stack, accounts):
+    admin = accounts.staff({"users:manage"})
+    answer = stack.api.put(f"/users/{admin.user_id}", {"permissions": ["users:manage", "orders:manage"]},
+                           token=admin.token)
+    assert answer.status == 403 and answer.body["code"] == "SELF_GRANT"
+
+
+def test_the_last_administrator_can_be_neither_deleted_nor_demoted(stack, accounts):
+    admin = accounts.admin()
+    assert stack.api.delete(f"/users/{admin.user_id}", token=admin.token).body["code"] == "LAST_ADMINISTRATOR"
+    demote = stack.api.put(f"/users/{admin.user_id}", {"permissions": ["movies:view"]}, token=admin.token)
+    assert demote.status == 409 and demote.body["code"] == "LAST_ADMINISTRATOR"
+    disable = stack.api.put(f"/users/{admin.user_id}", {"enabled": False}, token=admin.token)
+    assert disable.status == 409
+    second = accounts.admin()
+    assert stack.api.delete(f"/users/{admin.user_id}", token=second.token).status == 204
+    assert stack.api.delete(f"/users/{second.user_id}", token=second.token).status == 409
+
+
+def test_creating_a_user_needs_users_manage(stack, accounts):
+    customer = accounts.customer()
+    answer = stack.api.post("/users", {
+        "username": "sneaky", "first_name": "S", "last_name": "N", "email": "s@example.com",
+        "session_timeout_minutes": 30, "permissions": ["users:manage"],
+    }, token=customer.token)
+    assert answer.status == 403
+
+
+def test_passwords_hashes_tokens_and_codes_never_reach_the_logs(stack, accounts, capfd):
+    admin = accounts.admin()
+    created = stack.api.post("/users", {
+        "username": "logged", "first_name": "L", "last_name": "G", "email": "lg@example.com",
+        "session_timeout_minutes": 30, "permissions": ["movies:view"],
+    }, token=admin.token)
+    code = created.body["signup_code"]
+    stack.api.post("/auth/signup", {"username": "logged", "signup_code": code, "password": "the secret one"})
+    stack.api.post("/auth/login", {"username": "logged", "password": "the wrong one"})
+    token = accounts.login("logged", "the secret one")
+    stack.api.get("/me", token=token)
+    stack.api.get("/me", token=token + "tampered")
+    from boxoffice.models.users import UserLogin, login_key
+
+    stored_hash = UserLogin.get(login_key("logged")).password_hash
+    output = "".join(capfd.readouterr())
+    assert "the secret one" not in output and "the wrong one" not in output
+    assert token not in output and token.split(".")[2] not in output
+    assert code not in output
+    assert stored_hash.split("$")[-1] not in output
+    assert admin.token.split(".")[2] not in output
