@@ -14,8 +14,8 @@ DEFAULT_ADMIN_PASSWORD = "boxoffice-admin-local"  # noqa: S105  # local-only, pr
 DEMO_PASSWORD = "boxoffice-demo-local"  # noqa: S105
 
 
-def load(functions: dict[str, FunctionSpec]) -> list[tuple[str, str, str]]:
-    """Load the demo data; the logins to print, as (role, username, password)."""
+def load(functions: dict[str, FunctionSpec]) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """Load the demo data; the ids it made, and the logins to print as (role, username, password)."""
     environment: dict[str, str] = {}
     for spec in functions.values():
         environment.update(spec.environment)
@@ -25,7 +25,7 @@ def load(functions: dict[str, FunctionSpec]) -> list[tuple[str, str, str]]:
         layer_dirs=any_spec.layer_dirs, environment=environment, timeout_seconds=60,
     )
     admin_password = os.environ.get("BOXOFFICE_ADMIN_PASSWORD") or DEFAULT_ADMIN_PASSWORD
-    InProcessRuntime({"DemoSeed": seeder}).invoke(
+    loaded = InProcessRuntime({"DemoSeed": seeder}).invoke(
         "DemoSeed", {"admin_password": admin_password, "demo_password": DEMO_PASSWORD}
     )
-    return [("administrator", "admin", admin_password), ("customer", "demo", DEMO_PASSWORD)]
+    return loaded, [("administrator", "admin", admin_password), ("customer", "demo", DEMO_PASSWORD)]

@@ -17,6 +17,8 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from local import moto_patches
+
 
 class _SerializedApp:
     """A WSGI app that lets one request at a time into moto."""
@@ -46,6 +48,7 @@ class EmbeddedAws:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+        moto_patches.apply()
         self.app = _SerializedApp(DomainDispatcherApplication(create_backend_app))
         self._server: BaseWSGIServer = make_server(
             host, port, self.app, threaded=True, request_handler=_QuietHandler

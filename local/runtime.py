@@ -21,6 +21,7 @@ makes swapping the environment and module namespaces safe.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -29,6 +30,7 @@ import threading
 import time
 import traceback
 import uuid
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -90,10 +92,19 @@ class FunctionError(Exception):
         self.payload = payload
 
 
+_module_is_ours: weakref.WeakKeyDictionary[ModuleType, bool] = weakref.WeakKeyDictionary()
+
+
 def _is_project_module(module: ModuleType | None) -> bool:
+    """Whether a module was loaded from functions/ or layers/ (remembered: modules do not move)."""
+    with contextlib.suppress(KeyError, TypeError):  # a few extension "modules" take no weak reference
+        return _module_is_ours[module]
     location = getattr(module, "__file__", None)
     locations = [location] if location else list(getattr(module, "__path__", []) or [])
-    return any(str(place).startswith(_PROJECT_CODE_DIRS) for place in locations)
+    known = any(str(place).startswith(_PROJECT_CODE_DIRS) for place in locations)
+    with contextlib.suppress(TypeError):
+        _module_is_ours[module] = known  # type: ignore[index]
+    return known
 
 
 def _project_modules() -> dict[str, ModuleType]:

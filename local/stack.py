@@ -28,6 +28,7 @@ import boto3
 
 from local import demo
 from local.api import LocalHttpApi
+from local.demo import DEMO_PASSWORD
 from local.embedded_aws import EmbeddedAws
 from local.runtime import FunctionError, InProcessRuntime, SamLambdaRunner
 from local.template import (
@@ -130,6 +131,7 @@ class LocalRun:
         self.stack: LocalStack | None = None
         self.api: LocalHttpApi | None = None
         self.demo_logins: list[tuple[str, str, str]] = []
+        self.demo_ids: dict[str, str] = {}
 
     @property
     def url(self) -> str:
@@ -149,7 +151,7 @@ class LocalRun:
         self.stack = resolve(parameters, {**names, **keys})
         runtime = InProcessRuntime(self.stack.functions)
         if self.with_demo:
-            self.demo_logins = demo.load(self.stack.functions)
+            self.demo_ids, self.demo_logins = demo.load(self.stack.functions)
         self.scheduler = Scheduler(runtime).start()
         self.api = LocalHttpApi(
             api=self.stack.api,
@@ -171,7 +173,10 @@ class LocalRun:
         if self.demo_logins:
             lines.append("  demo logins (local only):")
             lines += [f"    {role:<13} {username} / {password}" for role, username, password in self.demo_logins]
-            lines.append(f"  try: curl -s {self.url}/auth/login -d '{{\"username\":\"demo\",\"password\":\"...\"}}'")
+            if "screening_id" in self.demo_ids:
+                lines.append(f"  demo screening (tomorrow 20:00 UTC): {self.demo_ids['screening_id']}")
+            lines.append(f"  try: curl -s {self.url}/auth/login -H 'content-type: application/json' "
+                         f"-d '{{\"username\":\"demo\",\"password\":\"{DEMO_PASSWORD}\"}}'")
         lines += ["  Ctrl-C stops it.", ""]
         return "\n".join(lines)
 

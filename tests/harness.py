@@ -21,6 +21,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+from local import moto_patches
 from local.api import LocalHttpApi
 from local.runtime import FunctionSpec, InProcessRuntime, SamLambdaRunner
 from local.template import (
@@ -32,8 +33,21 @@ from local.template import (
     local_table_names,
     resolve,
 )
+from tools.generate_events import EVENTS_DIR
 
 TEST_ISSUER = "https://boxoffice.test"
+ADMIN_CONTEXT = {"sub": "admin-0001", "username": "admin", "permissions": " ".join([
+    "movies:create", "movies:update", "movies:delete", "members:create", "members:update", "members:delete",
+    "subscriptions:create", "subscriptions:delete", "screenings:manage", "orders:create", "orders:manage",
+    "users:manage",
+])}
+
+
+def sample_event(logical_id: str) -> dict[str, Any]:
+    """The function's sample event from tests/events (generated from the template)."""
+    return json.loads((EVENTS_DIR / f"{logical_id}.json").read_text())
+
+
 DEFAULT_PARAMETERS = {"Stage": "dev", "IssuerUrl": TEST_ISSUER}
 _KEY_PLACEHOLDER = "KEY-PLACEHOLDER-{}"
 
@@ -62,6 +76,7 @@ class MockedAws:
 
 @contextmanager
 def mocked_aws() -> Iterator[MockedAws]:
+    moto_patches.apply()
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name=LOCAL_REGION)
         kms = boto3.client("kms", region_name=LOCAL_REGION)
@@ -159,6 +174,26 @@ class StackUnderTest:
         """Call one function directly with an event, as Lambda would."""
         return self.runtime.invoke(logical_id, event)
 
+    def call(self, logical_id: str, *, path: dict[str, str] | None = None, body: Any = None,
+             query: dict[str, str] | None = None, identity: dict[str, str] | None = None,
+             headers: dict[str, str] | None = None) -> Response:
+        """Invoke an API function directly (no gateway, no authorizer) with its sample event, reshaped."""
+        event = sample_event(logical_id)
+        raw_path = event["routeKey"].split(" ", 1)[1]
+        for name, value in (path or {}).items():
+            raw_path = raw_path.replace("{" + name + "}", value)
+        event.update(rawPath=raw_path, pathParameters=path or None,
+                     body=json.dumps(body) if body is not None else None,
+                     queryStringParameters=query or None,
+                     rawQueryString="&".join(f"{key}={value}" for key, value in (query or {}).items()))
+        event["headers"].update({name.lower(): value for name, value in (headers or {}).items()})
+        event["requestContext"]["http"]["path"] = raw_path
+        event["requestContext"]["authorizer"]["lambda"] = identity or ADMIN_CONTEXT
+        answer = self.invoke(logical_id, event)
+        text = answer.get("body") or ""
+        return Response(status=answer["statusCode"], headers=answer.get("headers", {}),
+                        body=json.loads(text) if text else None, text=text)
+
 
 @dataclass
 class TestUser:
@@ -225,6 +260,7 @@ class AwsCallCounter:
         from collections import Counter
 
         self.calls: Counter[tuple[str, str]] = Counter()
+        self.log: list[tuple[str, str, dict]] = []
         self._original: Any = None
 
     def __enter__(self) -> AwsCallCounter:
@@ -235,6 +271,7 @@ class AwsCallCounter:
 
         def counting(client: Any, operation_name: str, api_params: Any) -> Any:
             counter.calls[(client.meta.service_model.service_name, operation_name)] += 1
+            counter.log.append((client.meta.service_model.service_name, operation_name, api_params))
             return counter._original(client, operation_name, api_params)
 
         BaseClient._make_api_call = counting  # type: ignore[method-assign]
@@ -247,6 +284,7 @@ class AwsCallCounter:
 
     def reset(self) -> None:
         self.calls.clear()
+        self.log.clear()
 
     def of(self, service: str) -> dict[str, int]:
         return {operation: count for (name, operation), count in self.calls.items() if name == service}

@@ -10,9 +10,11 @@ embedded server. Timeouts and retries are chosen with the Lambda (10 s) and API 
 from __future__ import annotations
 
 import functools
+import threading
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore.config import Config
 
 from boxoffice.settings import get_settings
@@ -24,10 +26,25 @@ SDK_CONFIG = Config(
 )
 
 
+_sessions = threading.local()
+
+
+def botocore_session() -> botocore.session.Session:
+    """One botocore session per thread, shared by every client and every PynamoDB model.
+
+    A session loads the SDK's service descriptions once; a session per client
+    (PynamoDB's default is one per model) repeats that work on every cold start.
+    Sessions are per thread because botocore's client creation is not thread-safe.
+    """
+    if getattr(_sessions, "session", None) is None:
+        _sessions.session = botocore.session.get_session()
+    return _sessions.session
+
+
 @functools.cache
 def client(service: str) -> Any:
     settings = get_settings()
-    return boto3.session.Session().client(
+    return boto3.session.Session(botocore_session=botocore_session()).client(
         service, region_name=settings.region, endpoint_url=settings.aws_endpoint, config=SDK_CONFIG
     )
 

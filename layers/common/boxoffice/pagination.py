@@ -45,3 +45,19 @@ def decode_cursor(cursor: str | None, expected_keys: set[str]) -> dict[str, Any]
     if not valid:
         raise Invalid("The cursor is not one this API gave out", code="INVALID_CURSOR")
     return key
+
+
+def one_page(results: Any, model: Any, cursor_keys: set[str]) -> tuple[list[Any], str | None]:
+    """The first page of a PynamoDB query: exactly one DynamoDB Query, whatever its filter keeps.
+
+    `results` is a query made with `page_size=<limit>` and
+    `last_evaluated_key=decode_cursor(...)`. A filtered page may hold fewer
+    items than asked (even none) and still have a cursor: the cost of a page is
+    bounded, not the number of items.
+    """
+    page = next(results.page_iter, None) or {}
+    items = [model.from_raw_data(raw) for raw in page.get("Items", [])]
+    last_key = results.page_iter.last_evaluated_key
+    if last_key is not None and set(last_key) != cursor_keys:
+        raise ValueError(f"the query's key is {sorted(last_key)}, not {sorted(cursor_keys)}")
+    return items, encode_cursor(last_key)

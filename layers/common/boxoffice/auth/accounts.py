@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import uuid
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
@@ -26,6 +25,7 @@ from boxoffice.auth.tokens import issue_access_token
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from boxoffice.http import Identity
+from boxoffice.ids import new_id
 from boxoffice.models.base import Transaction, TransactionCancelled
 from boxoffice.models.users import (
     ADMINISTRATORS_COUNTER_ID,
@@ -44,10 +44,6 @@ CUSTOMER_SESSION_MINUTES = 60
 SIGNUP_CODE_DAYS = 7
 _BAD_LOGIN = "Wrong username or password, or the account is locked for a while"
 _BAD_SIGNUP = "This username cannot be signed up with that code"
-
-
-def _new_id() -> str:
-    return uuid.uuid4().hex
 
 
 def _is_administrator(permissions: list[str] | set[str], enabled: bool) -> bool:
@@ -90,7 +86,7 @@ def user_out(profile: UserProfile, login: UserLogin | None) -> UserOut:
 def _new_profile(body: RegisterIn | CreateUserIn, account_type: str, permissions: list[str],
                  session_minutes: int, now: int) -> UserProfile:
     return UserProfile(
-        user_id=_new_id(),
+        user_id=new_id(),
         kind=USER_KIND,
         username=body.username,
         first_name=body.first_name,

@@ -11,6 +11,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+import pynamodb.connection.base
 from pynamodb.connection import Connection
 from pynamodb.constants import ALL_OLD
 from pynamodb.exceptions import TransactWriteError
@@ -19,8 +20,12 @@ from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from boxoffice.aws import SDK_CONFIG
+from boxoffice.aws import SDK_CONFIG, botocore_session
 from boxoffice.settings import get_settings
+
+# Every model's connection draws on the shared per-thread botocore session
+# (see boxoffice.aws.botocore_session) instead of building its own.
+pynamodb.connection.base.get_session = botocore_session
 
 
 class TableName:

@@ -1,0 +1,24 @@
+"""GET /members: cinema members by name; filter by a name prefix."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from boxoffice.catalog import members
+from boxoffice.catalog.schemas import MemberOut
+from boxoffice.http import Router, lambda_handler_for
+from boxoffice.schemas import Cursor, Limit, Name, Page
+
+router = Router()
+
+
+@router.get("/members", summary="List members", tags=["members"])
+def list_members(
+    limit: Annotated[Limit, Query()] = 20,
+    cursor: Annotated[Cursor | None, Query()] = None,
+    name: Annotated[Name | None, Query(description="Only members whose name starts with this")] = None,
+) -> Page[MemberOut]:
+    return members.list_page(limit, cursor, name)
+
+
+lambda_handler = lambda_handler_for(router)

@@ -1,0 +1,27 @@
+"""GET /screenings: screenings by start time (from now, unless told), optionally one movie's."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import AwareDatetime
+
+from boxoffice.catalog import screenings
+from boxoffice.catalog.schemas import ScreeningOut
+from boxoffice.http import Router, lambda_handler_for
+from boxoffice.schemas import Cursor, Limit, OpaqueId, Page
+
+router = Router()
+
+
+@router.get("/screenings", summary="List screenings", tags=["screenings"])
+def list_screenings(
+    movie_id: Annotated[OpaqueId | None, Query()] = None,
+    starts_from: Annotated[AwareDatetime | None, Query(alias="from", description="ISO 8601; default now")] = None,
+    starts_before: Annotated[AwareDatetime | None, Query(alias="to", description="ISO 8601, exclusive")] = None,
+    limit: Annotated[Limit, Query()] = 20,
+    cursor: Annotated[Cursor | None, Query()] = None,
+) -> Page[ScreeningOut]:
+    return screenings.list_page(limit, cursor, movie_id, starts_from, starts_before)
+
+
+lambda_handler = lambda_handler_for(router)

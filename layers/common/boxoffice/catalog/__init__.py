@@ -1,0 +1,1 @@
+"""The catalog: movies, members and their subscriptions, halls, screenings."""

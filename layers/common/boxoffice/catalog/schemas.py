@@ -1,0 +1,161 @@
+"""Request and response bodies of the catalog: movies, members, subscriptions, halls, screenings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, EmailStr, Field, HttpUrl, StringConstraints, model_validator
+
+from boxoffice.schemas import Body, LongText, Name, OpaqueId, Out
+
+MAX_HALL_CHAIRS = 3000
+Genre = Annotated[str, StringConstraints(min_length=1, max_length=40, to_lower=True, strip_whitespace=True)]
+City = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(description="ISO 4217, e.g. EUR")]
+PriceCents = Annotated[int, Field(ge=0, le=1_000_000, description="Integer cents")]
+RowLabel = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,3}$")]
+PriceClass = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
+
+
+def _https(url: HttpUrl) -> HttpUrl:
+    if url.scheme != "https":
+        raise ValueError("only https URLs")
+    return url
+
+
+HttpsUrl = Annotated[HttpUrl, AfterValidator(_https), Field(max_length=2000)]
+
+
+def _not_before_cinema(value: dt.date) -> dt.date:
+    if value < dt.date(1888, 1, 1):
+        raise ValueError("before the first film")
+    return value
+
+
+PremiereDate = Annotated[dt.date, AfterValidator(_not_before_cinema)]
+
+
+class MovieIn(Body):
+    name: Name
+    genres: list[Genre] = Field(default_factory=list, max_length=10)
+    premiered: PremiereDate
+    runtime_minutes: int = Field(ge=1, le=600)
+    image_url: HttpsUrl | None = None
+    description: LongText | None = None
+
+
+class MovieOut(Out):
+    movie_id: str
+    name: str
+    genres: list[str]
+    premiered: str
+    runtime_minutes: int
+    image_url: str | None
+    description: str | None
+    created_at: str
+    updated_at: str
+
+
+class MemberIn(Body):
+    name: Name
+    email: Annotated[EmailStr, StringConstraints(max_length=254)]
+    city: City
+
+
+class MemberOut(Out):
+    member_id: str
+    name: str
+    email: str
+    city: str
+    created_at: str
+    updated_at: str
+
+
+class SubscriptionIn(Body):
+    member_id: OpaqueId
+    movie_id: OpaqueId
+    date: dt.date
+
+
+class SubscriptionOut(Out):
+    subscription_id: str
+    member_id: str
+    movie_id: str
+    date: str
+    source: str
+    order_id: str | None
+    created_at: str
+
+
+class RowIn(Body):
+    label: RowLabel
+    seats: int = Field(ge=1, le=200)
+    gaps: list[int] = Field(default_factory=list, max_length=200, description="Seat numbers that are not there")
+    price_class: PriceClass | None = None
+
+    @model_validator(mode="after")
+    def _gaps_inside_the_row(self) -> RowIn:
+        if any(not 1 <= gap <= self.seats for gap in self.gaps):
+            raise ValueError("gaps must be seat numbers of the row")
+        if len(set(self.gaps)) >= self.seats:
+            raise ValueError("a row needs at least one seat")
+        self.gaps = sorted(set(self.gaps))
+        return self
+
+
+class HallIn(Body):
+    name: Name
+    rows: list[RowIn] = Field(min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _valid_layout(self) -> HallIn:
+        labels = [row.label for row in self.rows]
+        if len(set(labels)) != len(labels):
+            raise ValueError("row labels must be unique")
+        chairs = sum(row.seats - len(row.gaps) for row in self.rows)
+        if chairs > MAX_HALL_CHAIRS:
+            raise ValueError(f"a hall has at most {MAX_HALL_CHAIRS} chairs")
+        return self
+
+
+class RowOut(Out):
+    label: str
+    seats: int
+    gaps: list[int]
+    price_class: str | None
+
+
+class HallOut(Out):
+    hall_id: str
+    name: str
+    rows: list[RowOut]
+    chair_count: int
+    created_at: str
+
+
+class ScreeningIn(Body):
+    movie_id: OpaqueId
+    hall_id: OpaqueId
+    starts_at: AwareDatetime = Field(description="ISO 8601 with a time zone, e.g. 2026-12-24T20:00:00Z")
+    price_cents: PriceCents
+    currency: Currency
+    price_classes: dict[PriceClass, PriceCents] = Field(
+        default_factory=dict, max_length=20, description="Price per row class, overriding price_cents"
+    )
+
+
+class ScreeningOut(Out):
+    screening_id: str
+    movie_id: str
+    movie_name: str
+    hall_id: str
+    hall_name: str
+    starts_at: str
+    ends_at: str
+    price_cents: int
+    currency: str
+    price_classes: dict[str, int]
+    chair_count: int
+    chairs_ready: bool
+    created_at: str

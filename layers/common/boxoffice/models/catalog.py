@@ -1,0 +1,175 @@
+"""Movies, members, subscriptions, halls and screenings.
+
+Lists never Scan: each kind has an index keyed on a constant `kind` and a sort
+key (a name, a start time), so "all movies by name" is one Query per page. The
+catalog is small and written rarely, so one partition per kind is far below
+DynamoDB's per-partition limits; orders, which are written often, do not use
+this pattern.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from boxoffice.models.base import BaseMeta, TableName
+
+
+def _kind_index(name: str, range_attribute: str, range_type: type) -> type:
+    """A GlobalSecondaryIndex class on (kind, <range_attribute>)."""
+
+    class Meta:
+        index_name = name
+        projection = AllProjection()
+
+    return type(
+        f"Index_{name}_{range_attribute}",
+        (GlobalSecondaryIndex,),
+        {"Meta": Meta, "kind": UnicodeAttribute(hash_key=True), range_attribute: range_type(range_key=True)},
+    )
+
+
+class Movie(Model):
+    class Meta(BaseMeta):
+        table_name = TableName("movies")
+
+    movie_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute(default="MOVIE")
+    name = UnicodeAttribute()
+    name_key = UnicodeAttribute()  # lower-cased name, for ordering and prefix search
+    genres = ListAttribute(of=UnicodeAttribute, default=list)
+    premiered = UnicodeAttribute()  # YYYY-MM-DD
+    runtime_minutes = NumberAttribute()
+    image_url = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    # Start of its latest screening: a movie with screenings still to come cannot be deleted.
+    last_screening_starts_at = NumberAttribute(null=True)
+    created_at = NumberAttribute()
+    updated_at = NumberAttribute()
+
+    by_name = _kind_index("by_name", "name_key", UnicodeAttribute)()
+
+
+class Member(Model):
+    class Meta(BaseMeta):
+        table_name = TableName("members")
+
+    member_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute(default="MEMBER")
+    name = UnicodeAttribute()
+    name_key = UnicodeAttribute()
+    email = UnicodeAttribute()
+    city = UnicodeAttribute()
+    created_at = NumberAttribute()
+    updated_at = NumberAttribute()
+
+    by_name = _kind_index("by_name", "name_key", UnicodeAttribute)()
+
+
+class _ByMember(GlobalSecondaryIndex["Subscription"]):
+    class Meta:
+        index_name = "by_member"
+        projection = AllProjection()
+
+    member_id = UnicodeAttribute(hash_key=True)
+    date_key = UnicodeAttribute(range_key=True)
+
+
+class _ByMovie(GlobalSecondaryIndex["Subscription"]):
+    class Meta:
+        index_name = "by_movie"
+        projection = AllProjection()
+
+    movie_id = UnicodeAttribute(hash_key=True)
+    date_key = UnicodeAttribute(range_key=True)
+
+
+class Subscription(Model):
+    class Meta(BaseMeta):
+        table_name = TableName("subscriptions")
+
+    subscription_id = UnicodeAttribute(hash_key=True)
+    member_id = UnicodeAttribute()
+    movie_id = UnicodeAttribute()
+    date = UnicodeAttribute()  # YYYY-MM-DD
+    date_key = UnicodeAttribute()  # date#subscription_id: ordered by date, unique per index partition
+    source = UnicodeAttribute(default="staff")  # staff | sale (a paid order of the member)
+    order_id = UnicodeAttribute(null=True)
+    created_at = NumberAttribute()
+
+    by_member = _ByMember()
+    by_movie = _ByMovie()
+
+
+class HallRow(MapAttribute):
+    label = UnicodeAttribute()
+    seats = NumberAttribute()
+    gaps = ListAttribute(of=NumberAttribute, default=list)
+    price_class = UnicodeAttribute(null=True)
+
+
+class Hall(Model):
+    class Meta(BaseMeta):
+        table_name = TableName("halls")
+
+    hall_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute(default="HALL")
+    name = UnicodeAttribute()
+    name_key = UnicodeAttribute()
+    rows = ListAttribute(of=HallRow)
+    chair_count = NumberAttribute()
+    # Bumped by every screening created in the hall, so two racing creations
+    # cannot both pass the overlap check (optimistic concurrency).
+    schedule_version = NumberAttribute(default=0)
+    created_at = NumberAttribute()
+
+    by_name = _kind_index("by_name", "name_key", UnicodeAttribute)()
+
+
+class _ScreeningsByMovie(GlobalSecondaryIndex["Screening"]):
+    class Meta:
+        index_name = "by_movie"
+        projection = AllProjection()
+
+    movie_id = UnicodeAttribute(hash_key=True)
+    starts_at = NumberAttribute(range_key=True)
+
+
+class _ScreeningsByHall(GlobalSecondaryIndex["Screening"]):
+    class Meta:
+        index_name = "by_hall"
+        projection = AllProjection()
+
+    hall_id = UnicodeAttribute(hash_key=True)
+    starts_at = NumberAttribute(range_key=True)
+
+
+class Screening(Model):
+    class Meta(BaseMeta):
+        table_name = TableName("screenings")
+
+    screening_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute(default="SCREENING")
+    movie_id = UnicodeAttribute()
+    movie_name = UnicodeAttribute()
+    hall_id = UnicodeAttribute()
+    hall_name = UnicodeAttribute()
+    starts_at = NumberAttribute()
+    ends_at = NumberAttribute()  # start + runtime + cleaning: the hall is busy until then
+    price_cents = NumberAttribute()
+    currency = UnicodeAttribute()
+    price_classes = MapAttribute(default=dict)  # class name -> cents
+    chair_count = NumberAttribute()
+    chairs_ready = BooleanAttribute(default=False)
+    created_at = NumberAttribute()
+
+    by_start = _kind_index("by_start", "starts_at", NumberAttribute)()
+    by_movie = _ScreeningsByMovie()
+    by_hall = _ScreeningsByHall()

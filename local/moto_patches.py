@@ -1,0 +1,107 @@
+"""One fix to moto's DynamoDB, applied wherever moto stands in for DynamoDB here (make run, tests, bench).
+
+moto's TransactWriteItems backs up the *whole table* (a deep copy) once per
+item of the transaction, so a transaction's cost grows with the size of the
+tables it touches: 100 chairs into a table of a few thousand took seconds,
+and every hold got slower as orders piled up. This version keeps the same
+semantics (all or nothing, the same cancellation reasons, ALL_OLD items on a
+failed condition) with an undo log of just the items it touched.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+_APPLIED = False
+
+
+def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+    from moto.dynamodb.exceptions import (
+        MockValidationException,
+        MultipleTransactionsException,
+        TooManyTransactionsException,
+        TransactionCanceledException,
+        TransactWriteSingleOpException,
+    )
+    from moto.dynamodb.models import ConditionalCheckFailed, get_filter_expression
+
+    if len(transact_items) > 100:
+        raise TooManyTransactionsException()
+    undo: list[tuple[str, dict[str, Any], Any]] = []  # (table, key, item as it was or None)
+    seen: set[tuple[str, str]] = set()
+    errors: list[tuple[Any, Any, Any]] = []
+
+    def roll_back() -> None:
+        for table_name, key, original in reversed(undo):
+            if original is None:
+                self.delete_item(table_name, key)
+            else:
+                self.put_item(table_name, original)
+
+    for item in transact_items:
+        original_item: dict[str, Any] | None = None
+        if len(list(item.keys())) > 1:
+            raise TransactWriteSingleOpException
+        try:
+            op_type, op = next(iter(item.items()))
+            if op_type not in {"ConditionCheck", "Put", "Delete", "Update"}:
+                raise ValueError("Unsupported transaction operation")
+            table_name = op["TableName"]
+            condition_expression = op.get("ConditionExpression")
+            names = op.get("ExpressionAttributeNames")
+            values = op.get("ExpressionAttributeValues")
+            if op_type == "Put":
+                table = self.get_table(table_name)
+                key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
+                if table.range_key_attr is not None:
+                    key[table.range_key_attr] = op["Item"][table.range_key_attr]
+            else:
+                key = op["Key"]
+            unique = (str(table_name), str(dict(sorted(key.items()))))
+            if unique in seen:
+                raise MultipleTransactionsException()
+            seen.add(unique)
+
+            current = self.get_item(table_name, key)
+            if condition_expression is not None:
+                condition = get_filter_expression(condition_expression, names, values)
+                if not condition.expr(current):
+                    if op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current:
+                        original_item = current.to_json()["Attributes"]
+                    raise ConditionalCheckFailed(item=original_item)
+            if op_type != "ConditionCheck":
+                undo.append((table_name, key, copy.deepcopy(current.to_json()["Attributes"]) if current else None))
+            if op_type == "Put":
+                self.put_item(table_name, op["Item"], condition_expression=condition_expression,
+                              expression_attribute_names=names, expression_attribute_values=values)
+            elif op_type == "Delete":
+                self.delete_item(table_name, key, condition_expression=condition_expression,
+                                 expression_attribute_names=names, expression_attribute_values=values)
+            elif op_type == "Update":
+                self.update_item(table_name, key, update_expression=op["UpdateExpression"],
+                                 condition_expression=condition_expression,
+                                 expression_attribute_names=names, expression_attribute_values=values)
+            errors.append((None, None, None))
+        except (MultipleTransactionsException, MockValidationException):
+            roll_back()
+            raise
+        except ConditionalCheckFailed as failure:
+            errors.append(("ConditionalCheckFailed", str(failure.message), original_item))
+        except Exception as failure:  # moto reports any other failure as the item's reason, so do we
+            errors.append((type(failure).__name__, str(failure), original_item))
+
+    if any(code is not None for code, _, _ in errors):
+        roll_back()
+        raise TransactionCanceledException(errors)
+
+
+def apply() -> None:
+    """Install the fix (once per process)."""
+    global _APPLIED
+    if _APPLIED:
+        return
+    from moto.dynamodb.models import DynamoDBBackend
+
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    _APPLIED = True

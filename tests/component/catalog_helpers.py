@@ -1,0 +1,60 @@
+"""Small builders for catalog tests: valid bodies, and resources made through the API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from boxoffice.clock import clock
+
+
+def movie_body(**changes: Any) -> dict[str, Any]:
+    return {
+        "name": "Metropolis", "genres": ["Drama", "sci-fi"], "premiered": "1927-01-10", "runtime_minutes": 153,
+        "image_url": "https://example.com/metropolis.jpg", "description": "A city of the future.", **changes,
+    }
+
+
+def hall_body(rows: int = 3, seats: int = 10, **changes: Any) -> dict[str, Any]:
+    labels = [chr(ord("A") + index) for index in range(rows)]
+    return {"name": "Hall One", "rows": [{"label": label, "seats": seats} for label in labels], **changes}
+
+
+def at(hours_from_now: float, base: float | None = None) -> str:
+    """An ISO time `hours_from_now` after now (or after `base`, to keep several times in step)."""
+    start = datetime.fromtimestamp(base if base is not None else clock.time(), tz=UTC)
+    moment = start + timedelta(hours=hours_from_now)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def screening_body(movie_id: str, hall_id: str, hours_from_now: float = 48, base: float | None = None,
+                   **changes: Any) -> dict[str, Any]:
+    return {"movie_id": movie_id, "hall_id": hall_id, "starts_at": at(hours_from_now, base), "price_cents": 1200,
+            "currency": "EUR", **changes}
+
+
+class Catalog:
+    """Makes catalog resources through the API as an administrator."""
+
+    def __init__(self, stack: Any, token: str) -> None:
+        self.stack, self.token = stack, token
+
+    def _create(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        answer = self.stack.api.post(path, body, token=self.token)
+        assert answer.status == 201, answer
+        return answer.body
+
+    def movie(self, **changes: Any) -> dict[str, Any]:
+        return self._create("/movies", movie_body(**changes))
+
+    def member(self, name: str = "Maria", **changes: Any) -> dict[str, Any]:
+        return self._create("/members", {"name": name, "email": "maria@example.com", "city": "Berlin", **changes})
+
+    def hall(self, rows: int = 3, seats: int = 10, **changes: Any) -> dict[str, Any]:
+        return self._create("/halls", hall_body(rows, seats, **changes))
+
+    def screening(self, movie_id: str | None = None, hall_id: str | None = None, hours_from_now: float = 48,
+                  **changes: Any) -> dict[str, Any]:
+        movie_id = movie_id or self.movie()["movie_id"]
+        hall_id = hall_id or self.hall()["hall_id"]
+        return self._create("/screenings", screening_body(movie_id, hall_id, hours_from_now, **changes))

@@ -1,0 +1,60 @@
+"""DynamoDB requests per endpoint, counted exactly; no endpoint ever Scans."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.component.catalog_helpers import hall_body, movie_body, screening_body
+
+
+@pytest.fixture
+def counted(stack, aws_calls):
+    """Call a function directly and return (answer, {operation: count}) of the DynamoDB requests it made."""
+    def call(logical_id, **kwargs):
+        aws_calls.reset()
+        answer = stack.call(logical_id, **kwargs)
+        assert answer.status < 500, answer
+        return answer, aws_calls.of("dynamodb")
+
+    return call
+
+
+def test_catalog_endpoints_make_the_fewest_requests_and_never_scan(counted, aws_calls):
+    movie, calls = counted("CreateMovieFunction", body=movie_body())
+    assert calls == {"PutItem": 1}
+    movie_id = movie.body["movie_id"]
+    assert counted("GetMovieFunction", path={"movie_id": movie_id})[1] == {"GetItem": 1}
+    assert counted("ListMoviesFunction", query={"limit": "5"})[1] == {"Query": 1}
+    assert counted("ListMoviesFunction", query={"genre": "drama", "name": "met"})[1] == {"Query": 1}
+    assert counted("UpdateMovieFunction", path={"movie_id": movie_id}, body=movie_body(name="M2"))[1] == {
+        "GetItem": 1, "UpdateItem": 1}
+
+    member, calls = counted("CreateMemberFunction", body={"name": "M", "email": "m@example.com", "city": "Oslo"})
+    assert calls == {"PutItem": 1}
+    member_id = member.body["member_id"]
+    assert counted("GetMemberFunction", path={"member_id": member_id})[1] == {"GetItem": 1}
+    assert counted("ListMembersFunction")[1] == {"Query": 1}
+
+    subscription, calls = counted("CreateSubscriptionFunction", body={
+        "member_id": member_id, "movie_id": movie_id, "date": "2026-05-05"})
+    assert calls == {"TransactWriteItems": 1}
+    assert counted("ListSubscriptionsFunction", query={"member_id": member_id})[1] == {"Query": 1}
+    assert counted("DeleteSubscriptionFunction",
+                   path={"subscription_id": subscription.body["subscription_id"]})[1] == {"GetItem": 1, "DeleteItem": 1}
+
+    hall, calls = counted("CreateHallFunction", body=hall_body(rows=15, seats=20))
+    assert calls == {"PutItem": 1}
+    hall_id = hall.body["hall_id"]
+    assert counted("GetHallFunction", path={"hall_id": hall_id})[1] == {"GetItem": 1}
+    assert counted("ListHallsFunction")[1] == {"Query": 1}
+
+    screening, calls = counted("CreateScreeningFunction", body=screening_body(movie_id, hall_id))
+    # movie + hall read, overlap query, one transaction to book the hall, 300 chairs in 3 transactions, ready flag
+    assert calls == {"GetItem": 2, "Query": 1, "TransactWriteItems": 1 + 3, "UpdateItem": 1}
+    assert counted("GetScreeningFunction", path={"screening_id": screening.body["screening_id"]})[1] == {"GetItem": 1}
+    assert counted("ListScreeningsFunction")[1] == {"Query": 1}
+    assert counted("ListScreeningsFunction", query={"movie_id": movie_id})[1] == {"Query": 1}
+
+    assert counted("DeleteMemberFunction", path={"member_id": member_id})[1] == {
+        "GetItem": 1, "DeleteItem": 1, "Query": 1}
+    assert ("dynamodb", "Scan") not in aws_calls.calls
