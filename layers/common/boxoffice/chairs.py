@@ -1,31 +1,62 @@
-"""Chairs of a screening: made from the hall's layout, added later by staff, and read as a seat map."""
+"""Chairs of a screening: made from the hall's layout, added later by staff, and read as a seat map.
+
+A chair's price is its row's class price on the screening (or the
+screening's base price), so an order's amount is known from the screening
+alone, without reading the chairs.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from pynamodb.expressions.condition import Condition
+
+from boxoffice.catalog.common import get_or_404
+from boxoffice.clock import now_epoch
 from boxoffice.errors import Conflict
-from boxoffice.models.base import Transaction, TransactionCancelled
+from boxoffice.models.base import Transaction, TransactionCancelled, plain
 from boxoffice.models.catalog import Hall, Screening
-from boxoffice.models.chairs import Chair, seat_key
+from boxoffice.models.chairs import AVAILABLE, CHAIR_ID, HELD, SOLD, Chair, seat_key
+from boxoffice.pagination import decode_cursor, one_page
 
 # Chairs are created 100 to a TransactWriteItems (its limit), each conditional on not existing.
 BATCH = 100
+_CURSOR_KEYS = {"screening_id", "seat"}
 
 
-def chairs_from_layout(screening_id: str, hall: Hall, price_cents: int, price_classes: dict[str, int]) -> list[Chair]:
-    chairs = []
-    for row in hall.rows:
-        gaps = {int(gap) for gap in row.gaps}
-        price = price_classes.get(row.price_class, price_cents) if row.price_class else price_cents
-        for number in range(1, int(row.seats) + 1):
-            if number not in gaps:
-                chair_id = f"{row.label}-{number}"
-                chairs.append(Chair(
-                    screening_id=screening_id, seat=seat_key(chair_id), chair_id=chair_id, row=row.label,
-                    number=number, price_cents=price, price_class=row.price_class,
-                ))
-    return chairs
+def row_of(chair_id: str) -> str:
+    match = CHAIR_ID.match(chair_id)
+    if not match:
+        raise ValueError(f"not a chair id: {chair_id!r}")
+    return match.group(1)
+
+
+def price_class_of(screening: Screening, row: str) -> str | None:
+    return plain(screening.row_classes).get(row)
+
+
+def price_of(screening: Screening, row: str) -> int:
+    price_class = price_class_of(screening, row)
+    classes = plain(screening.price_classes)
+    return int(classes[price_class]) if price_class in classes else int(screening.price_cents)
+
+
+def new_chair(screening: Screening, chair_id: str) -> Chair:
+    row = row_of(chair_id)
+    return Chair(
+        screening_id=screening.screening_id, seat=seat_key(chair_id), chair_id=chair_id, row=row,
+        number=int(chair_id.split("-")[1]), price_cents=price_of(screening, row), currency=screening.currency,
+        price_class=price_class_of(screening, row),
+    )
+
+
+def chairs_from_layout(screening: Screening, hall: Hall) -> list[Chair]:
+    return [
+        new_chair(screening, f"{row.label}-{number}")
+        for row in hall.rows
+        for number in range(1, int(row.seats) + 1)
+        if number not in {int(gap) for gap in row.gaps}
+    ]
 
 
 def _batches(chairs: list[Chair]) -> Iterable[list[Chair]]:
@@ -59,8 +90,10 @@ def create_missing(chairs: list[Chair]) -> int:
     return created
 
 
-def add(screening: Screening, chairs: list[Chair]) -> None:
+def add(screening_id: str, chair_ids: list[str]) -> list[Chair]:
     """Add chairs to a screening, all or none; an existing chair is a 409 naming it."""
+    screening = get_or_404(Screening, screening_id, "screening")
+    chairs = [new_chair(screening, chair_id) for chair_id in chair_ids]
     transaction = Transaction()
     for chair in chairs:
         transaction.put(chair.seat, chair, condition=Chair.seat.does_not_exist())
@@ -73,3 +106,30 @@ def add(screening: Screening, chairs: list[Chair]) -> None:
         if existing:
             raise Conflict("These chairs already exist", code="CHAIR_EXISTS", details={"chairs": existing}) from None
         raise
+    return chairs
+
+
+def _status_filter(status: str | None, now: int) -> Condition | None:
+    free = Chair.hold_expires_at.does_not_exist() | (Chair.hold_expires_at <= now)
+    if status == AVAILABLE:
+        return Chair.sold_order_id.does_not_exist() & free
+    if status == HELD:
+        return Chair.sold_order_id.does_not_exist() & (Chair.hold_expires_at > now)
+    if status == SOLD:
+        return Chair.sold_order_id.exists()
+    return None
+
+
+def seat_map(screening_id: str, status: str | None, limit: int, cursor: str | None) -> tuple[list[Chair], str | None]:
+    """One page of the screening's chairs in seat order: one Query, whatever the filter keeps.
+
+    Only an empty first page costs a second read, to tell "no such screening" (404)
+    from "no chair matches".
+    """
+    now = now_epoch()
+    results = Chair.query(screening_id, filter_condition=_status_filter(status, now), page_size=limit,
+                          last_evaluated_key=decode_cursor(cursor, _CURSOR_KEYS), consistent_read=True)
+    chairs, next_cursor = one_page(results, Chair, _CURSOR_KEYS)
+    if not chairs and not cursor and not next_cursor:
+        get_or_404(Screening, screening_id, "screening")
+    return chairs, next_cursor

@@ -7,19 +7,26 @@ from datetime import UTC, datetime
 
 
 class Clock:
-    """Wall-clock time plus an offset that tests advance."""
+    """Wall-clock time plus an offset that tests advance; tests may also stop it."""
 
     def __init__(self) -> None:
         self.offset_seconds = 0.0
+        self._frozen_at: float | None = None
 
     def time(self) -> float:
-        return time.time() + self.offset_seconds
+        base = self._frozen_at if self._frozen_at is not None else time.time()
+        return base + self.offset_seconds
 
     def advance(self, seconds: float) -> None:
         self.offset_seconds += seconds
 
+    def freeze(self) -> None:
+        """Stop the clock where it is: from now on only `advance` moves it."""
+        self._frozen_at = time.time()
+
     def reset(self) -> None:
         self.offset_seconds = 0.0
+        self._frozen_at = None
 
 
 clock = Clock()

@@ -20,7 +20,7 @@ from boxoffice.catalog.schemas import ScreeningIn, ScreeningOut
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Invalid, Unavailable
 from boxoffice.ids import derived_id
-from boxoffice.models.base import Transaction, TransactionCancelled
+from boxoffice.models.base import Transaction, TransactionCancelled, plain
 from boxoffice.models.catalog import Hall, Movie, Screening
 from boxoffice.schemas import Page
 from boxoffice.settings import get_settings
@@ -30,9 +30,7 @@ _ATTEMPTS = 3
 
 
 def price_classes(screening: Screening) -> dict[str, int]:
-    raw = screening.price_classes
-    values = raw.as_dict() if hasattr(raw, "as_dict") else dict(raw or {})
-    return {name: int(cents) for name, cents in values.items()}
+    return {name: int(cents) for name, cents in plain(screening.price_classes).items()}
 
 
 def to_out(screening: Screening) -> ScreeningOut:
@@ -112,6 +110,7 @@ def create(body: ScreeningIn) -> tuple[ScreeningOut, bool]:
             hall_name=hall.name, starts_at=starts_at,
             ends_at=starts_at + (int(movie.runtime_minutes) + settings.cleaning_minutes) * 60,
             price_cents=body.price_cents, currency=body.currency, price_classes=dict(body.price_classes),
+            row_classes={row.label: row.price_class for row in hall.rows if row.price_class},
             chair_count=int(hall.chair_count), chairs_ready=False, created_at=now_epoch(),
         )
         clash = _overlapping(hall.hall_id, screening.starts_at, screening.ends_at, screening_id)
@@ -130,9 +129,7 @@ def create(body: ScreeningIn) -> tuple[ScreeningOut, bool]:
                                details={"screening_id": screening_id}) from None
             screening, created = existing, False
         if not screening.chairs_ready:
-            chair_store.create_missing(
-                chair_store.chairs_from_layout(screening_id, hall, int(screening.price_cents), price_classes(screening))
-            )
+            chair_store.create_missing(chair_store.chairs_from_layout(screening, hall))
             screening.update(actions=[Screening.chairs_ready.set(True)])
         return to_out(screening), created
     raise Unavailable("The hall's schedule is changing right now; try again", code="BUSY",

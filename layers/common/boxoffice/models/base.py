@@ -140,3 +140,36 @@ class Transaction:
 
 def reset_connections() -> None:
     _transaction_connection.cache_clear()
+
+
+def plain(map_attribute: Any) -> dict[str, Any]:
+    """A raw MapAttribute's value as a plain dict (PynamoDB hands back a MapAttribute when read)."""
+    if map_attribute is None:
+        return {}
+    return map_attribute.as_dict() if hasattr(map_attribute, "as_dict") else dict(map_attribute)
+
+
+def get_many(*wanted: tuple[type[Model], str]) -> list[Model | None]:
+    """Several items from several tables in one BatchGetItem (strongly consistent); None where absent."""
+    from boxoffice import aws
+
+    requests: dict[str, dict[str, Any]] = {}
+    for model, key in wanted:
+        table = model.Meta.table_name
+        requests.setdefault(table, {"Keys": [], "ConsistentRead": True})["Keys"].append(
+            {model._hash_keyname: {"S": key}}  # type: ignore[attr-defined]
+        )
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    client = aws.client("dynamodb")
+    while requests:
+        answer = client.batch_get_item(RequestItems=requests)
+        for table, items in answer.get("Responses", {}).items():
+            for item in items:
+                hash_name = next(model._hash_keyname for model, _ in wanted  # type: ignore[attr-defined]
+                                 if model.Meta.table_name == table)
+                found[(table, item[hash_name]["S"])] = item
+        requests = answer.get("UnprocessedKeys") or {}
+    return [
+        model.from_raw_data(found[(model.Meta.table_name, key)]) if (model.Meta.table_name, key) in found else None
+        for model, key in wanted
+    ]

@@ -166,6 +166,7 @@ class Screening(Model):
     price_cents = NumberAttribute()
     currency = UnicodeAttribute()
     price_classes = MapAttribute(default=dict)  # class name -> cents
+    row_classes = MapAttribute(default=dict)  # row label -> class name, for the rows that have one
     chair_count = NumberAttribute()
     chairs_ready = BooleanAttribute(default=False)
     created_at = NumberAttribute()

@@ -39,6 +39,7 @@ class Chair(Model):
     row = UnicodeAttribute()
     number = NumberAttribute()
     price_cents = NumberAttribute()
+    currency = UnicodeAttribute()
     price_class = UnicodeAttribute(null=True)
     hold_order_id = UnicodeAttribute(null=True)
     hold_user_id = UnicodeAttribute(null=True)

@@ -1,0 +1,22 @@
+"""POST /screenings/{screening_id}/chairs: add chairs (never overwriting one); priced as their row."""
+
+from boxoffice.booking.schemas import AddChairsIn, ChairOut
+from boxoffice.chairs import add
+from boxoffice.http import Router, lambda_handler_for
+from boxoffice.models.chairs import AVAILABLE
+from boxoffice.schemas import OpaqueId
+
+router = Router()
+
+
+@router.post("/screenings/<screening_id>/chairs", status_code=201, summary="Add chairs to a screening",
+             tags=["chairs"])
+def add_chairs(screening_id: OpaqueId, body: AddChairsIn) -> list[ChairOut]:
+    return [
+        ChairOut(chair_id=chair.chair_id, row=chair.row, number=int(chair.number), price_cents=int(chair.price_cents),
+                 currency=chair.currency, price_class=chair.price_class, status=AVAILABLE)
+        for chair in add(screening_id, body.chairs)
+    ]
+
+
+lambda_handler = lambda_handler_for(router)

@@ -1,0 +1,16 @@
+"""GET /orders/{order_id}: one order, its status as of now (a lapsed hold reads EXPIRED)."""
+
+from boxoffice.booking import orders
+from boxoffice.booking.schemas import OrderOut
+from boxoffice.http import CurrentIdentity, Router, lambda_handler_for
+from boxoffice.schemas import OpaqueId
+
+router = Router()
+
+
+@router.get("/orders/<order_id>", summary="Read an order", tags=["orders"])
+def get_order(order_id: OpaqueId, identity: CurrentIdentity) -> OrderOut:
+    return orders.get(order_id, identity)
+
+
+lambda_handler = lambda_handler_for(router)

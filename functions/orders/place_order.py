@@ -1,0 +1,28 @@
+"""POST /orders: hold chairs of a screening, all or none, for HoldSeconds."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Header
+
+from boxoffice.booking import orders
+from boxoffice.booking.schemas import HoldIn, IdempotencyKey, OrderOut
+from boxoffice.http import CurrentIdentity, Router, lambda_handler_for
+
+router = Router()
+
+
+@router.post(
+    "/orders", status_code=201, summary="Hold chairs (an order)", tags=["orders"],
+    description="409 CHAIR_UNAVAILABLE names the chairs that were taken; a retry with the same Idempotency-Key "
+                "returns the same order (200).",
+)
+def place_order(
+    body: HoldIn, identity: CurrentIdentity,
+    idempotency_key: Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")] = None,
+) -> Response[OrderOut]:
+    order, created = orders.place_hold(identity, body, idempotency_key)
+    return Response(status_code=201 if created else 200, content_type=content_types.APPLICATION_JSON, body=order)
+
+
+lambda_handler = lambda_handler_for(router)

@@ -1,0 +1,13 @@
+"""Every minute (EventBridge Scheduler): expire lapsed holds and free their chairs (boxoffice.booking.sweeper)."""
+
+from typing import Any
+
+from boxoffice.booking.sweeper import sweep
+from boxoffice.observability import logger, metrics, tracer
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, int]:
+    return sweep()

@@ -1,0 +1,1 @@
+"""Booking: exclusive timed holds on chairs, orders, cancelling, and the expiry sweeper."""

@@ -1,0 +1,278 @@
+"""Holding chairs, reading orders, cancelling holds.
+
+A hold is one TransactWriteItems: the order, one conditional update per chair
+(free = not sold and no live hold), and the holder's quota item (conditional
+on the version read just before). Nothing is read and then written without a
+condition, so two buyers can never both hold a chair, and the per-user cap
+holds however many requests race.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+
+from pynamodb.expressions.condition import Condition
+
+from boxoffice import permissions
+from boxoffice.booking.schemas import HoldIn, OrderOut, TicketOut
+from boxoffice.catalog.common import query_page
+from boxoffice.chairs import price_of, row_of
+from boxoffice.clock import iso, now_epoch
+from boxoffice.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unavailable
+from boxoffice.http import Identity
+from boxoffice.ids import derived_id, new_id
+from boxoffice.models.base import Transaction, TransactionCancelled, get_many
+from boxoffice.models.catalog import Member, Screening
+from boxoffice.models.chairs import Chair, seat_key
+from boxoffice.models.orders import CANCELLED, EXPIRED, HELD, PAID, REFUNDED, HoldQuota, Order, hold_shard
+from boxoffice.observability import MetricUnit, logger, metrics
+from boxoffice.schemas import Page
+from boxoffice.settings import get_settings
+
+_ATTEMPTS = 3
+RATE_WINDOW_SECONDS = 60
+
+
+def to_out(order: Order, now: int | None = None) -> OrderOut:
+    now = now_epoch() if now is None else now
+    status = order.status_now(now)
+    return OrderOut(
+        order_id=order.order_id, status=status, confirmation_id=order.confirmation_id,
+        screening_id=order.screening_id, movie_name=order.movie_name, hall_name=order.hall_name,
+        starts_at=iso(order.starts_at), chairs=list(order.chairs), amount_cents=int(order.amount_cents),
+        currency=order.currency, expires_at=iso(order.expires_at) if status == HELD and order.expires_at else None,
+        user_id=order.user_id, member_id=order.member_id, created_at=iso(order.created_at),
+        updated_at=iso(order.updated_at),
+        tickets=[TicketOut(chair=t.chair, code=t.code) for t in order.tickets] if order.tickets else None,
+        paid_at=iso(order.paid_at) if order.paid_at else None,
+        cancelled_at=iso(order.cancelled_at) if order.cancelled_at else None,
+        refunded_at=iso(order.refunded_at) if order.refunded_at else None,
+    )
+
+
+def _fingerprint(body: HoldIn) -> str:
+    canonical = json.dumps({"screening_id": body.screening_id, "chairs": sorted(body.chairs),
+                            "member_id": body.member_id}, sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _quota_actions(quota: HoldQuota | None, order: Order, now: int) -> tuple[list, object]:
+    """The quota update for a new hold, and its condition (the version read, or "still absent")."""
+    entry = {"chairs": len(order.chairs), "expires_at": int(order.expires_at)}
+    if quota is None:
+        actions = [HoldQuota.holds.set({order.order_id: entry}), HoldQuota.version.set(1),
+                   HoldQuota.window_start.set(now), HoldQuota.window_holds.set(1)]
+        return actions, HoldQuota.user_id.does_not_exist()
+    actions = [HoldQuota.holds[order.order_id].set(entry), HoldQuota.version.set(int(quota.version) + 1)]
+    actions += [HoldQuota.holds[expired].remove() for expired in quota.expired_orders(now)]
+    if now - int(quota.window_start) >= RATE_WINDOW_SECONDS:
+        actions += [HoldQuota.window_start.set(now), HoldQuota.window_holds.set(1)]
+    else:
+        actions.append(HoldQuota.window_holds.set(int(quota.window_holds) + 1))
+    return actions, HoldQuota.version == int(quota.version)
+
+
+def _check_limits(quota: HoldQuota | None, chairs: int, now: int) -> None:
+    settings = get_settings()
+    if quota is None:
+        return
+    if now - int(quota.window_start) < RATE_WINDOW_SECONDS and int(quota.window_holds) >= settings.max_holds_per_minute:
+        wait = int(quota.window_start) + RATE_WINDOW_SECONDS - now
+        raise TooManyRequests("Too many holds in a minute; slow down", code="RATE_LIMITED",
+                              details={"retry_after_seconds": wait}, headers={"Retry-After": str(wait)})
+    held = quota.live_chairs(now)
+    if held + chairs > settings.max_held_chairs_per_user:
+        wait = max(1, (quota.earliest_expiry(now) or now + 1) - now)
+        raise TooManyRequests(
+            f"You may hold at most {settings.max_held_chairs_per_user} chairs at once",
+            code="TOO_MANY_HELD_CHAIRS",
+            details={"held": held, "asked": chairs, "limit": settings.max_held_chairs_per_user},
+            headers={"Retry-After": str(wait)},
+        )
+
+
+def _replayed(order_id: str, identity: Identity, fingerprint: str) -> OrderOut:
+    """A retried request with the same Idempotency-Key: the first answer, or a 422 if it asked for more."""
+    order = Order.get(order_id, consistent_read=True)
+    if order.user_id != identity.user_id or order.request_fingerprint != fingerprint:
+        raise Invalid("This Idempotency-Key was used for a different request", code="IDEMPOTENCY_KEY_REUSED")
+    return to_out(order)
+
+
+def place_hold(identity: Identity, body: HoldIn, idempotency_key: str | None) -> tuple[OrderOut, bool]:
+    """Hold the chairs, all or none. Returns the order and whether this call created it."""
+    if body.member_id and not identity.can(permissions.ORDERS_MANAGE):
+        raise Forbidden("Selling on behalf of a member needs orders:manage")
+    settings = get_settings()
+    fingerprint = _fingerprint(body)
+    order_id = derived_id("order", identity.user_id, idempotency_key) if idempotency_key else new_id()
+    # Staff selling at the box office are not capped; customers are.
+    quota_user = None if identity.can(permissions.ORDERS_MANAGE) else identity.user_id
+    for _ in range(_ATTEMPTS):
+        now = now_epoch()
+        screening, quota = get_many((Screening, body.screening_id), (HoldQuota, quota_user or ""))
+        if screening is None:
+            raise NotFound("No such screening", details={"screening_id": body.screening_id})
+        if int(screening.starts_at) <= now:
+            raise Conflict("The screening has started", code="SCREENING_STARTED")
+        if not screening.chairs_ready:
+            raise Unavailable("The screening's chairs are still being created", code="NOT_READY",
+                              headers={"Retry-After": "2"})
+        if quota_user:
+            _check_limits(quota, len(body.chairs), now)
+        expires_at = now + settings.hold_seconds
+        order = Order(
+            order_id=order_id, user_id=identity.user_id, username=identity.username, member_id=body.member_id,
+            quota_user_id=quota_user, screening_id=screening.screening_id, movie_id=screening.movie_id,
+            movie_name=screening.movie_name, hall_name=screening.hall_name, starts_at=int(screening.starts_at),
+            chairs=list(body.chairs), amount_cents=sum(price_of(screening, row_of(chair)) for chair in body.chairs),
+            currency=screening.currency, status=HELD, confirmation_id=secrets.token_urlsafe(24),
+            request_fingerprint=fingerprint, expires_at=expires_at, hold_shard=hold_shard(order_id),
+            created_at=now, updated_at=now,
+        )
+        transaction = Transaction()
+        transaction.put("order", order, condition=Order.order_id.does_not_exist())
+        for chair_id in body.chairs:
+            transaction.update(
+                chair_id, Chair(screening.screening_id, seat_key(chair_id)),
+                [Chair.hold_order_id.set(order_id), Chair.hold_user_id.set(identity.user_id),
+                 Chair.hold_expires_at.set(expires_at)],
+                condition=Chair.free(now),
+            )
+        if quota_user:
+            actions, condition = _quota_actions(quota, order, now)
+            transaction.update("quota", HoldQuota(quota_user), actions, condition=condition)
+        if body.member_id:
+            transaction.check("member", Member, body.member_id, condition=Member.member_id.exists())
+        try:
+            transaction.commit()
+        except TransactionCancelled as cancelled:
+            failed = cancelled.failed()
+            if "order" in failed:
+                return _replayed(order_id, identity, fingerprint), False
+            if "member" in failed:
+                raise NotFound("No such member", details={"member_id": body.member_id}) from cancelled
+            refused = [chair for chair in body.chairs if chair in failed]
+            unknown = [chair for chair in refused if failed[chair].old_item is None]
+            if unknown:
+                raise NotFound("No such chairs in this screening", code="UNKNOWN_CHAIRS",
+                               details={"chairs": unknown}) from cancelled
+            if refused:
+                metrics.add_metric(name="HoldConflicts", unit=MetricUnit.Count, value=1)
+                raise Conflict("Some chairs are taken", code="CHAIR_UNAVAILABLE",
+                               details={"chairs": refused}) from cancelled
+            if "quota" in failed or cancelled.retryable:
+                continue  # another hold of the same user, or a conflicting transaction: read again
+            raise
+        metrics.add_metric(name="HoldsPlaced", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name="ChairsHeld", unit=MetricUnit.Count, value=len(body.chairs))
+        logger.info("hold placed", extra={"order_id": order_id, "chairs": len(body.chairs)})
+        return to_out(order, now), True
+    raise Unavailable("Too much is happening at once; try again", code="BUSY", headers={"Retry-After": "1"})
+
+
+def _sees_every_order(identity: Identity) -> bool:
+    return identity.can(permissions.ORDERS_VIEW_ALL)
+
+
+def find(order_id: str, identity: Identity, *, manage: bool = False) -> Order:
+    """The order if the caller may see it (or act on it, with `manage`); someone else's is a 404."""
+    try:
+        order = Order.get(order_id, consistent_read=True)
+    except Order.DoesNotExist:
+        order = None
+    may = order is not None and (
+        order.user_id == identity.user_id
+        or (identity.can(permissions.ORDERS_MANAGE) if manage else _sees_every_order(identity))
+    )
+    if not may:
+        raise NotFound("No such order", details={"order_id": order_id})
+    return order  # type: ignore[return-value]
+
+
+def get(order_id: str, identity: Identity) -> OrderOut:
+    return to_out(find(order_id, identity))
+
+
+def _status_condition(status: str, now: int) -> Condition:
+    """Orders whose status *as of now* is `status` (a lapsed hold is EXPIRED before the sweeper says so)."""
+    if status == HELD:
+        return (Order.status == HELD) & (Order.expires_at > now)
+    if status == EXPIRED:
+        return (Order.status == EXPIRED) | ((Order.status == HELD) & (Order.expires_at <= now))
+    return Order.status == status
+
+
+def list_page(identity: Identity, limit: int, cursor: str | None, status: str | None,
+              screening_id: str | None) -> Page[OrderOut]:
+    """Newest first. Customers see their own orders; orders:view-all sees everyone's, by screening or status."""
+    now = now_epoch()
+    conditions = []
+    if status is not None:
+        conditions.append(_status_condition(status, now))
+    if not _sees_every_order(identity):
+        index, hash_value, keys = Order.by_user, identity.user_id, {"order_id", "user_id", "created_at"}
+        if screening_id:
+            conditions.append(Order.screening_id == screening_id)
+    elif screening_id:
+        index, hash_value, keys = Order.by_screening, screening_id, {"order_id", "screening_id", "created_at"}
+    elif status is not None:
+        # by stored status; an unswept lapsed hold is listed as EXPIRED once the sweeper has run (<= 1 minute)
+        index, hash_value, keys = Order.by_status, status, {"order_id", "status", "created_at"}
+        conditions = [_status_condition(status, now)] if status == HELD else []
+    else:
+        raise Invalid("Choose orders by screening_id or by status", code="FILTER_REQUIRED")
+    condition = None
+    for part in conditions:
+        condition = part if condition is None else condition & part
+    orders, next_cursor = query_page(Order, index, hash_value, keys=keys, limit=limit, cursor=cursor,
+                                     filter_condition=condition, newest_first=True)
+    return Page[OrderOut](items=[to_out(order, now) for order in orders], next_cursor=next_cursor)
+
+
+def release_chairs(transaction: Transaction, order: Order, now: int | None, *, chairs: list[str] | None = None) -> None:
+    """Take the order's hold off its chairs (only while it is this order's hold) and out of the quota."""
+    for chair_id in order.chairs if chairs is None else chairs:
+        condition = Chair.held_by(order.order_id, now) if now is not None else Chair.hold_order_id == order.order_id
+        transaction.update(
+            chair_id, Chair(order.screening_id, seat_key(chair_id)),
+            [Chair.hold_order_id.remove(), Chair.hold_user_id.remove(), Chair.hold_expires_at.remove()],
+            condition=condition,
+        )
+    if order.quota_user_id:
+        transaction.update("quota", HoldQuota(order.quota_user_id), [HoldQuota.holds[order.order_id].remove()],
+                           condition=HoldQuota.user_id.exists())
+
+
+def cancel(order_id: str, identity: Identity) -> OrderOut:
+    """Cancel a live hold: its chairs are free at once. Cancelling twice answers the same order."""
+    order = find(order_id, identity, manage=True)
+    now = now_epoch()
+    status = order.status_now(now)
+    if status == CANCELLED:
+        return to_out(order, now)
+    if status in (PAID, REFUNDED):
+        raise Conflict("A paid order is refunded, not cancelled", code="ORDER_PAID")
+    if status == EXPIRED:
+        raise Conflict("The hold has expired", code="HOLD_EXPIRED")
+    transaction = Transaction()
+    transaction.update("order", order, [Order.status.set(CANCELLED), Order.cancelled_at.set(now),
+                                        Order.updated_at.set(now), Order.hold_shard.remove()],
+                       condition=(Order.status == HELD) & (Order.expires_at > now))
+    release_chairs(transaction, order, now)
+    try:
+        transaction.commit()
+    except TransactionCancelled as cancelled:
+        if cancelled.retryable:
+            raise Unavailable("Try again", code="BUSY", headers={"Retry-After": "1"}) from cancelled
+        # It changed meanwhile (paid, expired, cancelled by someone else): answer with what it is now.
+        current = Order.get(order_id, consistent_read=True)
+        if current.status_now(now_epoch()) == CANCELLED:
+            return to_out(current)
+        raise Conflict(f"The order is {current.status_now(now_epoch())} now", code="ORDER_CHANGED") from cancelled
+    order.status, order.cancelled_at, order.updated_at = CANCELLED, now, now
+    metrics.add_metric(name="HoldsCancelled", unit=MetricUnit.Count, value=1)
+    return to_out(order, now)
+

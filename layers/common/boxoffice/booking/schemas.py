@@ -1,0 +1,82 @@
+"""Request and response bodies of chairs and orders."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator
+
+from boxoffice.models.chairs import AVAILABLE, HELD, SOLD
+from boxoffice.models.orders import STATUSES
+from boxoffice.schemas import Body, OpaqueId, Out
+from boxoffice.settings import get_settings
+
+ChairId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,3}-[1-9][0-9]{0,2}$"),
+                    Field(description='Row and seat, e.g. "A-7"')]
+ChairStatus = Literal[AVAILABLE, HELD, SOLD]  # type: ignore[valid-type]
+OrderStatus = Literal[STATUSES]  # type: ignore[valid-type]
+IdempotencyKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{8,128}$")]
+
+
+class HoldIn(Body):
+    screening_id: OpaqueId
+    chairs: list[ChairId] = Field(min_length=1, description="1 to MaxChairsPerOrder distinct chairs")
+    member_id: OpaqueId | None = Field(None, description="Box office sale (orders:manage): the member it is for")
+
+    @field_validator("chairs")
+    @classmethod
+    def _distinct_and_few(cls, chairs: list[str]) -> list[str]:
+        if len(set(chairs)) != len(chairs):
+            raise ValueError("a chair may appear only once")
+        most = get_settings().max_chairs_per_order
+        if len(chairs) > most:
+            raise ValueError(f"at most {most} chairs in one order")
+        return chairs
+
+
+class AddChairsIn(Body):
+    chairs: list[ChairId] = Field(min_length=1, max_length=100)
+
+    @field_validator("chairs")
+    @classmethod
+    def _distinct(cls, chairs: list[str]) -> list[str]:
+        if len(set(chairs)) != len(chairs):
+            raise ValueError("a chair may appear only once")
+        return chairs
+
+
+class ChairOut(Out):
+    chair_id: str
+    row: str
+    number: int
+    price_cents: int
+    currency: str
+    price_class: str | None
+    status: ChairStatus
+
+
+class TicketOut(Out):
+    chair: str
+    code: str
+
+
+class OrderOut(Out):
+    order_id: str
+    status: OrderStatus
+    confirmation_id: str = Field(description="Proof of the hold; pay with it")
+    screening_id: str
+    movie_name: str
+    hall_name: str
+    starts_at: str
+    chairs: list[str]
+    amount_cents: int
+    currency: str
+    expires_at: str | None = Field(description="When an unpaid hold lapses")
+    user_id: str
+    member_id: str | None
+    created_at: str
+    updated_at: str
+    tickets: list[TicketOut] | None = None
+    paid_at: str | None = None
+    cancelled_at: str | None = None
+    refunded_at: str | None = None

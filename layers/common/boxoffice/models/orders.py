@@ -1,0 +1,154 @@
+"""Orders (a hold, then a sale) and each user's live-holds quota.
+
+An order is HELD until its `expires_at` (epoch seconds, the table's TTL
+attribute), then PAID, CANCELLED, EXPIRED or REFUNDED. While HELD it also
+carries `hold_shard`, which puts it in the sparse `by_expiry` index the sweeper
+reads; every other state removes it. Paying removes `expires_at` too, so
+DynamoDB's TTL only ever deletes orders that never sold.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from boxoffice.models.base import BaseMeta, TableName, plain
+
+HELD, PAID, CANCELLED, EXPIRED, REFUNDED = "HELD", "PAID", "CANCELLED", "EXPIRED", "REFUNDED"
+STATUSES = (HELD, PAID, CANCELLED, EXPIRED, REFUNDED)
+SWEEP_SHARDS = 4  # HELD orders spread over a few index partitions, so no one partition is hot
+
+
+def hold_shard(order_id: str) -> str:
+    return f"HELD#{zlib.crc32(order_id.encode()) % SWEEP_SHARDS}"
+
+
+class _ByUser(GlobalSecondaryIndex["Order"]):
+    class Meta:
+        index_name = "by_user"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    created_at = NumberAttribute(range_key=True)
+
+
+class _ByScreening(GlobalSecondaryIndex["Order"]):
+    class Meta:
+        index_name = "by_screening"
+        projection = AllProjection()
+
+    screening_id = UnicodeAttribute(hash_key=True)
+    created_at = NumberAttribute(range_key=True)
+
+
+class _ByStatus(GlobalSecondaryIndex["Order"]):
+    class Meta:
+        index_name = "by_status"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    created_at = NumberAttribute(range_key=True)
+
+
+class _ByExpiry(GlobalSecondaryIndex["Order"]):
+    class Meta:
+        index_name = "by_expiry"
+        projection = AllProjection()
+
+    hold_shard = UnicodeAttribute(hash_key=True)
+    expires_at = NumberAttribute(range_key=True)
+
+
+class Ticket(MapAttribute):
+    chair = UnicodeAttribute()
+    code = UnicodeAttribute()
+
+
+class Order(Model):
+    class Meta(BaseMeta):
+        table_name = TableName("orders")
+
+    order_id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()  # who placed it (a customer, or staff selling at the box office)
+    username = UnicodeAttribute()
+    member_id = UnicodeAttribute(null=True)  # box office sale: the member it was sold to
+    quota_user_id = UnicodeAttribute(null=True)  # whose live-holds quota it counts against, if anyone's
+    screening_id = UnicodeAttribute()
+    movie_id = UnicodeAttribute()
+    movie_name = UnicodeAttribute()
+    hall_name = UnicodeAttribute()
+    starts_at = NumberAttribute()
+    chairs = ListAttribute(of=UnicodeAttribute)  # chair ids, e.g. ["A-7", "A-8"]
+    amount_cents = NumberAttribute()
+    currency = UnicodeAttribute()
+    status = UnicodeAttribute()
+    confirmation_id = UnicodeAttribute()
+    request_fingerprint = UnicodeAttribute()  # what was asked, to recognise a retried request
+    expires_at = NumberAttribute(null=True)  # TTL
+    hold_shard = UnicodeAttribute(null=True)
+    created_at = NumberAttribute()
+    updated_at = NumberAttribute()
+    # payment (boxoffice.payments)
+    payment_attempt = UnicodeAttribute(null=True)  # the Idempotency-Key of the payment under way
+    payment_attempt_until = NumberAttribute(null=True)
+    charge_id = UnicodeAttribute(null=True)
+    charge_key = UnicodeAttribute(null=True)  # the provider idempotency key the charge was made with
+    payment_method = UnicodeAttribute(null=True)
+    tickets = ListAttribute(of=Ticket, null=True)
+    paid_at = NumberAttribute(null=True)
+    cancelled_at = NumberAttribute(null=True)
+    expired_at = NumberAttribute(null=True)
+    refunded_at = NumberAttribute(null=True)
+    refund_id = UnicodeAttribute(null=True)
+
+    by_user = _ByUser()
+    by_screening = _ByScreening()
+    by_status = _ByStatus()
+    by_expiry = _ByExpiry()
+
+    def status_now(self, now: int) -> str:
+        """The status a reader sees: a HELD order past its expiry is EXPIRED, swept or not."""
+        if self.status == HELD and (self.expires_at or 0) <= now:
+            return EXPIRED
+        return self.status
+
+
+class HoldQuota(Model):
+    """A user's live holds, so "at most N held chairs" is checked inside the hold's own transaction.
+
+    A hold reads it, counts the entries that have not expired, and commits only
+    if `version` is still what it read; cancelling, paying and sweeping remove
+    their order's entry. Expired entries are dropped by the next hold.
+    """
+
+    class Meta(BaseMeta):
+        table_name = TableName("hold_quotas")
+
+    user_id = UnicodeAttribute(hash_key=True)
+    holds = MapAttribute(default=dict)  # order_id -> {"chairs": n, "expires_at": epoch}
+    version = NumberAttribute(default=0)
+    # Holds placed in the current minute (a rate limit on placing holds).
+    window_start = NumberAttribute(default=0)
+    window_holds = NumberAttribute(default=0)
+
+    def entries(self) -> dict[str, dict[str, int]]:
+        return {order_id: {"chairs": int(entry["chairs"]), "expires_at": int(entry["expires_at"])}
+                for order_id, entry in plain(self.holds).items()}
+
+    def live_chairs(self, now: int) -> int:
+        return sum(entry["chairs"] for entry in self.entries().values() if entry["expires_at"] > now)
+
+    def expired_orders(self, now: int) -> list[str]:
+        return [order_id for order_id, entry in self.entries().items() if entry["expires_at"] <= now]
+
+    def earliest_expiry(self, now: int) -> int | None:
+        live = [entry["expires_at"] for entry in self.entries().values() if entry["expires_at"] > now]
+        return min(live) if live else None
