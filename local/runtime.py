@@ -107,11 +107,22 @@ def _is_project_module(module: ModuleType | None) -> bool:
     return known
 
 
+def _top_level_names() -> frozenset[str]:
+    """The top-level module names our code can be imported as: each handler module, each layer package."""
+    names = {path.stem for path in (PROJECT_ROOT / "functions").glob("*/*.py")}
+    names |= {path.name for path in (PROJECT_ROOT / "layers").glob("*/*") if (path / "__init__.py").exists()}
+    return frozenset(names | {"demo_seed"})
+
+
+_OUR_TOP_LEVEL_NAMES = _top_level_names()
+
+
 def _project_modules() -> dict[str, ModuleType]:
     return {
         name: module
         for name, module in list(sys.modules.items())
-        if name not in SHARED_MODULES and _is_project_module(module)
+        if name.partition(".")[0] in _OUR_TOP_LEVEL_NAMES and name not in SHARED_MODULES
+        and _is_project_module(module)
     }
 
 
@@ -157,6 +168,13 @@ class WarmEnvironment:
         module_name, _, attribute = self.spec.handler.rpartition(".")
         module = importlib.import_module(module_name)
         return getattr(module, attribute)
+
+    def module(self, name: str) -> ModuleType:
+        """This environment's own copy of one of our modules (tests patch it to inject faults)."""
+        with _INVOCATION_LOCK, self._entered():
+            if self._handler is None:
+                self._handler = self._load_handler()
+            return importlib.import_module(name)
 
     def load(self) -> Any:
         """Import the handler (the cold start) without invoking it."""

@@ -170,6 +170,10 @@ class StackUnderTest:
         self.service.create()
         self.api = ApiClient(self.service)
 
+    def module(self, logical_id: str, name: str) -> Any:
+        """The function's own copy of a module, to patch faults into (e.g. a crash after the charge)."""
+        return self.runtime.environment(logical_id).module(name)
+
     def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
         """Call one function directly with an event, as Lambda would."""
         return self.runtime.invoke(logical_id, event)

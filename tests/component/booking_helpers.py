@@ -55,6 +55,17 @@ class Booking:
         assert answer.status == 200, answer
         return {chair["chair_id"]: chair["status"] for chair in answer.body["items"]}
 
+    def pay(self, who: dict[str, str], order: dict[str, Any], method: str = "tok_ok", *, key: str | None = None,
+            confirmation_id: str | None = None, stack: StackUnderTest | None = None) -> Response:
+        return (stack or self.stack).call(
+            "PayOrderFunction", identity=who, path={"order_id": order["order_id"]},
+            body={"confirmation_id": confirmation_id or order["confirmation_id"], "payment_method": method},
+            headers={"Idempotency-Key": key or f"pay-{order['order_id']}-{method}"},
+        )
+
+    def refund(self, who: dict[str, str], order_id: str) -> Response:
+        return self.stack.call("RefundOrderFunction", identity=who, path={"order_id": order_id})
+
     def sweep(self) -> dict[str, int]:
         return self.stack.invoke("SweepHoldsFunction", {"detail-type": "Scheduled Event", "source": "aws.events"})
 
@@ -81,3 +92,19 @@ def make_screening(stack: StackUnderTest, *, rows: int = 2, seats: int = 5, hour
     ))
     assert screening.status == 201, screening
     return str(screening.body["screening_id"])
+
+
+def ledger(aws: Any) -> list[dict[str, Any]]:
+    """What the (simulated) payment provider recorded: charges and refunds."""
+    from boto3.dynamodb.types import TypeDeserializer
+
+    items = aws.dynamodb.scan(TableName=aws.tables["PaymentLedgerTable"])["Items"]
+    return [{name: TypeDeserializer().deserialize(value) for name, value in item.items()} for item in items]
+
+
+def charges(aws: Any) -> list[dict[str, Any]]:
+    return [entry for entry in ledger(aws) if entry["kind"] == "charge" and entry["outcome"] == "succeeded"]
+
+
+def refunds(aws: Any) -> list[dict[str, Any]]:
+    return [entry for entry in ledger(aws) if entry["kind"] == "refund"]

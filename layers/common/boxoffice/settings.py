@@ -57,6 +57,8 @@ class Settings(BaseModel):
     login_max_failures: int = Field(5, alias="LOGIN_MAX_FAILURES", ge=1, le=100)
     login_lock_minutes: int = Field(15, alias="LOGIN_LOCK_MINUTES", ge=1, le=1440)
     payment_provider: Literal["simulated"] = Field("simulated", alias="PAYMENT_PROVIDER")
+    # How long a payment attempt keeps the order to itself: longer than one invocation can run.
+    payment_claim_seconds: int = Field(30, alias="PAYMENT_CLAIM_SECONDS", ge=5, le=900)
     tables: dict[str, str] = Field(default_factory=dict)
 
     def table(self, name: str) -> str:

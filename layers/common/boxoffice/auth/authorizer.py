@@ -51,7 +51,8 @@ def _current_permissions(verified: VerifiedToken) -> frozenset[str]:
         raise Unauthenticated("the account no longer exists") from None
     if not profile.enabled:
         raise Unauthenticated("the account is disabled")
-    if verified.claims["iat"] < profile.sessions_valid_after:
+    # A token from the very second of a security change is void too (iat has one-second precision).
+    if verified.claims["iat"] <= profile.sessions_valid_after:
         raise Unauthenticated("the token predates the account's last security change")
     return granted & perms.expand(profile.permissions)
 

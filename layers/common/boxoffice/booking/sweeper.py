@@ -15,6 +15,7 @@ from boxoffice.clock import now_epoch
 from boxoffice.models.base import Transaction, TransactionCancelled
 from boxoffice.models.orders import EXPIRED, HELD, SWEEP_SHARDS, Order
 from boxoffice.observability import MetricUnit, logger, metrics
+from boxoffice.payments.charges import refund_orphan_charge
 from boxoffice.settings import get_settings
 
 
@@ -41,7 +42,6 @@ def _expire(order: Order, now: int) -> bool:
         release_chairs(transaction, order, None, chairs=chairs)
         try:
             transaction.commit()
-            return True
         except TransactionCancelled as cancelled:
             failed = cancelled.failed()
             if "order" in failed:
@@ -51,6 +51,10 @@ def _expire(order: Order, now: int) -> bool:
                 raise
             # Someone else holds those chairs now (the hold had lapsed): leave them be.
             chairs = [chair for chair in chairs if chair not in taken]
+            continue
+        # A payment that charged and then died before selling left a charge without a sale: refund it.
+        refund_orphan_charge(order)
+        return True
 
 
 def sweep() -> dict[str, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from boxoffice.catalog.common import get_or_404, query_page
 from boxoffice.catalog.schemas import SubscriptionIn, SubscriptionOut
 from boxoffice.clock import iso, now_epoch
@@ -15,6 +17,11 @@ from boxoffice.schemas import Page
 def subscription_id(member_id: str, movie_id: str, date: str) -> str:
     """One subscription per member, movie and date: the id says so, and a conditional put keeps it so."""
     return derived_id("subscription", member_id, movie_id, date)
+
+
+def date_of(epoch_seconds: int) -> str:
+    """The (UTC) date of a moment, as subscriptions record it."""
+    return datetime.fromtimestamp(int(epoch_seconds), tz=UTC).date().isoformat()
 
 
 def to_out(subscription: Subscription) -> SubscriptionOut:

@@ -1,0 +1,226 @@
+"""Paying for a hold: exactly once, only with its confirmation id, only while the hold lasts.
+
+1. Powertools Idempotency, keyed on (user, order, Idempotency-Key) with the
+   body as the payload to validate: a retried request gets the first answer
+   and charges nothing; the same key with another body is a 422.
+2. One conditional UpdateItem claims the order for this attempt (it must be a
+   live HELD order with this confirmation id, and the caller's, or the caller
+   manages orders); it also returns the order, so it is the path's only read.
+   A second payment racing with another key finds the claim and is refused
+   before anything is charged.
+3. The provider charges once per `<order>:<Idempotency-Key>`, so a crashed
+   attempt's retry gets the same charge back instead of a second one.
+4. One TransactWriteItems makes the order PAID with its tickets and its chairs
+   SOLD, conditional on the hold still being live and claimed by this attempt.
+   If the hold lapsed meanwhile, the charge is refunded and the answer is 409.
+   A charge whose function died before step 4 is refunded by whoever finds it
+   first: the retry (after the hold lapsed) or the sweeper.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from pynamodb.exceptions import UpdateError
+
+from boxoffice import aws
+from boxoffice.booking.orders import release_chairs, to_out
+from boxoffice.booking.schemas import OrderOut
+from boxoffice.catalog.subscriptions import date_of, new_subscription
+from boxoffice.clock import now_epoch
+from boxoffice.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    PaymentDeclined,
+    Unavailable,
+    UpstreamFailed,
+)
+from boxoffice.models.base import Transaction, TransactionCancelled
+from boxoffice.models.chairs import Chair, seat_key
+from boxoffice.models.orders import CANCELLED, EXPIRED, HELD, PAID, REFUNDED, Order, Ticket
+from boxoffice.observability import MetricUnit, logger, metrics
+from boxoffice.payments.charges import charge_key, refund_key, refund_orphan_charge
+from boxoffice.payments.provider import PaymentDeclinedError, ProviderUnavailableError, get_provider
+from boxoffice.settings import get_settings
+
+IDEMPOTENCY_HOURS = 24
+_SELL_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """Everything a payment depends on; the first three are its idempotency key, the next two its payload."""
+
+    user_id: str
+    order_id: str
+    idempotency_key: str
+    confirmation_id: str
+    payment_method: str
+    manages_orders: bool
+
+
+@functools.cache
+def _idempotent_pay() -> tuple[IdempotencyConfig, Any]:
+    """Built on first use: the persistence layer needs the table name and a client, never at import."""
+    config = IdempotencyConfig(
+        event_key_jmespath="[user_id, order_id, idempotency_key]",
+        payload_validation_jmespath="[confirmation_id, payment_method]",
+        raise_on_no_idempotency_key=True,
+        expires_after_seconds=IDEMPOTENCY_HOURS * 3600,
+    )
+    store = DynamoDBPersistenceLayer(table_name=get_settings().table("idempotency"),
+                                     boto3_client=aws.client("dynamodb"))
+    return config, idempotent_function(data_keyword_argument="request", persistence_store=store, config=config)(_pay)
+
+
+def pay(request: PaymentRequest, lambda_context: Any) -> OrderOut:
+    config, paying = _idempotent_pay()
+    config.register_lambda_context(lambda_context)
+    try:
+        answer = paying(request=request)
+    except IdempotencyValidationError as error:
+        raise Invalid("This Idempotency-Key was used with a different body", code="IDEMPOTENCY_KEY_REUSED") from error
+    except IdempotencyAlreadyInProgressError as error:
+        raise Conflict("This payment is already under way; retry in a moment", code="PAYMENT_IN_PROGRESS",
+                       headers={"Retry-After": "1"}) from error
+    return OrderOut.model_validate(answer)
+
+
+def _claim(request: PaymentRequest, now: int, lambda_seconds: int) -> Order:
+    """Claim the order for this payment attempt; the claimed order, or the precise refusal."""
+    condition = (
+        (Order.status == HELD) & (Order.expires_at > now) & (Order.confirmation_id == request.confirmation_id)
+        & (Order.payment_attempt.does_not_exist() | (Order.payment_attempt == request.idempotency_key)
+           | (Order.payment_attempt_until < now))
+    )
+    if not request.manages_orders:
+        condition &= Order.user_id == request.user_id
+    order = Order(request.order_id)
+    try:
+        order.update(actions=[Order.payment_attempt.set(request.idempotency_key),
+                              Order.payment_attempt_until.set(now + lambda_seconds)], condition=condition)
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        raise _refusal(request, now) from None
+    return order
+
+
+def _refusal(request: PaymentRequest, now: int) -> Exception:
+    """Why the claim was refused (a read on the failure path only)."""
+    try:
+        order = Order.get(request.order_id, consistent_read=True)
+    except Order.DoesNotExist:
+        order = None
+    if order is None or (order.user_id != request.user_id and not request.manages_orders):
+        return NotFound("No such order", details={"order_id": request.order_id})
+    status = order.status_now(now)
+    if status == PAID:
+        return Conflict("The order is paid already", code="ALREADY_PAID")
+    if status == REFUNDED:
+        return Conflict("The order was paid and refunded", code="ORDER_REFUNDED")
+    if status == CANCELLED:
+        return Conflict("The order was cancelled", code="ORDER_CANCELLED")
+    if not secrets.compare_digest(order.confirmation_id, request.confirmation_id):
+        return Forbidden("That is not this order's confirmation id", code="WRONG_CONFIRMATION_ID")
+    if status == EXPIRED:
+        if order.payment_attempt == request.idempotency_key:
+            refund_orphan_charge(order)  # this attempt charged, then died before the sale
+        return Conflict("The hold has expired; its chairs are free again", code="HOLD_EXPIRED")
+    return Conflict("Another payment of this order is under way", code="PAYMENT_IN_PROGRESS",
+                    headers={"Retry-After": "1"})
+
+
+def _release_claim(request: PaymentRequest) -> None:
+    try:
+        Order(request.order_id).update(
+            actions=[Order.payment_attempt.remove(), Order.payment_attempt_until.remove()],
+            condition=Order.payment_attempt == request.idempotency_key,
+        )
+    except UpdateError as error:
+        logger.warning("payment claim not released", extra={"order_id": request.order_id,
+                                                              "reason": error.cause_response_code})
+
+
+def _sell(order: Order, request: PaymentRequest, charge_id: str, key: str, tickets: list[Ticket]) -> int:
+    """The sale, all or nothing: order PAID with tickets, chairs SOLD, quota entry gone, watch history."""
+    now = now_epoch()
+    transaction = Transaction()
+    transaction.update(
+        "order", order,
+        [Order.status.set(PAID), Order.tickets.set(tickets), Order.charge_id.set(charge_id),
+         Order.charge_key.set(key), Order.payment_method.set(request.payment_method), Order.paid_at.set(now),
+         Order.updated_at.set(now), Order.expires_at.remove(), Order.hold_shard.remove(),
+         Order.payment_attempt.remove(), Order.payment_attempt_until.remove()],
+        condition=(Order.status == HELD) & (Order.expires_at > now)
+        & (Order.confirmation_id == request.confirmation_id) & (Order.payment_attempt == request.idempotency_key),
+    )
+    for chair_id in order.chairs:
+        transaction.update(
+            chair_id, Chair(order.screening_id, seat_key(chair_id)),
+            [Chair.sold_order_id.set(order.order_id), Chair.hold_order_id.remove(), Chair.hold_user_id.remove(),
+             Chair.hold_expires_at.remove()],
+            condition=Chair.held_by(order.order_id, now),
+        )
+    release_chairs(transaction, order, now, chairs=[])  # just the quota entry
+    if order.member_id:
+        transaction.put("watched", new_subscription(order.member_id, order.movie_id, date_of(order.starts_at),
+                                                    source="sale", order_id=order.order_id))
+    transaction.commit()
+    return now
+
+
+def _pay(request: PaymentRequest) -> dict[str, Any]:
+    now = now_epoch()
+    order = _claim(request, now, get_settings().payment_claim_seconds)
+    provider = get_provider()
+    key = charge_key(order.order_id, request.idempotency_key)
+    try:
+        charge = provider.charge(amount_cents=int(order.amount_cents), currency=order.currency,
+                                 payment_method=request.payment_method, idempotency_key=key,
+                                 description=f"Boxoffice order {order.order_id}")
+    except PaymentDeclinedError as declined:
+        _release_claim(request)
+        metrics.add_metric(name="PaymentsDeclined", unit=MetricUnit.Count, value=1)
+        raise PaymentDeclined("The payment was declined; try another payment method",
+                              details={"reason": str(declined)}) from None
+    except ProviderUnavailableError as failure:
+        _release_claim(request)
+        raise UpstreamFailed("The payment provider failed; nothing was charged, retry",
+                             code="PAYMENT_PROVIDER_FAILED", headers={"Retry-After": "2"}) from failure
+    tickets = [Ticket(chair=chair, code=secrets.token_urlsafe(16)) for chair in order.chairs]
+    for _ in range(_SELL_ATTEMPTS):
+        try:
+            paid_at = _sell(order, request, charge.charge_id, key, tickets)
+            break
+        except TransactionCancelled as cancelled:
+            if cancelled.retryable:
+                continue
+            provider.refund(charge_id=charge.charge_id, amount_cents=charge.amount_cents,
+                            idempotency_key=refund_key(key))
+            metrics.add_metric(name="LatePaymentsRefunded", unit=MetricUnit.Count, value=1)
+            raise Conflict("The hold expired before the payment completed; the charge was refunded",
+                           code="HOLD_EXPIRED", details={"refunded": True}) from None
+    else:
+        raise Unavailable("The sale could not be recorded yet; retry with the same Idempotency-Key",
+                          code="BUSY", headers={"Retry-After": "1"})
+    order.status, order.tickets, order.paid_at, order.updated_at = PAID, tickets, paid_at, paid_at
+    order.charge_id, order.expires_at = charge.charge_id, None
+    metrics.add_metric(name="OrdersPaid", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="RevenueCents", unit=MetricUnit.Count, value=int(order.amount_cents))
+    logger.info("order paid", extra={"order_id": order.order_id, "chairs": len(order.chairs)})
+    return to_out(order).model_dump()

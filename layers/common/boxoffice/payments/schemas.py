@@ -1,0 +1,19 @@
+"""Request bodies of payments."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from boxoffice.schemas import Body
+
+
+class PaymentIn(Body):
+    confirmation_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
+        description="The confirmation id the hold answered with"
+    )
+    payment_method: Annotated[str, StringConstraints(pattern=r"^tok_[A-Za-z0-9_]{1,64}$")] = Field(
+        description="A payment method token; the built-in provider takes tok_ok, tok_declined, tok_error",
+        examples=["tok_ok"],
+    )

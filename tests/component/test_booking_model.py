@@ -1,0 +1,201 @@
+"""Model-based: random sequences of hold, pay, cancel, refund, sweep and clock advances by several users.
+
+After every step the system is checked against a simple model and against
+the rules that must never break: no chair has two live holds or two sales,
+every chair the seat map calls AVAILABLE can really be held, and what the
+API says about every chair and order is what the model says.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from typing import Any
+
+import hypothesis.strategies as st
+import pytest
+from boto3.dynamodb.types import TypeDeserializer
+from hypothesis import HealthCheck, settings
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+
+from boxoffice.clock import clock
+from tests.component.booking_helpers import Booking, customer
+from tests.component.catalog_helpers import screening_body
+
+CHAIRS = ["A-1", "A-2", "A-3", "A-4"]
+HOLD_SECONDS = 60
+CAP = 3
+EXAMPLES = int(os.environ.get("MODEL_EXAMPLES", "200"))
+RUNS = 4  # the examples are split over independent runs, so the test workers share them
+_starts = itertools.count(0)
+
+
+def _deserialize(item: dict[str, Any]) -> dict[str, Any]:
+    return {name: TypeDeserializer().deserialize(value) for name, value in item.items()}
+
+
+class ModelOrder:
+    def __init__(self, order_id: str, user: int, chairs: list[str], expires_at: float, body: dict[str, Any]) -> None:
+        self.order_id, self.user, self.chairs, self.expires_at, self.body = order_id, user, chairs, expires_at, body
+        self.status = "HELD"
+
+    def status_now(self) -> str:
+        return "EXPIRED" if self.status == "HELD" and self.expires_at <= clock.time() else self.status
+
+
+def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per operation
+    class Booking_(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            clock.freeze()
+            admin = {"sub": "model-admin", "username": "admin", "permissions": "screenings:manage"}
+            hours = 48 + 4 * next(_starts)
+            screening = stack.call("CreateScreeningFunction", identity=admin,
+                                   body=screening_body(movie_id, hall_id, hours))
+            assert screening.status == 201, screening
+            self.booking = Booking(stack, screening.body["screening_id"])
+            self.users = [customer(f"model-{uuid.uuid4().hex[:8]}-{index}") for index in range(3)]
+            self.orders: list[ModelOrder] = []
+
+        # ---------------------------------------------------------------- the model
+
+        def holder(self, chair: str, status: str) -> list[ModelOrder]:
+            return [order for order in self.orders if chair in order.chairs and order.status_now() == status]
+
+        def chair_status(self, chair: str) -> str:
+            if self.holder(chair, "PAID"):
+                return "SOLD"
+            return "HELD" if self.holder(chair, "HELD") else "AVAILABLE"
+
+        def held_by(self, user: int) -> int:
+            live = [order for order in self.orders if order.user == user and order.status_now() == "HELD"]
+            return sum(len(order.chairs) for order in live)
+
+        # ---------------------------------------------------------------- operations
+
+        @rule(user=st.integers(0, 2), chairs=st.sets(st.sampled_from(CHAIRS), min_size=1, max_size=3))
+        def hold(self, user: int, chairs: set[str]) -> None:
+            wanted = sorted(chairs)
+            answer = self.booking.hold(self.users[user], wanted)
+            taken = [chair for chair in wanted if self.chair_status(chair) != "AVAILABLE"]
+            if self.held_by(user) + len(wanted) > CAP:
+                assert answer.status == 429, answer
+            elif taken:
+                assert answer.status == 409, answer
+                assert sorted(answer.body["details"]["chairs"]) == taken
+            else:
+                assert answer.status == 201, answer
+                expires = clock.time() + HOLD_SECONDS
+                self.orders.append(ModelOrder(answer.body["order_id"], user, wanted, int(expires), answer.body))
+
+        @precondition(lambda self: self.orders)
+        @rule(data=st.data(), method=st.sampled_from(["tok_ok", "tok_ok", "tok_declined"]))
+        def pay(self, data: st.DataObject, method: str) -> None:
+            order = data.draw(st.sampled_from(self.orders))
+            answer = self.booking.pay(self.users[order.user], order.body, method, key=uuid.uuid4().hex)
+            expected = {"PAID": (409, "ALREADY_PAID"), "REFUNDED": (409, "ORDER_REFUNDED"),
+                        "CANCELLED": (409, "ORDER_CANCELLED"), "EXPIRED": (409, "HOLD_EXPIRED")}
+            status = order.status_now()
+            if status == "HELD":
+                if method == "tok_ok":
+                    assert answer.status == 200 and answer.body["status"] == "PAID", answer
+                    order.status = "PAID"
+                else:
+                    assert answer.status == 402, answer
+            else:
+                assert (answer.status, answer.body["code"]) == expected[status], answer
+
+        @precondition(lambda self: self.orders)
+        @rule(data=st.data())
+        def cancel(self, data: st.DataObject) -> None:
+            order = data.draw(st.sampled_from(self.orders))
+            answer = self.booking.cancel(self.users[order.user], order.order_id)
+            status = order.status_now()
+            if status in ("HELD", "CANCELLED"):
+                assert answer.status == 200 and answer.body["status"] == "CANCELLED", answer
+                order.status = "CANCELLED"
+            else:
+                assert answer.status == 409, answer
+
+        @precondition(lambda self: self.orders)
+        @rule(data=st.data())
+        def refund(self, data: st.DataObject) -> None:
+            order = data.draw(st.sampled_from(self.orders))
+            answer = self.booking.refund(self.users[order.user], order.order_id)
+            if order.status_now() in ("PAID", "REFUNDED"):
+                assert answer.status == 200 and answer.body["status"] == "REFUNDED", answer
+                order.status = "REFUNDED"
+            else:
+                assert answer.status == 409 and answer.body["code"] == "NOT_PAID", answer
+
+        @rule()
+        def sweep(self) -> None:
+            lapsed = [order for order in self.orders if order.status == "HELD" and order.status_now() == "EXPIRED"]
+            answer = self.booking.sweep()
+            # Other examples' lapsed holds (other screenings) may be swept in the same run.
+            assert answer["expired"] >= len(lapsed)
+            for order in lapsed:
+                order.status = "EXPIRED"
+
+        @rule(seconds=st.sampled_from([1, 30, 59, 60, 61]))
+        def advance(self, seconds: int) -> None:
+            clock.advance(seconds)
+
+        def teardown(self) -> None:
+            # Leave no live hold behind for the next example's sweeps to trip over.
+            clock.advance(HOLD_SECONDS + 1)
+            while self.booking.sweep()["candidates"]:
+                pass
+
+        # ---------------------------------------------------------------- what must hold after every step
+
+        @invariant()
+        def no_chair_has_two_live_holds_or_two_sales(self) -> None:
+            now = clock.time()
+            rows = aws.dynamodb.query(
+                TableName=aws.tables["OrdersTable"], IndexName="by_screening",
+                KeyConditionExpression="screening_id = :s", FilterExpression="#s IN (:held, :paid)",
+                ProjectionExpression="chairs, #s, expires_at", ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={":s": {"S": self.booking.screening_id}, ":held": {"S": "HELD"},
+                                           ":paid": {"S": "PAID"}},
+            )["Items"]
+            stored = [_deserialize(row) for row in rows]
+            for chair in CHAIRS:
+                live = [o for o in stored if chair in o["chairs"] and o["status"] == "HELD" and o["expires_at"] > now]
+                sold = [o for o in stored if chair in o["chairs"] and o["status"] == "PAID"]
+                assert len(live) <= 1, f"{chair} has {len(live)} live holds"
+                assert len(sold) <= 1, f"{chair} was sold {len(sold)} times"
+                assert not (live and sold), f"{chair} is held and sold"
+
+        @invariant()
+        def the_api_agrees_with_the_model_and_every_available_chair_can_be_held(self) -> None:
+            statuses = self.booking.statuses()
+            assert statuses == {chair: self.chair_status(chair) for chair in CHAIRS}
+            for order in self.orders:
+                answer = self.booking.order(self.users[order.user], order.order_id)
+                assert answer.body["status"] == order.status_now(), (order.order_id, answer)
+            available = [chair for chair, status in statuses.items() if status == "AVAILABLE"]
+            if not available:
+                return
+            prober = customer(f"probe-{uuid.uuid4().hex[:8]}")
+            probe = self.booking.hold(prober, [available[0]])
+            assert probe.status == 201, probe
+            assert self.booking.cancel(prober, probe.body["order_id"]).status == 200
+
+    return Booking_
+
+
+@pytest.mark.parametrize("run", range(RUNS))
+def test_booking_against_a_model(make_stack, aws, run):
+    stack = make_stack(HoldSeconds=str(HOLD_SECONDS), MaxHeldChairsPerUser=str(CAP))
+    admin = {"sub": "model-admin", "username": "admin", "permissions": "movies:create screenings:manage"}
+    movie = stack.call("CreateMovieFunction", identity=admin, body={
+        "name": "Model", "genres": [], "premiered": "2000-01-01", "runtime_minutes": 60})
+    hall = stack.call("CreateHallFunction", identity=admin,
+                      body={"name": "Model", "rows": [{"label": "A", "seats": 4}]})
+    machine = make_machine(stack, aws, movie.body["movie_id"], hall.body["hall_id"])
+    run_state_machine_as_test(machine, settings=settings(
+        max_examples=EXAMPLES // RUNS, stateful_step_count=10, deadline=None, derandomize=False,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    ))
