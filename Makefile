@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # Nothing here may reach the network beyond the package registries.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help venv run test lint validate unit build admin events clean
+.PHONY: help venv run test lint validate unit build admin events openapi fuzz clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,6 +56,12 @@ admin: venv ## Create a deployed stack's first administrator: STACK=... USERNAME
 
 events: venv ## Regenerate tests/events from template.yaml
 	$(BIN)/python -m tools.generate_events
+
+openapi: venv ## Write docs/openapi.json from the functions' resolvers and models
+	$(BIN)/python -m tools.openapi
+
+fuzz: venv ## Schemathesis against the local stack, many examples per route
+	FUZZ_EXAMPLES=100 $(BIN)/python -m pytest tests/integration/test_fuzz.py -n 0 $(PYTEST_ARGS)
 
 clean: ## Remove build output and caches
 	rm -rf .aws-sam .pytest_cache .ruff_cache .hypothesis

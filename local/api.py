@@ -10,13 +10,16 @@ a deployed HTTP API:
 - an authorizer that raises "Unauthorized" -> 401 (sam local: 502);
 - an authorizer that answers isAuthorized false -> 403 {"message": "Forbidden"};
 - an authorizer that fails otherwise -> 500;
-- an unknown route -> 404 {"message": "Not Found"} (sam local: 403).
+- an unknown route -> 404 {"message": "Not Found"} (sam local: 403);
+- a body that is not UTF-8 text reaches the function base64-encoded
+  (isBase64Encoded), as API Gateway passes binary payloads (sam local: 502).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 from flask import Response
@@ -64,6 +67,32 @@ class LocalHttpApi(LocalApigwService):
     @property
     def flask_app(self) -> Any:
         return self._app
+
+    def serve_docs(self, openapi_document: Path) -> None:
+        """The API's OpenAPI document at /openapi.json and Swagger UI at /docs (bundled assets, no CDN)."""
+        from flask import send_file
+        from flask_swagger_ui import get_swaggerui_blueprint
+
+        app = self._app
+        assert app is not None
+        app.add_url_rule("/openapi.json", endpoint="openapi-document",
+                         view_func=lambda: send_file(openapi_document, mimetype="application/json"))
+        app.register_blueprint(get_swaggerui_blueprint("/docs", "/openapi.json",
+                                                       config={"app_name": "Boxoffice API"}))
+
+    def _generate_lambda_event(self, flask_request: Any, route: Any, method: str, endpoint: str) -> dict:
+        try:
+            return super()._generate_lambda_event(flask_request, route, method, endpoint)
+        except UnicodeDecodeError:
+            from samcli.local.apigw.event_constructor import construct_v2_event_http
+            from samcli.local.apigw.path_converter import PathConverter
+
+            route_key = self._v2_route_key(method, PathConverter.convert_path_to_api_gateway(endpoint),
+                                           route.is_default_route)
+            return construct_v2_event_http(
+                flask_request=flask_request, port=self.port, binary_types=["*/*"], stage_name=self.api.stage_name,
+                stage_variables=self.api.stage_variables, route_key=route_key,
+            )
 
     def _invoke_lambda_function(self, lambda_function_name: str, event: dict, tenant_id: str | None = None) -> Any:
         from io import StringIO

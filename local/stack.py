@@ -30,7 +30,7 @@ from local import demo
 from local.api import LocalHttpApi
 from local.demo import DEMO_PASSWORD
 from local.embedded_aws import EmbeddedAws
-from local.runtime import FunctionError, InProcessRuntime, SamLambdaRunner
+from local.runtime import PROJECT_ROOT, FunctionError, InProcessRuntime, SamLambdaRunner
 from local.template import (
     LOCAL_REGION,
     LocalStack,
@@ -160,6 +160,7 @@ class LocalRun:
             host=self.host,
         )
         self.api.create()
+        self.api.serve_docs(PROJECT_ROOT / "docs" / "openapi.json")
 
     def banner(self) -> str:
         assert self.stack is not None
@@ -177,6 +178,7 @@ class LocalRun:
                 lines.append(f"  demo screening (tomorrow 20:00 UTC): {self.demo_ids['screening_id']}")
             lines.append(f"  try: curl -s {self.url}/auth/login -H 'content-type: application/json' "
                          f"-d '{{\"username\":\"demo\",\"password\":\"{DEMO_PASSWORD}\"}}'")
+        lines.append(f"  API docs: {self.url}/docs (OpenAPI: {self.url}/openapi.json)")
         lines += ["  Ctrl-C stops it.", ""]
         return "\n".join(lines)
 

@@ -20,6 +20,8 @@ os.environ.update(
     STAGE="test",
 )
 
+import io  # noqa: E402
+import logging  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 
 import pytest  # noqa: E402
@@ -75,3 +77,15 @@ def accounts(stack: StackUnderTest) -> Accounts:
 def aws_calls() -> Iterator[AwsCallCounter]:
     with AwsCallCounter() as counter:
         yield counter
+
+
+@pytest.fixture
+def log_stream(stack: StackUnderTest) -> Iterator[io.StringIO]:
+    """What the functions' Powertools loggers write (one `boxoffice` logger per process, whatever the test)."""
+    stack.invoke("SweepHoldsFunction", {"id": "warm-up"})  # make sure the logger and its handler exist
+    stream = io.StringIO()
+    handlers = logging.getLogger("boxoffice").handlers
+    previous = [handler.setStream(stream) for handler in handlers if isinstance(handler, logging.StreamHandler)]
+    yield stream
+    for handler, old in zip([h for h in handlers if isinstance(h, logging.StreamHandler)], previous, strict=True):
+        handler.setStream(old)

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from aws_lambda_powertools.logging import correlation_paths
+
 from boxoffice.auth.authorizer import Unauthenticated, authorize
 from boxoffice.observability import MetricUnit, logger, metrics, tracer
 
@@ -17,7 +19,7 @@ def decide(event: dict[str, Any]) -> dict[str, Any] | None:
         return None
 
 
-@logger.inject_lambda_context(clear_state=True)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     decision = decide(event)

@@ -2,11 +2,13 @@
 
 from typing import Any
 
+from aws_lambda_powertools.logging import correlation_paths
+
 from boxoffice.booking.sweeper import sweep
 from boxoffice.observability import logger, metrics, tracer
 
 
-@logger.inject_lambda_context(clear_state=True)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE, clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, int]:

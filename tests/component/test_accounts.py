@@ -326,7 +326,7 @@ def test_creating_a_user_needs_users_manage(stack, accounts):
     assert answer.status == 403
 
 
-def test_passwords_hashes_tokens_and_codes_never_reach_the_logs(stack, accounts, capfd):
+def test_passwords_hashes_tokens_and_codes_never_reach_the_logs(stack, accounts, capfd, log_stream):
     admin = accounts.admin()
     created = stack.api.post("/users", {
         "username": "logged", "first_name": "L", "last_name": "G", "email": "lg@example.com",
@@ -341,9 +341,22 @@ def test_passwords_hashes_tokens_and_codes_never_reach_the_logs(stack, accounts,
     from boxoffice.models.users import UserLogin, login_key
 
     stored_hash = UserLogin.get(login_key("logged")).password_hash
-    output = "".join(capfd.readouterr())
+    output = "".join(capfd.readouterr()) + log_stream.getvalue()
+    assert "token rejected" in output, "the logs were captured"
     assert "the secret one" not in output and "the wrong one" not in output
     assert token not in output and token.split(".")[2] not in output
     assert code not in output
     assert stored_hash.split("$")[-1] not in output
     assert admin.token.split(".")[2] not in output
+
+
+def test_an_account_logs_in_at_most_ten_times_a_minute(stack, accounts):
+    user = accounts.customer("busy")  # that was one login
+    for _ in range(9):
+        assert stack.api.post("/auth/login", {"username": "busy", "password": user.password}).status == 200
+    limited = stack.api.post("/auth/login", {"username": "busy", "password": user.password})
+    assert limited.status == 429 and limited.body["code"] == "RATE_LIMITED" and limited.headers["Retry-After"]
+    wrong = stack.api.post("/auth/login", {"username": "busy", "password": "not the password"})
+    assert wrong.status == 401, "a wrong password still gets the usual answer: the limit reveals nothing"
+    clock.advance(61)
+    assert stack.api.post("/auth/login", {"username": "busy", "password": user.password}).status == 200

@@ -99,3 +99,19 @@ def test_every_table_has_an_output():
     referenced = {next(iter(_references(output["Value"])), None) for output in outputs.values()}
     assert referenced >= TABLES
     assert "ApiUrl" in outputs
+
+
+def test_alarms_watch_5xx_function_errors_throttles_the_authorizer_and_dynamodb():
+    alarms = resources_of_type("AWS::CloudWatch::Alarm")
+    watched = set()
+    for alarm in alarms.values():
+        properties = alarm["Properties"]
+        assert properties["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+        metrics = [properties] + [query.get("MetricStat", {}).get("Metric", {}) for query in
+                                  properties.get("Metrics", [])]
+        watched |= {(metric["Namespace"], metric.get("MetricName")) for metric in metrics if metric.get("Namespace")}
+        for reference in _references(properties) - {"AlarmTopic", "AWS::Region"}:
+            assert reference in raw_template()["Resources"], reference
+    assert {("AWS/ApiGateway", "5xx"), ("AWS/Lambda", "Errors"), ("AWS/Lambda", "Throttles"),
+            ("Boxoffice", "TokensRejected"), ("AWS/DynamoDB", "WriteThrottleEvents")} <= watched
+    assert resources_of_type("AWS::CloudWatch::Dashboard")

@@ -13,6 +13,8 @@ Gateway and the domain call lives here, once:
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,11 +31,13 @@ from boxoffice import permissions
 from boxoffice.errors import (
     DomainError,
     Forbidden,
+    Invalid,
     PayloadTooLarge,
     Unauthorized,
     UnsupportedMediaType,
     error_body,
 )
+from boxoffice.faults import as_client_answer
 from boxoffice.observability import logger, metrics, tracer
 
 MAX_BODY_BYTES = 64 * 1024
@@ -112,6 +116,12 @@ def _guard(event: dict[str, Any]) -> None:
     if len(body.encode()) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"The request body is larger than {MAX_BODY_BYTES} bytes")
     headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    if body and event.get("isBase64Encoded"):
+        try:
+            base64.b64decode(body, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise Invalid("The body is not UTF-8 JSON", code="VALIDATION_FAILED",
+                          details={"errors": [{"location": "body", "message": "not UTF-8 text"}]}) from None
     if body:
         media_type = (headers.get("content-type") or "").split(";")[0].strip().lower()
         if media_type != "application/json" and not media_type.endswith("+json"):
@@ -132,10 +142,27 @@ def _error_response(error: DomainError) -> dict[str, Any]:
     }
 
 
+def _infrastructure_error(error: Exception) -> Response:
+    """A transient AWS failure is a 503 (or 429) with Retry-After; anything else stays a failure (502)."""
+    answer = as_client_answer(error)
+    if answer is None:
+        raise error
+    logger.warning("dependency failure answered as retryable", extra={"code": answer.code,
+                                                                       "error": type(error).__name__})
+    return _domain_error(answer)
+
+
+def _no_such_route(_: Exception) -> Response:
+    # API Gateway matched the route but the path parameter is not one the function can read.
+    return json_response(404, error_body("NOT_FOUND", "Nothing is at this path"))
+
+
 def create_app(*routers: Router) -> APIGatewayHttpResolver:
     app = APIGatewayHttpResolver(enable_validation=True)
+    app.not_found(_no_such_route)
     app.exception_handler(DomainError)(_domain_error)
     app.exception_handler(RequestValidationError)(_validation_error)
+    app.exception_handler(Exception)(_infrastructure_error)
     for router in routers:
         app.include_router(router)
     return app

@@ -56,6 +56,7 @@ class Settings(BaseModel):
     cognito_jwks_url: str = Field("", alias="COGNITO_JWKS_URL")
     login_max_failures: int = Field(5, alias="LOGIN_MAX_FAILURES", ge=1, le=100)
     login_lock_minutes: int = Field(15, alias="LOGIN_LOCK_MINUTES", ge=1, le=1440)
+    max_logins_per_minute: int = Field(10, alias="MAX_LOGINS_PER_MINUTE", ge=1, le=1000)
     payment_provider: Literal["simulated"] = Field("simulated", alias="PAYMENT_PROVIDER")
     # How long a payment attempt keeps the order to itself: longer than one invocation can run.
     payment_claim_seconds: int = Field(30, alias="PAYMENT_CLAIM_SECONDS", ge=5, le=900)

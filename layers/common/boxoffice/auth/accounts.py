@@ -23,7 +23,7 @@ from boxoffice.auth.schemas import (
 )
 from boxoffice.auth.tokens import issue_access_token
 from boxoffice.clock import iso, now_epoch
-from boxoffice.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from boxoffice.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized
 from boxoffice.http import Identity
 from boxoffice.ids import new_id
 from boxoffice.models.base import Transaction, TransactionCancelled
@@ -227,9 +227,16 @@ def login(body: LoginIn, issuer: str) -> TokenOut:
         raise Unauthorized(_BAD_LOGIN, code="INVALID_CREDENTIALS") from None
     if not profile.enabled:
         raise Unauthorized(_BAD_LOGIN, code="INVALID_CREDENTIALS")
+    # Only someone with the right password ever sees this limit, so it tells nobody that a username exists.
+    same_minute = now - int(profile.login_window_start) < 60
+    if same_minute and int(profile.login_window_count) >= get_settings().max_logins_per_minute:
+        wait = int(profile.login_window_start) + 60 - now
+        raise TooManyRequests("Too many logins in a minute", code="RATE_LIMITED", headers={"Retry-After": str(wait)})
     if credentials.failed_logins:
         credentials.update(actions=[UserLogin.failed_logins.set(0)])
-    profile.update(actions=[UserProfile.last_login_at.set(now)])
+    window = ([UserProfile.login_window_count.add(1)] if same_minute
+              else [UserProfile.login_window_start.set(now), UserProfile.login_window_count.set(1)])
+    profile.update(actions=[UserProfile.last_login_at.set(now), *window])
     token = issue_access_token(
         issuer=issuer, user_id=profile.user_id, username=profile.username, permissions=list(profile.permissions),
         account_type=profile.account_type, session_minutes=int(profile.session_timeout_minutes), now=now,

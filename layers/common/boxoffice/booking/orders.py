@@ -266,7 +266,7 @@ def cancel(order_id: str, identity: Identity) -> OrderOut:
         transaction.commit()
     except TransactionCancelled as cancelled:
         if cancelled.retryable:
-            raise Unavailable("Try again", code="BUSY", headers={"Retry-After": "1"}) from cancelled
+            raise  # a conflict or throttling: the edge answers 503/429, and a retry is safe
         # It changed meanwhile (paid, expired, cancelled by someone else): answer with what it is now.
         current = Order.get(order_id, consistent_read=True)
         if current.status_now(now_epoch()) == CANCELLED:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from boxoffice.booking.orders import release_chairs
 from boxoffice.clock import now_epoch
+from boxoffice.faults import as_client_answer
 from boxoffice.models.base import Transaction, TransactionCancelled
 from boxoffice.models.orders import EXPIRED, HELD, SWEEP_SHARDS, Order
 from boxoffice.observability import MetricUnit, logger, metrics
@@ -65,9 +66,12 @@ def sweep() -> dict[str, int]:
         try:
             if _expire(order, now):
                 expired += 1
-        except TransactionCancelled as error:
+        except Exception as error:
+            if as_client_answer(error) is None and not isinstance(error, TransactionCancelled):
+                raise
+            # A transient failure: the order stays a lapsed hold (free for every reader) until the next run.
             logger.warning("could not expire an order this run", extra={"order_id": order.order_id,
-                                                                        "reason": str(error)})
+                                                                        "error": type(error).__name__})
     metrics.add_metric(name="HoldsExpired", unit=MetricUnit.Count, value=expired)
     logger.info("sweep done", extra={"candidates": len(candidates), "expired": expired})
     return {"candidates": len(candidates), "expired": expired}

@@ -51,6 +51,9 @@ class UserProfile(Model):
     created_at = NumberAttribute()
     updated_at = NumberAttribute()
     last_login_at = NumberAttribute(null=True)
+    # Successful logins in the current minute (a rate limit on minting tokens).
+    login_window_start = NumberAttribute(default=0)
+    login_window_count = NumberAttribute(default=0)
 
     by_username = UsersByUsername()
 

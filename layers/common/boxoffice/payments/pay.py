@@ -120,6 +120,14 @@ def _claim(request: PaymentRequest, now: int, lambda_seconds: int) -> Order:
     return order
 
 
+class _PaidByThisAttempt(Exception):  # a signal, not an error
+    """This very request already paid the order (its answer was lost before it was recorded)."""
+
+    def __init__(self, order: Order) -> None:
+        super().__init__(order.order_id)
+        self.order = order
+
+
 def _refusal(request: PaymentRequest, now: int) -> Exception:
     """Why the claim was refused (a read on the failure path only)."""
     try:
@@ -129,6 +137,8 @@ def _refusal(request: PaymentRequest, now: int) -> Exception:
     if order is None or (order.user_id != request.user_id and not request.manages_orders):
         return NotFound("No such order", details={"order_id": request.order_id})
     status = order.status_now(now)
+    if status == PAID and order.charge_key == charge_key(order.order_id, request.idempotency_key):
+        return _PaidByThisAttempt(order)
     if status == PAID:
         return Conflict("The order is paid already", code="ALREADY_PAID")
     if status == REFUNDED:
@@ -186,7 +196,10 @@ def _sell(order: Order, request: PaymentRequest, charge_id: str, key: str, ticke
 
 def _pay(request: PaymentRequest) -> dict[str, Any]:
     now = now_epoch()
-    order = _claim(request, now, get_settings().payment_claim_seconds)
+    try:
+        order = _claim(request, now, get_settings().payment_claim_seconds)
+    except _PaidByThisAttempt as done:
+        return to_out(done.order).model_dump()
     provider = get_provider()
     key = charge_key(order.order_id, request.idempotency_key)
     try:

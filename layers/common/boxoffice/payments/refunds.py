@@ -68,6 +68,8 @@ def refund(order_id: str, identity: Identity) -> OrderOut:
     try:
         transaction.commit()
     except TransactionCancelled as cancelled:
+        if cancelled.retryable:
+            raise  # a conflict or throttling: the edge answers 503/429, and a retry is safe
         current = Order.get(order_id, consistent_read=True)
         if current.status == REFUNDED:
             _return_the_money(current)

@@ -1,0 +1,50 @@
+"""Schemathesis against the local stack: generated requests for every operation, as an administrator and a customer.
+
+No answer may be a 5xx a client could cause, and every answer must be what
+docs/openapi.json says: a documented status, content type and body. `make
+test` runs a bounded number of examples per operation; `make fuzz` many more.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import requests
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from local.demo import DEMO_PASSWORD
+from tests.integration.conftest import ADMIN_PASSWORD
+from tools.openapi import DOCUMENT
+
+pytestmark = pytest.mark.integration
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
+schema = schemathesis.openapi.from_path(str(DOCUMENT))
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture(scope="module")
+def tokens(local_stack):
+    def login(username: str, password: str) -> str:
+        answer = requests.post(f"{local_stack.url}/auth/login", json={"username": username, "password": password},
+                               timeout=30)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["access_token"]
+
+    return {"administrator": login("admin", ADMIN_PASSWORD), "customer": login("demo", DEMO_PASSWORD)}
+
+
+@pytest.mark.parametrize("who", ["administrator", "customer"])
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_operation_answers_as_documented(case, who, local_stack, tokens):
+    case.call_and_validate(base_url=local_stack.url, headers={"Authorization": f"Bearer {tokens[who]}"},
+                           checks=CHECKS, timeout=30)
