@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # Nothing here may reach the network beyond the package registries.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help venv run test lint validate unit build admin events openapi fuzz clean
+.PHONY: help venv run test lint validate unit build admin events openapi bench fuzz clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ events: venv ## Regenerate tests/events from template.yaml
 
 openapi: venv ## Write docs/openapi.json from the functions' resolvers and models
 	$(BIN)/python -m tools.openapi
+
+bench: venv ## Measure requests per operation, throughput, contention, cold starts, sizes, cost -> benchmarks/results.md
+	PYTHONPATH=.:layers/common $(BIN)/python -m benchmarks.run
 
 fuzz: venv ## Schemathesis against the local stack, many examples per route
 	FUZZ_EXAMPLES=100 $(BIN)/python -m pytest tests/integration/test_fuzz.py -n 0 $(PYTEST_ARGS)

@@ -1,202 +1,29 @@
-"""The test harness every component test uses: the template's stack, in process, under moto.
-
-- `mocked_aws()` creates the template's tables and keys inside moto's `mock_aws`;
-- `StackUnderTest` runs the template's functions in the same in-process runtime
-  `make run` uses, each with exactly the environment the template gives it;
-- `ApiClient` speaks HTTP to them through the SAM CLI's own API Gateway
-  emulator (routes, authorizer, payload 2.0 events) via Flask's test client,
-  without opening a socket.
-"""
+"""The test harness: the in-process stack (local.inprocess) and accounts made for tests."""
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-import boto3
-from moto import mock_aws
-
-from local import moto_patches
-from local.api import LocalHttpApi
-from local.runtime import FunctionSpec, InProcessRuntime, SamLambdaRunner
-from local.template import (
-    LOCAL_REGION,
-    LocalStack,
-    create_keys,
-    create_tables,
-    key_ids,
-    local_table_names,
-    resolve,
+from local.inprocess import (
+    ADMIN_CONTEXT,
+    DEFAULT_PARAMETERS,
+    TEST_ISSUER,
+    ApiClient,
+    AwsCallCounter,
+    InProcessStack,
+    MockedAws,
+    Response,
+    mocked_aws,
+    resolved_stack,
+    sample_event,
 )
-from tools.generate_events import EVENTS_DIR
 
-TEST_ISSUER = "https://boxoffice.test"
-ADMIN_CONTEXT = {"sub": "admin-0001", "username": "admin", "permissions": " ".join([
-    "movies:create", "movies:update", "movies:delete", "members:create", "members:update", "members:delete",
-    "subscriptions:create", "subscriptions:delete", "screenings:manage", "orders:create", "orders:manage",
-    "users:manage",
-])}
+StackUnderTest = InProcessStack
 
-
-def sample_event(logical_id: str) -> dict[str, Any]:
-    """The function's sample event from tests/events (generated from the template)."""
-    return json.loads((EVENTS_DIR / f"{logical_id}.json").read_text())
-
-
-DEFAULT_PARAMETERS = {"Stage": "dev", "IssuerUrl": TEST_ISSUER}
-_KEY_PLACEHOLDER = "KEY-PLACEHOLDER-{}"
-
-
-@dataclass
-class MockedAws:
-    dynamodb: Any
-    kms: Any
-    tables: dict[str, str]
-    keys: dict[str, str]
-
-    def environment(self) -> dict[str, str]:
-        """Every table and key variable, for test code that reads the tables directly."""
-        from boxoffice.settings import _TABLE_VARIABLES
-
-        # USERS_TABLE is the UsersTable resource, HOLD_QUOTAS_TABLE the HoldQuotasTable one, ...
-        variables = {
-            variable: self.tables["".join(word.title() for word in variable.split("_"))]
-            for variable in _TABLE_VARIABLES.values()
-        }
-        variables["TOKEN_SIGNING_KEY_ID"] = self.keys["TokenSigningKeyBlue"]
-        variables["TOKEN_VERIFY_KEY_IDS"] = ",".join(self.keys[key] for key in sorted(self.keys))
-        variables["ISSUER_URL"] = TEST_ISSUER
-        return variables
-
-
-@contextmanager
-def mocked_aws() -> Iterator[MockedAws]:
-    moto_patches.apply()
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name=LOCAL_REGION)
-        kms = boto3.client("kms", region_name=LOCAL_REGION)
-        tables = local_table_names()
-        create_tables(dynamodb, tables)
-        yield MockedAws(dynamodb=dynamodb, kms=kms, tables=tables, keys=create_keys(kms))
-
-
-@functools.cache
-def resolved_stack(parameters: tuple[tuple[str, str], ...]) -> LocalStack:
-    """The template resolved once per parameter set (the SAM translator is slow); keys are placeholders."""
-    placeholders = {logical_id: _KEY_PLACEHOLDER.format(logical_id) for logical_id in key_ids()}
-    return resolve(dict(parameters), {**local_table_names(), **placeholders})
-
-
-def _with_keys(spec: FunctionSpec, keys: dict[str, str]) -> FunctionSpec:
-    environment = dict(spec.environment)
-    for name, value in environment.items():
-        for logical_id, key_id in keys.items():
-            value = value.replace(_KEY_PLACEHOLDER.format(logical_id), key_id)
-        environment[name] = value
-    return dataclasses.replace(spec, environment=environment)
-
-
-@dataclass
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: Any
-    text: str
-
-    def __repr__(self) -> str:
-        return f"<Response {self.status} {self.text[:300]}>"
-
-
-@dataclass
-class ApiClient:
-    """HTTP to the stack through SAM's emulator, in process."""
-
-    service: LocalHttpApi
-    default_headers: dict[str, str] = field(default_factory=dict)
-
-    def request(self, method: str, path: str, *, json_body: Any = None, body: str | None = None,
-                token: str | None = None, headers: dict[str, str] | None = None,
-                query: dict[str, Any] | None = None) -> Response:
-        all_headers = {**self.default_headers, **(headers or {})}
-        if token:
-            all_headers["Authorization"] = f"Bearer {token}"
-        data = body
-        if json_body is not None:
-            data = json.dumps(json_body)
-            all_headers.setdefault("Content-Type", "application/json")
-        with self.service.flask_app.test_client() as client:
-            answer = client.open(path, method=method, data=data, headers=all_headers, query_string=query)
-            text = answer.get_data(as_text=True)
-        try:
-            parsed = json.loads(text) if text else None
-        except ValueError:
-            parsed = None
-        return Response(status=answer.status_code, headers=dict(answer.headers), body=parsed, text=text)
-
-    def get(self, path: str, **kwargs: Any) -> Response:
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path: str, body: Any = None, **kwargs: Any) -> Response:
-        return self.request("POST", path, json_body=body, **kwargs)
-
-    def put(self, path: str, body: Any = None, **kwargs: Any) -> Response:
-        return self.request("PUT", path, json_body=body, **kwargs)
-
-    def delete(self, path: str, **kwargs: Any) -> Response:
-        return self.request("DELETE", path, **kwargs)
-
-
-class StackUnderTest:
-    """The template's functions and API, running in process against mocked AWS."""
-
-    def __init__(self, aws: MockedAws, parameters: dict[str, str] | None = None,
-                 environment: dict[str, dict[str, str]] | None = None) -> None:
-        """`environment` adds variables to named functions, as `sam local --env-vars` would."""
-        merged = {**DEFAULT_PARAMETERS, **(parameters or {})}
-        stack = resolved_stack(tuple(sorted(merged.items())))
-        self.specs = {name: _with_keys(spec, aws.keys) for name, spec in stack.functions.items()}
-        for name, variables in (environment or {}).items():
-            self.specs[name] = dataclasses.replace(
-                self.specs[name], environment={**self.specs[name].environment, **variables}
-            )
-        self.runtime = InProcessRuntime(self.specs)
-        runner = SamLambdaRunner(self.runtime, log=print)  # a failing function shows its traceback
-        self.service = LocalHttpApi(api=stack.api, lambda_runner=runner, port=3000)  # type: ignore[arg-type]
-        self.service.create()
-        self.api = ApiClient(self.service)
-
-    def module(self, logical_id: str, name: str) -> Any:
-        """The function's own copy of a module, to patch faults into (e.g. a crash after the charge)."""
-        return self.runtime.environment(logical_id).module(name)
-
-    def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
-        """Call one function directly with an event, as Lambda would."""
-        return self.runtime.invoke(logical_id, event)
-
-    def call(self, logical_id: str, *, path: dict[str, str] | None = None, body: Any = None,
-             query: dict[str, str] | None = None, identity: dict[str, str] | None = None,
-             headers: dict[str, str] | None = None) -> Response:
-        """Invoke an API function directly (no gateway, no authorizer) with its sample event, reshaped."""
-        event = sample_event(logical_id)
-        raw_path = event["routeKey"].split(" ", 1)[1]
-        for name, value in (path or {}).items():
-            raw_path = raw_path.replace("{" + name + "}", value)
-        event.update(rawPath=raw_path, pathParameters=path or None,
-                     body=json.dumps(body) if body is not None else None,
-                     queryStringParameters=query or None,
-                     rawQueryString="&".join(f"{key}={value}" for key, value in (query or {}).items()))
-        event["headers"].update({name.lower(): value for name, value in (headers or {}).items()})
-        event["requestContext"]["http"]["path"] = raw_path
-        event["requestContext"]["authorizer"]["lambda"] = identity or ADMIN_CONTEXT
-        answer = self.invoke(logical_id, event)
-        text = answer.get("body") or ""
-        return Response(status=answer["statusCode"], headers=answer.get("headers", {}),
-                        body=json.loads(text) if text else None, text=text)
+__all__ = [
+    "ADMIN_CONTEXT", "DEFAULT_PARAMETERS", "TEST_ISSUER", "Accounts", "ApiClient", "AwsCallCounter", "MockedAws",
+    "Response", "StackUnderTest", "TestUser", "mocked_aws", "resolved_stack", "sample_event",
+]
 
 
 @dataclass
@@ -213,7 +40,7 @@ class Accounts:
 
     PASSWORD = "a-long-test-password"
 
-    def __init__(self, stack: StackUnderTest) -> None:
+    def __init__(self, stack: InProcessStack) -> None:
         self.stack = stack
         self._count = 0
 
@@ -255,43 +82,3 @@ class Accounts:
         assert answer.status == 201, answer
         return TestUser(answer.body["user_id"], username, self.PASSWORD, self.login(username),
                         permissions.DEFAULT_CUSTOMER_PERMISSIONS)
-
-
-class AwsCallCounter:
-    """Counts the AWS API calls made in process (every function shares botocore), by (service, operation)."""
-
-    def __init__(self) -> None:
-        from collections import Counter
-
-        self.calls: Counter[tuple[str, str]] = Counter()
-        self.log: list[tuple[str, str, dict]] = []
-        self._original: Any = None
-
-    def __enter__(self) -> AwsCallCounter:
-        from botocore.client import BaseClient
-
-        self._original = BaseClient._make_api_call
-        counter = self
-
-        def counting(client: Any, operation_name: str, api_params: Any) -> Any:
-            counter.calls[(client.meta.service_model.service_name, operation_name)] += 1
-            counter.log.append((client.meta.service_model.service_name, operation_name, api_params))
-            return counter._original(client, operation_name, api_params)
-
-        BaseClient._make_api_call = counting  # type: ignore[method-assign]
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        from botocore.client import BaseClient
-
-        BaseClient._make_api_call = self._original  # type: ignore[method-assign]
-
-    def reset(self) -> None:
-        self.calls.clear()
-        self.log.clear()
-
-    def of(self, service: str) -> dict[str, int]:
-        return {operation: count for (name, operation), count in self.calls.items() if name == service}
-
-    def total(self, service: str) -> int:
-        return sum(self.of(service).values())

@@ -5,7 +5,8 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 
 from boxoffice.booking.sweeper import sweep
-from boxoffice.observability import logger, metrics, tracer
+from boxoffice.observability import logger, metrics
+from boxoffice.tracing import tracer
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE, clear_state=True)

@@ -38,7 +38,8 @@ from boxoffice.errors import (
     error_body,
 )
 from boxoffice.faults import as_client_answer
-from boxoffice.observability import logger, metrics, tracer
+from boxoffice.observability import logger, metrics
+from boxoffice.tracing import tracer
 
 MAX_BODY_BYTES = 64 * 1024
 
