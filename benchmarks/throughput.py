@@ -1,23 +1,35 @@
 """Holds per second through the real handlers vs raw boto3 against the same embedded DynamoDB server.
 
 The server runs in its own process. In the same run:
-- handler holds: PlaceOrderFunction invoked in process (Powertools resolver,
-  validation, PynamoDB, one BatchGetItem + one TransactWriteItems);
+- handler holds: PlaceOrderFunction's handler called in a process set up as
+  its Lambda environment (its variables, its code and the layer on the path;
+  Powertools resolver, validation, PynamoDB, one BatchGetItem + one
+  TransactWriteItems), with none of the local runtime's bookkeeping;
 - raw conditional writes: boto3 PutItem with attribute_not_exists;
-- raw hold requests: boto3 issuing the very requests a hold issues, without
-  any of our code, to separate our overhead from the hold's own design.
+- raw hold requests: the very requests a hold issued (captured from the
+  handler, items and conditions included), replayed by boto3 for other chairs
+  and users: the hold's own cost without any of our code.
 Then a profile of the handler path says where its time goes.
 """
 
 from __future__ import annotations
 
 import cProfile
+import importlib
+import json
+import multiprocessing
+import os
 import pstats
+import sys
 import time
 from typing import Any
 
-from local.runtime import InProcessRuntime
-from tools.load import EmbeddedServer, call, make_screening
+from botocore.client import BaseClient
+
+from boxoffice.models.chairs import seat_key
+from local.inprocess import sample_event
+from local.runtime import FunctionSpec, InProcessRuntime, LambdaContext
+from tools.load import EmbeddedServer, make_screening
 
 HOLDS = 300
 PROFILED = 100
@@ -30,7 +42,7 @@ def _rate(count: int, seconds: float) -> float:
 def _categorise(profile: pstats.Stats) -> dict[str, float]:
     """Own time by where it was spent: waiting for the server, the SDK, Powertools and pydantic, ours, the rest."""
     buckets = {"server (waiting on the socket)": 0.0, "AWS SDK (botocore, PynamoDB, urllib3)": 0.0,
-               "Powertools and pydantic": 0.0, "ours (boxoffice, the handler, the local runtime)": 0.0,
+               "Powertools and pydantic": 0.0, "ours (boxoffice and the handler)": 0.0,
                "Python and the rest": 0.0}
     for (filename, _, name), (_, _, own, _, _) in profile.stats.items():  # type: ignore[attr-defined]
         if "recv_into" in name or ("_socket" in filename and "recv" in name):
@@ -39,8 +51,8 @@ def _categorise(profile: pstats.Stats) -> dict[str, float]:
             bucket = "AWS SDK (botocore, PynamoDB, urllib3)"
         elif any(part in filename for part in ("aws_lambda_powertools", "pydantic")):
             bucket = "Powertools and pydantic"
-        elif any(part in filename for part in ("boxoffice", "/functions/", "/local/")):
-            bucket = "ours (boxoffice, the handler, the local runtime)"
+        elif any(part in filename for part in ("boxoffice", "/functions/")):
+            bucket = "ours (boxoffice and the handler)"
         else:
             bucket = "Python and the rest"
         buckets[bucket] += own
@@ -48,25 +60,61 @@ def _categorise(profile: pstats.Stats) -> dict[str, float]:
     return {bucket: round(100 * seconds / total, 1) for bucket, seconds in buckets.items()}
 
 
+def _handler_run(spec: FunctionSpec, screening_id: str, chairs: list[str]) -> dict[str, Any]:
+    """In a fresh process made to look like the function's environment: hold rate, and a profile."""
+    os.environ.clear()
+    os.environ.update({**{key: value for key, value in _HOST.items() if key in ("PATH", "HOME")}, **spec.environment})
+    for name in [name for name in sys.modules if name.partition(".")[0] == "boxoffice"]:
+        del sys.modules[name]  # this process is the function's environment: nothing of the parent's layer
+    sys.path[:0] = [str(spec.code_dir), *(str(layer) for layer in spec.layer_dirs)]
+    module_name, _, attribute = spec.handler.rpartition(".")
+    handler = getattr(importlib.import_module(module_name), attribute)
+    template = sample_event(spec.logical_id)
+
+    def hold(index: int) -> None:
+        event = json.loads(json.dumps(template))
+        event["body"] = json.dumps({"screening_id": screening_id, "chairs": [chairs[index]]})
+        event["requestContext"]["authorizer"]["lambda"] = {
+            "sub": f"tp-{index}", "username": f"tp{index}", "permissions": "orders:create"}
+        answer = handler(event, LambdaContext(spec))
+        assert answer["statusCode"] == 201, answer
+
+    for index in range(9):  # a warm environment
+        hold(index)
+    captured: list[tuple[str, dict]] = []
+    original = BaseClient._make_api_call
+
+    def capture(client: Any, operation: str, params: dict) -> Any:
+        captured.append((operation, json.loads(json.dumps(params, default=str))))
+        return original(client, operation, params)
+
+    BaseClient._make_api_call = capture  # type: ignore[method-assign]
+    hold(9)
+    BaseClient._make_api_call = original  # type: ignore[method-assign]
+    started = time.perf_counter()
+    for index in range(10, 10 + HOLDS):
+        hold(index)
+    seconds = time.perf_counter() - started
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for index in range(10 + HOLDS, 10 + HOLDS + PROFILED):
+        hold(index)
+    profiler.disable()
+    return {"seconds": seconds, "where": _categorise(pstats.Stats(profiler)), "requests": captured,
+            "order_id": json.dumps(captured).split('"order_id": {"S": "')[1].split('"')[0]}
+
+
+_HOST = dict(os.environ)
+
+
 def measure() -> dict[str, Any]:
     with EmbeddedServer() as server:
         stack = server.stack()
-        runtime = InProcessRuntime(stack.functions)
-        screening_id = make_screening(runtime, rows=10, seats=60)
-        chairs = [f"{chr(65 + row)}-{seat}" for row in range(10) for seat in range(1, 61)]
-
-        def hold(index: int) -> None:
-            who = {"sub": f"tp-{index}", "username": f"tp{index}", "permissions": "orders:create"}
-            status, body = call(runtime, "PlaceOrderFunction", {"screening_id": screening_id,
-                                                                "chairs": [chairs[index]]}, who)
-            assert status == 201, body
-
-        for index in range(10):  # warm the function up: the rates are of a warm environment
-            hold(index)
-        started = time.perf_counter()
-        for index in range(10, 10 + HOLDS):
-            hold(index)
-        handler_seconds = time.perf_counter() - started
+        # Enough chairs that the handler (the first ~400) and the replay (the last 300) never meet.
+        screening_id = make_screening(InProcessRuntime(stack.functions), rows=20, seats=60)
+        chairs = [f"{chr(65 + row)}-{seat}" for row in range(20) for seat in range(1, 61)]
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            handler = pool.apply(_handler_run, (stack.functions["PlaceOrderFunction"], screening_id, chairs))
 
         dynamodb = server.client("dynamodb")
         dynamodb.create_table(TableName="raw", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
@@ -78,22 +126,15 @@ def measure() -> dict[str, Any]:
                               ConditionExpression="attribute_not_exists(pk)")
         raw_write_seconds = time.perf_counter() - started
 
-        tables = {name: stack.functions["PlaceOrderFunction"].environment[variable] for name, variable in
-                  (("screenings", "SCREENINGS_TABLE"), ("quotas", "HOLD_QUOTAS_TABLE"),
-                   ("orders", "ORDERS_TABLE"), ("chairs", "CHAIRS_TABLE"))}
         started = time.perf_counter()
         for index in range(HOLDS):
-            _raw_hold(dynamodb, tables, screening_id, f"raw-{index}")
+            _replay(dynamodb, handler["requests"], {
+                handler["order_id"]: f"{index:032x}", "tp-9": f"raw-{index}", "tp9": f"raw{index}",
+                '"A-10"': f'"{chairs[-1 - index]}"', "1A#010": seat_key(chairs[-1 - index]),
+            })
         raw_hold_seconds = time.perf_counter() - started
 
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for index in range(10 + HOLDS, 10 + HOLDS + PROFILED):
-            hold(index)
-        profiler.disable()
-        where = _categorise(pstats.Stats(profiler))
-
-    handler_rate = _rate(HOLDS, handler_seconds)
+    handler_rate = _rate(HOLDS, handler["seconds"])
     raw_write_rate = _rate(HOLDS, raw_write_seconds)
     raw_hold_rate = _rate(HOLDS, raw_hold_seconds)
     return {
@@ -103,23 +144,19 @@ def measure() -> dict[str, Any]:
         "raw_hold_requests_per_second": raw_hold_rate,
         "ratio_to_raw_writes": round(handler_rate / raw_write_rate, 2),
         "ratio_to_raw_hold_requests": round(handler_rate / raw_hold_rate, 2),
-        "handler_hold_ms": round(1000 * handler_seconds / HOLDS, 2),
-        "time_split_percent": where,
+        "handler_hold_ms": round(1000 * handler["seconds"] / HOLDS, 2),
+        "time_split_percent": handler["where"],
     }
 
 
-def _raw_hold(dynamodb: Any, tables: dict[str, str], screening_id: str, order_id: str) -> None:
-    """The two requests of a hold (a BatchGetItem and a three-item TransactWriteItems), by hand."""
-    dynamodb.batch_get_item(RequestItems={
-        tables["screenings"]: {"Keys": [{"screening_id": {"S": screening_id}}], "ConsistentRead": True},
-        tables["quotas"]: {"Keys": [{"user_id": {"S": order_id}}], "ConsistentRead": True},
-    })
-    dynamodb.transact_write_items(TransactItems=[
-        {"Put": {"TableName": tables["orders"], "Item": {"order_id": {"S": order_id}, "status": {"S": "HELD"}},
-                 "ConditionExpression": "attribute_not_exists(order_id)"}},
-        {"Update": {"TableName": tables["quotas"], "Key": {"user_id": {"S": order_id}},
-                    "UpdateExpression": "SET version = :one", "ConditionExpression": "attribute_not_exists(user_id)",
-                    "ExpressionAttributeValues": {":one": {"N": "1"}}}},
-        {"Put": {"TableName": tables["chairs"], "Item": {"screening_id": {"S": "raw"}, "seat": {"S": order_id}},
-                 "ConditionExpression": "attribute_not_exists(seat)"}},
-    ])
+def _replay(dynamodb: Any, requests: list[tuple[str, dict]], replacements: dict[str, str]) -> None:
+    """Send a hold's captured requests again, for another order, user and chair."""
+    for operation, params in requests:
+        text = json.dumps(params)
+        for old, new in replacements.items():
+            text = text.replace(old, new)
+        answer = getattr(dynamodb, _SNAKE[operation])(**json.loads(text))
+        assert answer["ResponseMetadata"]["HTTPStatusCode"] == 200, answer
+
+
+_SNAKE = {"BatchGetItem": "batch_get_item", "TransactWriteItems": "transact_write_items"}
