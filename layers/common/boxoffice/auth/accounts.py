@@ -308,8 +308,17 @@ def _administrator_change(transaction: Transaction, was: bool, will_be: bool) ->
         transaction.update("administrators", counter, [AdministratorsCounter.count.add(1)])
 
 
-def _last_administrator(cancelled: TransactionCancelled) -> Conflict:
-    return Conflict("The last administrator cannot lose users:manage", code="LAST_ADMINISTRATOR")
+def _commit_account_change(transaction: Transaction) -> None:
+    """Commit a change of an account: refused if it would remove the last administrator or lose a race."""
+    try:
+        transaction.commit()
+    except TransactionCancelled as cancelled:
+        failed = cancelled.failed()
+        if "administrators" in failed:
+            raise Conflict("The last administrator cannot lose users:manage", code="LAST_ADMINISTRATOR") from None
+        if "profile" in failed:
+            raise Conflict("The user changed meanwhile; read it again", code="CONCURRENT_UPDATE") from None
+        raise
 
 
 def update_user(user_id: str, body: UpdateUserIn, by: Identity) -> UserOut:
@@ -339,15 +348,7 @@ def update_user(user_id: str, body: UpdateUserIn, by: Identity) -> UserOut:
         transaction.update("login", UserLogin(login_key(profile.username)),
                            [UserLogin.failed_logins.set(0), UserLogin.locked_until.set(0)],
                            condition=UserLogin.user_id.exists())
-    try:
-        transaction.commit()
-    except TransactionCancelled as cancelled:
-        failed = cancelled.failed()
-        if "administrators" in failed:
-            raise _last_administrator(cancelled) from cancelled
-        if "profile" in failed:
-            raise Conflict("The user changed meanwhile; read it again", code="CONCURRENT_UPDATE") from cancelled
-        raise
+    _commit_account_change(transaction)
     return get_user(user_id)
 
 
@@ -357,12 +358,4 @@ def delete_user(user_id: str, by: Identity) -> None:
     transaction.delete("profile", profile, condition=UserProfile.updated_at == profile.updated_at)
     transaction.delete("login", UserLogin(login_key(profile.username)))
     _administrator_change(transaction, _is_administrator(profile.permissions, profile.enabled), False)
-    try:
-        transaction.commit()
-    except TransactionCancelled as cancelled:
-        failed = cancelled.failed()
-        if "administrators" in failed:
-            raise _last_administrator(cancelled) from cancelled
-        if "profile" in failed:
-            raise Conflict("The user changed meanwhile; read it again", code="CONCURRENT_UPDATE") from cancelled
-        raise
+    _commit_account_change(transaction)

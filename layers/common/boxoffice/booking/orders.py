@@ -246,6 +246,20 @@ def release_chairs(transaction: Transaction, order: Order, now: int | None, *, c
                            condition=HoldQuota.user_id.exists())
 
 
+def commit_or_current(transaction: Transaction, order_id: str) -> Order | None:
+    """Commit a change of an order: None once done, or the order as it is now if its condition failed.
+
+    A conflict or throttling is raised as it is: the edge answers 503/429, and a retry is safe.
+    """
+    try:
+        transaction.commit()
+    except TransactionCancelled as cancelled:
+        if cancelled.retryable:
+            raise
+        return Order.get(order_id, consistent_read=True)
+    return None
+
+
 def cancel(order_id: str, identity: Identity) -> OrderOut:
     """Cancel a live hold: its chairs are free at once. Cancelling twice answers the same order."""
     order = find(order_id, identity, manage=True)
@@ -262,16 +276,11 @@ def cancel(order_id: str, identity: Identity) -> OrderOut:
                                         Order.updated_at.set(now), Order.hold_shard.remove()],
                        condition=(Order.status == HELD) & (Order.expires_at > now))
     release_chairs(transaction, order, now)
-    try:
-        transaction.commit()
-    except TransactionCancelled as cancelled:
-        if cancelled.retryable:
-            raise  # a conflict or throttling: the edge answers 503/429, and a retry is safe
-        # It changed meanwhile (paid, expired, cancelled by someone else): answer with what it is now.
-        current = Order.get(order_id, consistent_read=True)
+    current = commit_or_current(transaction, order_id)
+    if current is not None:  # it changed meanwhile (paid, expired, cancelled by someone else)
         if current.status_now(now_epoch()) == CANCELLED:
             return to_out(current)
-        raise Conflict(f"The order is {current.status_now(now_epoch())} now", code="ORDER_CHANGED") from cancelled
+        raise Conflict(f"The order is {current.status_now(now_epoch())} now", code="ORDER_CHANGED")
     order.status, order.cancelled_at, order.updated_at = CANCELLED, now, now
     metrics.add_metric(name="HoldsCancelled", unit=MetricUnit.Count, value=1)
     return to_out(order, now)

@@ -173,3 +173,12 @@ def get_many(*wanted: tuple[type[Model], str]) -> list[Model | None]:
         model.from_raw_data(found[(model.Meta.table_name, key)]) if (model.Meta.table_name, key) in found else None
         for model, key in wanted
     ]
+
+
+def index(name: str, hash_key: tuple[str, type], range_key: tuple[str, type]) -> Any:
+    """A global secondary index (ALL projection) on `hash_key` and `range_key`, given as (attribute, type)."""
+    from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+    meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
+    attributes = {hash_key[0]: hash_key[1](hash_key=True), range_key[0]: range_key[1](range_key=True)}
+    return type(f"Index_{name}", (GlobalSecondaryIndex,), {"Meta": meta, **attributes})()

@@ -16,24 +16,9 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from boxoffice.models.base import BaseMeta, TableName
-
-
-def _kind_index(name: str, range_attribute: str, range_type: type) -> type:
-    """A GlobalSecondaryIndex class on (kind, <range_attribute>)."""
-
-    class Meta:
-        index_name = name
-        projection = AllProjection()
-
-    return type(
-        f"Index_{name}_{range_attribute}",
-        (GlobalSecondaryIndex,),
-        {"Meta": Meta, "kind": UnicodeAttribute(hash_key=True), range_attribute: range_type(range_key=True)},
-    )
+from boxoffice.models.base import BaseMeta, TableName, index
 
 
 class Movie(Model):
@@ -54,7 +39,7 @@ class Movie(Model):
     created_at = NumberAttribute()
     updated_at = NumberAttribute()
 
-    by_name = _kind_index("by_name", "name_key", UnicodeAttribute)()
+    by_name = index("by_name", ("kind", UnicodeAttribute), ("name_key", UnicodeAttribute))
 
 
 class Member(Model):
@@ -70,25 +55,7 @@ class Member(Model):
     created_at = NumberAttribute()
     updated_at = NumberAttribute()
 
-    by_name = _kind_index("by_name", "name_key", UnicodeAttribute)()
-
-
-class _ByMember(GlobalSecondaryIndex["Subscription"]):
-    class Meta:
-        index_name = "by_member"
-        projection = AllProjection()
-
-    member_id = UnicodeAttribute(hash_key=True)
-    date_key = UnicodeAttribute(range_key=True)
-
-
-class _ByMovie(GlobalSecondaryIndex["Subscription"]):
-    class Meta:
-        index_name = "by_movie"
-        projection = AllProjection()
-
-    movie_id = UnicodeAttribute(hash_key=True)
-    date_key = UnicodeAttribute(range_key=True)
+    by_name = index("by_name", ("kind", UnicodeAttribute), ("name_key", UnicodeAttribute))
 
 
 class Subscription(Model):
@@ -104,8 +71,8 @@ class Subscription(Model):
     order_id = UnicodeAttribute(null=True)
     created_at = NumberAttribute()
 
-    by_member = _ByMember()
-    by_movie = _ByMovie()
+    by_member = index("by_member", ("member_id", UnicodeAttribute), ("date_key", UnicodeAttribute))
+    by_movie = index("by_movie", ("movie_id", UnicodeAttribute), ("date_key", UnicodeAttribute))
 
 
 class HallRow(MapAttribute):
@@ -130,25 +97,7 @@ class Hall(Model):
     schedule_version = NumberAttribute(default=0)
     created_at = NumberAttribute()
 
-    by_name = _kind_index("by_name", "name_key", UnicodeAttribute)()
-
-
-class _ScreeningsByMovie(GlobalSecondaryIndex["Screening"]):
-    class Meta:
-        index_name = "by_movie"
-        projection = AllProjection()
-
-    movie_id = UnicodeAttribute(hash_key=True)
-    starts_at = NumberAttribute(range_key=True)
-
-
-class _ScreeningsByHall(GlobalSecondaryIndex["Screening"]):
-    class Meta:
-        index_name = "by_hall"
-        projection = AllProjection()
-
-    hall_id = UnicodeAttribute(hash_key=True)
-    starts_at = NumberAttribute(range_key=True)
+    by_name = index("by_name", ("kind", UnicodeAttribute), ("name_key", UnicodeAttribute))
 
 
 class Screening(Model):
@@ -171,6 +120,6 @@ class Screening(Model):
     chairs_ready = BooleanAttribute(default=False)
     created_at = NumberAttribute()
 
-    by_start = _kind_index("by_start", "starts_at", NumberAttribute)()
-    by_movie = _ScreeningsByMovie()
-    by_hall = _ScreeningsByHall()
+    by_start = index("by_start", ("kind", UnicodeAttribute), ("starts_at", NumberAttribute))
+    by_movie = index("by_movie", ("movie_id", UnicodeAttribute), ("starts_at", NumberAttribute))
+    by_hall = index("by_hall", ("hall_id", UnicodeAttribute), ("starts_at", NumberAttribute))

@@ -17,10 +17,9 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from boxoffice.models.base import BaseMeta, TableName, plain
+from boxoffice.models.base import BaseMeta, TableName, index, plain
 
 HELD, PAID, CANCELLED, EXPIRED, REFUNDED = "HELD", "PAID", "CANCELLED", "EXPIRED", "REFUNDED"
 STATUSES = (HELD, PAID, CANCELLED, EXPIRED, REFUNDED)
@@ -29,42 +28,6 @@ SWEEP_SHARDS = 4  # HELD orders spread over a few index partitions, so no one pa
 
 def hold_shard(order_id: str) -> str:
     return f"HELD#{zlib.crc32(order_id.encode()) % SWEEP_SHARDS}"
-
-
-class _ByUser(GlobalSecondaryIndex["Order"]):
-    class Meta:
-        index_name = "by_user"
-        projection = AllProjection()
-
-    user_id = UnicodeAttribute(hash_key=True)
-    created_at = NumberAttribute(range_key=True)
-
-
-class _ByScreening(GlobalSecondaryIndex["Order"]):
-    class Meta:
-        index_name = "by_screening"
-        projection = AllProjection()
-
-    screening_id = UnicodeAttribute(hash_key=True)
-    created_at = NumberAttribute(range_key=True)
-
-
-class _ByStatus(GlobalSecondaryIndex["Order"]):
-    class Meta:
-        index_name = "by_status"
-        projection = AllProjection()
-
-    status = UnicodeAttribute(hash_key=True)
-    created_at = NumberAttribute(range_key=True)
-
-
-class _ByExpiry(GlobalSecondaryIndex["Order"]):
-    class Meta:
-        index_name = "by_expiry"
-        projection = AllProjection()
-
-    hold_shard = UnicodeAttribute(hash_key=True)
-    expires_at = NumberAttribute(range_key=True)
 
 
 class Ticket(MapAttribute):
@@ -109,10 +72,11 @@ class Order(Model):
     refunded_at = NumberAttribute(null=True)
     refund_id = UnicodeAttribute(null=True)
 
-    by_user = _ByUser()
-    by_screening = _ByScreening()
-    by_status = _ByStatus()
-    by_expiry = _ByExpiry()
+    by_user = index("by_user", ("user_id", UnicodeAttribute), ("created_at", NumberAttribute))
+    by_screening = index("by_screening", ("screening_id", UnicodeAttribute), ("created_at", NumberAttribute))
+    by_status = index("by_status", ("status", UnicodeAttribute), ("created_at", NumberAttribute))
+    # sparse: only HELD orders have a hold_shard
+    by_expiry = index("by_expiry", ("hold_shard", UnicodeAttribute), ("expires_at", NumberAttribute))
 
     def status_now(self, now: int) -> str:
         """The status a reader sees: a HELD order past its expiry is EXPIRED, swept or not."""

@@ -10,10 +10,9 @@
 from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from boxoffice.models.base import BaseMeta, TableName
+from boxoffice.models.base import BaseMeta, TableName, index
 
 USER_KIND = "USER"
 ADMINISTRATORS_COUNTER_ID = "meta#administrators"
@@ -21,15 +20,6 @@ ADMINISTRATORS_COUNTER_ID = "meta#administrators"
 
 def login_key(username: str) -> str:
     return f"login#{username}"
-
-
-class UsersByUsername(GlobalSecondaryIndex["UserProfile"]):
-    class Meta:
-        index_name = "by_username"
-        projection = AllProjection()
-
-    kind = UnicodeAttribute(hash_key=True)
-    username = UnicodeAttribute(range_key=True)
 
 
 class UserProfile(Model):
@@ -55,7 +45,7 @@ class UserProfile(Model):
     login_window_start = NumberAttribute(default=0)
     login_window_count = NumberAttribute(default=0)
 
-    by_username = UsersByUsername()
+    by_username = index("by_username", ("kind", UnicodeAttribute), ("username", UnicodeAttribute))
 
 
 class UserLogin(Model):

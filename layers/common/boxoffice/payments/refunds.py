@@ -5,13 +5,13 @@ from __future__ import annotations
 from pynamodb.exceptions import DeleteError
 
 from boxoffice import permissions
-from boxoffice.booking.orders import find, to_out
+from boxoffice.booking.orders import commit_or_current, find, to_out
 from boxoffice.booking.schemas import OrderOut
 from boxoffice.catalog.subscriptions import date_of, subscription_id
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Unavailable
 from boxoffice.http import Identity
-from boxoffice.models.base import Transaction, TransactionCancelled
+from boxoffice.models.base import Transaction
 from boxoffice.models.catalog import Subscription
 from boxoffice.models.chairs import Chair, seat_key
 from boxoffice.models.orders import PAID, REFUNDED, Order
@@ -65,16 +65,12 @@ def refund(order_id: str, identity: Identity) -> OrderOut:
     for chair_id in order.chairs:
         transaction.update(chair_id, Chair(order.screening_id, seat_key(chair_id)), [Chair.sold_order_id.remove()],
                            condition=Chair.sold_order_id == order.order_id)
-    try:
-        transaction.commit()
-    except TransactionCancelled as cancelled:
-        if cancelled.retryable:
-            raise  # a conflict or throttling: the edge answers 503/429, and a retry is safe
-        current = Order.get(order_id, consistent_read=True)
+    current = commit_or_current(transaction, order_id)
+    if current is not None:  # it changed meanwhile (refunded by someone else, ...)
         if current.status == REFUNDED:
             _return_the_money(current)
             return to_out(current)
-        raise Conflict(f"The order is {current.status} now", code="ORDER_CHANGED") from cancelled
+        raise Conflict(f"The order is {current.status} now", code="ORDER_CHANGED")
     order.status, order.refunded_at, order.updated_at = REFUNDED, now, now
     metrics.add_metric(name="Refunds", unit=MetricUnit.Count, value=1)
     _return_the_money(order)
