@@ -125,13 +125,18 @@ def test_cancelling_or_letting_a_hold_lapse_gives_the_quota_back(make_stack):
     assert booking.hold(alice, ["B-1", "B-2"]).status == 201, "lapsed holds no longer count, swept or not"
 
 
-def test_staff_sell_at_the_box_office_for_a_member_without_the_cap(make_stack):
+def test_staff_sell_at_the_box_office_for_a_member_without_the_cap(make_stack, aws_calls):
     stack = make_stack(MaxHeldChairsPerUser="1")
     booking = Booking(stack, make_screening(stack))
     member = stack.call("CreateMemberFunction", body={"name": "Max", "email": "max@example.com", "city": "Rome"}).body
     clerk = staff()
+    aws_calls.reset()
     sale = booking.hold(clerk, ["A-1", "A-2", "A-3"], member_id=member["member_id"])
     assert sale.status == 201 and sale.body["member_id"] == member["member_id"]
+    batch = next(params for _, operation, params in aws_calls.log if operation == "BatchGetItem")
+    keys = [key for request in batch["RequestItems"].values() for key in request["Keys"]]
+    assert all(value["S"] for key in keys for value in key.values()), "DynamoDB refuses empty key values"
+    assert len(keys) == 1, "no quota is read for staff"
     assert sale.body["user_id"] == clerk["sub"]
     unknown = booking.hold(clerk, ["B-1"], member_id="nosuchmember")
     assert unknown.status == 404 and booking.statuses()["B-1"] == "AVAILABLE"

@@ -112,7 +112,9 @@ def place_hold(identity: Identity, body: HoldIn, idempotency_key: str | None) ->
     quota_user = None if identity.can(permissions.ORDERS_MANAGE) else identity.user_id
     for _ in range(_ATTEMPTS):
         now = now_epoch()
-        screening, quota = get_many((Screening, body.screening_id), (HoldQuota, quota_user or ""))
+        wanted = [(Screening, body.screening_id)] + ([(HoldQuota, quota_user)] if quota_user else [])
+        found = get_many(*wanted)  # one BatchGetItem; DynamoDB refuses an empty key, so staff read no quota
+        screening, quota = found[0], (found[1] if quota_user else None)
         if screening is None:
             raise NotFound("No such screening", details={"screening_id": body.screening_id})
         if int(screening.starts_at) <= now:
