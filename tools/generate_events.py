@@ -13,14 +13,13 @@ where Docker runs.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
-from pathlib import Path
 from typing import Any
 
 from local.template import PROJECT_ROOT, resources_of_type
+from tools.generated import render_json, write_or_check
 
 EVENTS_DIR = PROJECT_ROOT / "tests" / "events"
 SAMPLE_IDENTITY = {"sub": "user-0001", "username": "sample", "permissions": "movies:view screenings:view orders:create"}
@@ -105,30 +104,12 @@ def events() -> dict[str, dict[str, Any]]:
     return samples
 
 
-def render(event: dict[str, Any]) -> str:
-    return json.dumps(event, indent=2, sort_keys=True) + "\n"
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true")
-    arguments = parser.parse_args()
-    expected = {EVENTS_DIR / f"{logical_id}.json": render(event) for logical_id, event in events().items()}
-    if arguments.check:
-        stale = [path.name for path, text in expected.items() if not path.exists() or path.read_text() != text]
-        extra = [path.name for path in EVENTS_DIR.glob("*.json") if path not in expected]
-        if stale or extra:
-            print(f"tests/events is out of date (run `make events`): {stale + extra}", file=sys.stderr)
-            return 1
-        return 0
-    EVENTS_DIR.mkdir(parents=True, exist_ok=True)
-    for path in EVENTS_DIR.glob("*.json"):
-        if path not in expected:
-            path.unlink()
-    for path, text in expected.items():
-        Path(path).write_text(text)
-    print(f"wrote {len(expected)} events to {EVENTS_DIR.relative_to(PROJECT_ROOT)}")
-    return 0
+    return write_or_check(
+        __doc__.splitlines()[0], "tests/events", "make events",
+        lambda: {EVENTS_DIR / f"{logical_id}.json": render_json(event) for logical_id, event in events().items()},
+        owned=lambda: EVENTS_DIR.glob("*.json"),
+    )
 
 
 if __name__ == "__main__":

@@ -12,15 +12,14 @@ answers every route can give, in the shared error shape.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from local.runtime import PROJECT_ROOT
 from local.template import resources_of_type
+from tools.generated import render_json, write_or_check
 
 DOCUMENT = PROJECT_ROOT / "docs" / "openapi.json"
 TITLE = "Boxoffice API"
@@ -168,24 +167,9 @@ def build() -> dict[str, Any]:
     return document
 
 
-def render(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=2, sort_keys=True) + "\n"
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true")
-    arguments = parser.parse_args()
-    text = render(build())
-    if arguments.check:
-        if not DOCUMENT.exists() or DOCUMENT.read_text() != text:
-            print("docs/openapi.json is out of date: run `make openapi`", file=sys.stderr)
-            return 1
-        return 0
-    Path(DOCUMENT).parent.mkdir(parents=True, exist_ok=True)
-    DOCUMENT.write_text(text)
-    print(f"wrote {DOCUMENT.relative_to(PROJECT_ROOT)} ({len(json.loads(text)['paths'])} paths)")
-    return 0
+    return write_or_check(__doc__.splitlines()[0], "docs/openapi.json", "make openapi",
+                          lambda: {DOCUMENT: render_json(build())})
 
 
 if __name__ == "__main__":
