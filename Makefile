@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # Nothing here may reach the network beyond the package registries.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help venv run test lint validate unit build admin events openapi bench fuzz clean
+.PHONY: help venv run test lint validate scan unit build admin events openapi bench fuzz clean clean-data
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,7 +29,7 @@ venv: $(STAMP) ## Create or refresh .venv when it is missing or the requirements
 run: venv ## Start the whole API on http://127.0.0.1:$(PORT) (PORT=..., PARAMS="HoldSeconds=30")
 	$(BIN)/python -m local.stack --port $(PORT) --params "$(PARAMS)"
 
-test: lint validate ## Lint, validate the template, and run the unit, component and integration tests
+test: lint validate scan ## Lint, validate and scan the template, and run the unit, component and integration tests
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: venv ## ruff
@@ -37,6 +37,15 @@ lint: venv ## ruff
 
 validate: venv ## sam validate --lint
 	$(BIN)/sam validate --lint
+
+SCAN_VENV := .venv-scan
+$(SCAN_VENV)/.installed: requirements-scan.txt
+	@test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/python -m pip install --quiet -r requirements-scan.txt
+	@touch $@
+
+scan: $(SCAN_VENV)/.installed ## checkov over template.yaml (skips and their reasons: .checkov.yaml and inline)
+	BC_SKIP_MAPPING=TRUE $(SCAN_VENV)/bin/checkov -f template.yaml --config-file .checkov.yaml
 
 unit: venv ## Only the unit and component tests (fast)
 	$(BIN)/python -m pytest tests/unit tests/component $(PYTEST_ARGS)
@@ -65,6 +74,9 @@ bench: venv ## Measure requests per operation, throughput, contention, cold star
 
 fuzz: venv ## Schemathesis against the local stack, many examples per route
 	FUZZ_EXAMPLES=100 $(BIN)/python -m pytest tests/integration/test_fuzz.py -n 0 $(PYTEST_ARGS)
+
+clean-data: ## Forget what `make run` kept between runs (accounts, orders, keys in .local-data/)
+	rm -rf .local-data
 
 clean: ## Remove build output and caches
 	rm -rf .aws-sam .pytest_cache .ruff_cache .hypothesis

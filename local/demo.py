@@ -24,8 +24,16 @@ def load(functions: dict[str, FunctionSpec]) -> tuple[dict[str, str], list[tuple
         logical_id="DemoSeed", handler="demo_seed.lambda_handler", code_dir=PROJECT_ROOT / "local",
         layer_dirs=any_spec.layer_dirs, environment=environment, timeout_seconds=60,
     )
-    admin_password = os.environ.get("BOXOFFICE_ADMIN_PASSWORD") or DEFAULT_ADMIN_PASSWORD
     loaded = InProcessRuntime({"DemoSeed": seeder}).invoke(
-        "DemoSeed", {"admin_password": admin_password, "demo_password": DEMO_PASSWORD}
+        "DemoSeed", {"admin_password": _admin_password(), "demo_password": DEMO_PASSWORD}
     )
-    return loaded, [("administrator", "admin", admin_password), ("customer", "demo", DEMO_PASSWORD)]
+    return loaded, logins()
+
+
+def _admin_password() -> str:
+    return os.environ.get("BOXOFFICE_ADMIN_PASSWORD") or DEFAULT_ADMIN_PASSWORD
+
+
+def logins() -> list[tuple[str, str, str]]:
+    """The demo logins to print, as (role, username, password) (as first made: restored data keeps them)."""
+    return [("administrator", "admin", _admin_password()), ("customer", "demo", DEMO_PASSWORD)]

@@ -19,7 +19,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     customer = accounts.register_customer(RegisterIn(
         username="demo", password=event["demo_password"], first_name="Dee", last_name="Demo",
         email="demo@example.com",
-    ))
+    ), client_address="demo-seed")
     hall = halls.create(HallIn.model_validate({"name": "Hall 1", "rows": [
         *({"label": label, "seats": 12, "gaps": [6, 7]} for label in "ABCDEFGH"),
         {"label": "J", "seats": 14, "price_class": "premium"},

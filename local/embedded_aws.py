@@ -12,27 +12,45 @@ Run alone: `python -m local.embedded_aws --port 4566`.
 from __future__ import annotations
 
 import argparse
+import io
 import threading
+from pathlib import Path
 from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from local import moto_patches
+from local.persistence import Journal
 
 
 class _SerializedApp:
-    """A WSGI app that lets one request at a time into moto."""
+    """A WSGI app that lets one request at a time into moto, and journals the writes it accepts."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, journal: Journal | None = None) -> None:
         self._app = app
         self._lock = threading.Lock()
+        self.journal = journal
         self.requests = 0
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         with self._lock:
             self.requests += 1
-            # Materialise the body inside the lock: moto may build it lazily.
-            return list(self._app(environ, start_response))
+            if self.journal is None:
+                # Materialise the body inside the lock: moto may build it lazily.
+                return list(self._app(environ, start_response))
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = io.BytesIO(body)
+            statuses: list[str] = []
+
+            def seen(status: str, headers: Any, exc_info: Any = None) -> Any:
+                statuses.append(status)
+                return start_response(status, headers, exc_info)
+
+            answer = list(self._app(environ, seen))
+            # Journaled before the answer leaves: what a client was told succeeded is on disk.
+            self.journal.record(environ, body, statuses[0] if statuses else "")
+            return answer
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -45,11 +63,14 @@ class _QuietHandler(WSGIRequestHandler):
 class EmbeddedAws:
     """moto's server on a local port, in a background thread of this process."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, data_dir: Path | None = None) -> None:
+        """With `data_dir`, DynamoDB's writes are journaled there and replayed by `start`."""
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
         moto_patches.apply()
-        self.app = _SerializedApp(DomainDispatcherApplication(create_backend_app))
+        self.journal = Journal(data_dir) if data_dir else None
+        self.app = _SerializedApp(DomainDispatcherApplication(create_backend_app), self.journal)
+        self.replayed = 0
         self._server: BaseWSGIServer = make_server(
             host, port, self.app, threaded=True, request_handler=_QuietHandler
         )
@@ -64,6 +85,8 @@ class EmbeddedAws:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> EmbeddedAws:
+        if self.journal is not None:
+            self.replayed = self.journal.replay(self.app._app)
         self._thread = threading.Thread(target=self._server.serve_forever, name="embedded-aws", daemon=True)
         self._thread.start()
         return self
@@ -73,6 +96,8 @@ class EmbeddedAws:
         self._server.server_close()
         if self._thread:
             self._thread.join(timeout=5)
+        if self.journal is not None:
+            self.journal.close()
 
     def __enter__(self) -> EmbeddedAws:
         return self.start()

@@ -122,7 +122,8 @@ class ApiClient:
 
     def request(self, method: str, path: str, *, json_body: Any = None, body: str | None = None,
                 token: str | None = None, headers: dict[str, str] | None = None,
-                query: dict[str, Any] | None = None) -> Response:
+                query: dict[str, Any] | None = None, client_address: str = "127.0.0.1") -> Response:
+        """`client_address` is the caller's address as API Gateway sees it (its `sourceIp`)."""
         all_headers = {**self.default_headers, **(headers or {})}
         if token:
             all_headers["Authorization"] = f"Bearer {token}"
@@ -131,7 +132,8 @@ class ApiClient:
             data = json.dumps(json_body)
             all_headers.setdefault("Content-Type", "application/json")
         with self.service.flask_app.test_client() as client:
-            answer = client.open(path, method=method, data=data, headers=all_headers, query_string=query)
+            answer = client.open(path, method=method, data=data, headers=all_headers, query_string=query,
+                                 environ_base={"REMOTE_ADDR": client_address})
             text = answer.get_data(as_text=True)
         try:
             parsed = json.loads(text) if text else None

@@ -22,6 +22,7 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -30,18 +31,21 @@ from local import demo
 from local.api import LocalHttpApi
 from local.demo import DEMO_PASSWORD
 from local.embedded_aws import EmbeddedAws
+from local.persistence import restore_keys, save_keys
 from local.runtime import PROJECT_ROOT, FunctionError, InProcessRuntime, SamLambdaRunner
 from local.template import (
     LOCAL_REGION,
     LocalStack,
     create_keys,
     create_tables,
+    key_ids,
     local_table_names,
     rate_seconds,
     resolve,
 )
 
 log = logging.getLogger("boxoffice.local")
+DEFAULT_DATA_DIR = PROJECT_ROOT / ".local-data"
 
 
 def parse_parameters(text: str) -> dict[str, str]:
@@ -122,11 +126,14 @@ def port_is_free(host: str, port: int) -> bool:
 class LocalRun:
     """Everything `make run` starts, in this process."""
 
-    def __init__(self, host: str, port: int, parameters: dict[str, str], with_demo: bool = True) -> None:
+    def __init__(self, host: str, port: int, parameters: dict[str, str], with_demo: bool = True,
+                 data_dir: Path | None = None) -> None:
         self.host, self.port = host, port
         self.user_parameters = parameters
         self.with_demo = with_demo
-        self.aws = EmbeddedAws()
+        self.data_dir = data_dir
+        self.restored = False
+        self.aws = EmbeddedAws(data_dir=data_dir)
         self.scheduler: Scheduler | None = None
         self.stack: LocalStack | None = None
         self.api: LocalHttpApi | None = None
@@ -140,8 +147,11 @@ class LocalRun:
     def start(self) -> None:
         self.aws.start()
         names = local_table_names()
-        create_tables(aws_client("dynamodb", self.aws.endpoint), names)
-        keys = create_keys(aws_client("kms", self.aws.endpoint))
+        dynamodb = aws_client("dynamodb", self.aws.endpoint)
+        existing = set(dynamodb.list_tables()["TableNames"])
+        self.restored = bool(existing)
+        create_tables(dynamodb, names, existing)
+        keys = self._keys(aws_client("kms", self.aws.endpoint))
         parameters = {
             "Stage": "local",
             "LocalAwsEndpoint": self.aws.endpoint,
@@ -150,8 +160,10 @@ class LocalRun:
         }
         self.stack = resolve(parameters, {**names, **keys})
         runtime = InProcessRuntime(self.stack.functions)
-        if self.with_demo:
+        if self.with_demo and not self.restored:
             self.demo_ids, self.demo_logins = demo.load(self.stack.functions)
+        elif self.with_demo:
+            self.demo_logins = demo.logins()
         self.scheduler = Scheduler(runtime).start()
         self.api = LocalHttpApi(
             api=self.stack.api,
@@ -162,6 +174,16 @@ class LocalRun:
         self.api.create()
         self.api.serve_docs(PROJECT_ROOT / "docs" / "openapi.json")
 
+    def _keys(self, kms: Any) -> dict[str, str]:
+        """The template's keys: those saved in the data folder, and any new ones made (and saved)."""
+        keys = (restore_keys(self.data_dir, kms) if self.data_dir else None) or {}
+        missing = set(key_ids()) - set(keys)
+        if missing:
+            keys.update({logical_id: key for logical_id, key in create_keys(kms).items() if logical_id in missing})
+            if self.data_dir:
+                save_keys(self.data_dir, keys)
+        return keys
+
     def banner(self) -> str:
         assert self.stack is not None
         lines = [
@@ -171,6 +193,11 @@ class LocalRun:
             f"embedded DynamoDB+KMS at {self.aws.endpoint}",
             f"  parameters: {' '.join(f'{k}={v}' for k, v in sorted(self.stack.parameters.items()))}",
         ]
+        if self.data_dir:
+            state = (f"restored ({self.aws.replayed} writes replayed)" if self.restored else "new")
+            lines.append(f"  local data: {self.data_dir} ({state}; `make clean-data` starts clean)")
+        else:
+            lines.append("  local data: in memory only")
         if self.demo_logins:
             lines.append("  demo logins (local only):")
             lines += [f"    {role:<13} {username} / {password}" for role, username, password in self.demo_logins]
@@ -198,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
     parser.add_argument("--params", default=os.environ.get("PARAMS", ""), help='e.g. "HoldSeconds=30"')
     parser.add_argument("--no-demo", action="store_true", help="start with empty tables")
+    parser.add_argument("--data-dir", default=os.environ.get("BOXOFFICE_DATA_DIR", str(DEFAULT_DATA_DIR)),
+                        help="where local data lives between runs; empty keeps it in memory only")
     arguments = parser.parse_args(argv)
 
     os.environ["SAM_CLI_TELEMETRY"] = "0"
@@ -212,7 +241,9 @@ def main(argv: list[str] | None = None) -> int:
     from samcli.local.docker.exceptions import ProcessSigTermException
 
     started = time.monotonic()
-    run = LocalRun(arguments.host, arguments.port, parse_parameters(arguments.params), not arguments.no_demo)
+    data_dir = Path(arguments.data_dir).resolve() if arguments.data_dir else None
+    run = LocalRun(arguments.host, arguments.port, parse_parameters(arguments.params), not arguments.no_demo,
+                   data_dir)
     try:
         run.start()
         print(run.banner() + f"  (started in {time.monotonic() - started:.1f} s)\n", flush=True)

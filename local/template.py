@@ -60,9 +60,12 @@ def key_ids() -> list[str]:
     return sorted(resources_of_type("AWS::KMS::Key"))
 
 
-def create_tables(dynamodb: Any, names: dict[str, str]) -> None:
-    """Create every table of the template (same keys, indexes and TTL) under its local name."""
+def create_tables(dynamodb: Any, names: dict[str, str], existing: set[str] | frozenset[str] = frozenset()) -> None:
+    """Create every table of the template (same keys, indexes and TTL) under its local name,
+    but those in `existing` (restored from local data)."""
     for logical_id, resource in resources_of_type("AWS::DynamoDB::Table").items():
+        if names[logical_id] in existing:
+            continue
         properties = resource["Properties"]
         arguments = {key: properties[key] for key in _CREATE_TABLE_KEYS if key in properties}
         for index in arguments.get("GlobalSecondaryIndexes", []):

@@ -20,8 +20,10 @@ os.environ.update(
     STAGE="test",
 )
 
+import datetime  # noqa: E402
 import io  # noqa: E402
 import logging  # noqa: E402
+import types  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 
 import pytest  # noqa: E402
@@ -41,13 +43,45 @@ def _reset_layer_caches() -> None:
     clock.reset()
 
 
+class _ClockDatetime(datetime.datetime):
+    """datetime whose now() is the injectable clock's."""
+
+    @classmethod
+    def now(cls, tz: datetime.tzinfo | None = None) -> datetime.datetime:  # type: ignore[override]
+        from boxoffice.clock import clock
+
+        return datetime.datetime.fromtimestamp(clock.time(), tz)
+
+
+def _powertools_idempotency_on_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Powertools Idempotency reads `datetime.now()` for its in-progress and expiry times; make that
+    the injectable clock, so a test moves past a crashed attempt's lapse with `clock.advance`, not a sleep."""
+    from aws_lambda_powertools.utilities.idempotency import base
+    from aws_lambda_powertools.utilities.idempotency.persistence import base as persistence_base
+    from aws_lambda_powertools.utilities.idempotency.persistence import dynamodb
+
+    shim = types.ModuleType("datetime")
+    shim.__dict__.update(datetime.__dict__)
+    shim.datetime = _ClockDatetime  # type: ignore[attr-defined]
+    for module in (base, persistence_base, dynamodb):
+        monkeypatch.setattr(module, "dt", shim)
+
+
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockedAws]:
-    """Fresh moto AWS with the template's tables and keys; the test process sees every table."""
+    """Fresh moto AWS with the template's tables and keys; the test process sees every table.
+
+    The clock stands still: only `clock.advance` moves time, so no test depends on how fast
+    the machine is (a busy CI machine once turned a 1-second real timeout into a failure).
+    """
+    from boxoffice.clock import clock
+
     with mocked_aws() as mocked:
         for name, value in mocked.environment().items():
             monkeypatch.setenv(name, value)
         _reset_layer_caches()
+        clock.freeze()
+        _powertools_idempotency_on_the_clock(monkeypatch)
         yield mocked
     _reset_layer_caches()
 

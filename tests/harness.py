@@ -43,6 +43,7 @@ class Accounts:
     def __init__(self, stack: InProcessStack) -> None:
         self.stack = stack
         self._count = 0
+        self._addresses = 0
 
     def _next_name(self, prefix: str) -> str:
         self._count += 1
@@ -71,14 +72,17 @@ class Accounts:
 
         return self.staff(permissions.ALL_PERMISSIONS, username=username or self._next_name("admin"))
 
-    def customer(self, username: str | None = None) -> TestUser:
+    def customer(self, username: str | None = None, client_address: str | None = None) -> TestUser:
+        """A customer registered through the API, each from an address of its own unless one is given
+        (registrations per address are limited; tests of that limit say the address)."""
         from boxoffice import permissions
 
         username = username or self._next_name("customer")
+        self._addresses += 1
         answer = self.stack.api.post("/auth/register", {
             "username": username, "password": self.PASSWORD, "first_name": "Cus", "last_name": "Tomer",
             "email": f"{username}@example.com",
-        })
+        }, client_address=client_address or f"10.1.{self._addresses // 250}.{self._addresses % 250 + 1}")
         assert answer.status == 201, answer
         return TestUser(answer.body["user_id"], username, self.PASSWORD, self.login(username),
                         permissions.DEFAULT_CUSTOMER_PERMISSIONS)

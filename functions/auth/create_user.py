@@ -2,14 +2,14 @@
 
 from boxoffice.auth import accounts
 from boxoffice.auth.schemas import CreatedUserOut, CreateUserIn
-from boxoffice.http import Router, lambda_handler_for
+from boxoffice.http import CurrentIdentity, Router, lambda_handler_for
 
 router = Router()
 
 
 @router.post("/users", status_code=201, summary="Create a staff account", tags=["users"])
-def create_user(body: CreateUserIn) -> CreatedUserOut:
-    return accounts.create_staff(body)
+def create_user(body: CreateUserIn, identity: CurrentIdentity) -> CreatedUserOut:
+    return accounts.create_staff(body, identity)
 
 
 lambda_handler = lambda_handler_for(router)

@@ -5,14 +5,14 @@ from aws_lambda_powertools.event_handler.request import Request
 from boxoffice.auth import accounts
 from boxoffice.auth.discovery import issuer_url
 from boxoffice.auth.schemas import LoginIn, TokenOut
-from boxoffice.http import Router, lambda_handler_for
+from boxoffice.http import ClientAddress, Router, lambda_handler_for
 
 router = Router()
 
 
 @router.post("/auth/login", summary="Log in: an access token for the user's session length", tags=["auth"])
-def login(body: LoginIn, request: Request) -> TokenOut:
-    return accounts.login(body, issuer_url(request.resolved_event.request_context.domain_name))
+def login(body: LoginIn, request: Request, client_address: ClientAddress) -> TokenOut:
+    return accounts.login(body, issuer_url(request.resolved_event.request_context.domain_name), client_address)
 
 
 lambda_handler = lambda_handler_for(router)

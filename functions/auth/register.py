@@ -2,14 +2,14 @@
 
 from boxoffice.auth import accounts
 from boxoffice.auth.schemas import RegisterIn, UserOut
-from boxoffice.http import Router, lambda_handler_for
+from boxoffice.http import ClientAddress, Router, lambda_handler_for
 
 router = Router()
 
 
 @router.post("/auth/register", status_code=201, summary="Register a customer account", tags=["auth"])
-def register(body: RegisterIn) -> UserOut:
-    return accounts.register_customer(body)
+def register(body: RegisterIn, client_address: ClientAddress) -> UserOut:
+    return accounts.register_customer(body, client_address)
 
 
 lambda_handler = lambda_handler_for(router)

@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Header
 
 from boxoffice.booking import orders
 from boxoffice.booking.schemas import HoldIn, IdempotencyKey, OrderOut
-from boxoffice.http import CurrentIdentity, Router, lambda_handler_for
+from boxoffice.http import ClientAddress, CurrentIdentity, Router, lambda_handler_for
 
 router = Router()
 
@@ -18,10 +18,10 @@ router = Router()
                 "returns the same order (200).",
 )
 def place_order(
-    body: HoldIn, identity: CurrentIdentity,
+    body: HoldIn, identity: CurrentIdentity, client_address: ClientAddress,
     idempotency_key: Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")] = None,
 ) -> Response[OrderOut]:
-    order, created = orders.place_hold(identity, body, idempotency_key)
+    order, created = orders.place_hold(identity, body, idempotency_key, client_address)
     return Response(status_code=201 if created else 200, content_type=content_types.APPLICATION_JSON, body=order)
 
 

@@ -13,11 +13,12 @@ STAFF_PERMISSIONS = "screenings:view orders:create orders:manage orders:view-all
 _numbers = itertools.count(1)
 
 
-def customer(name: str | None = None) -> dict[str, str]:
-    """An authorizer context of a fresh customer (no login needed when calling functions directly)."""
+def customer(name: str | None = None, *, new_account: bool = False) -> dict[str, str]:
+    """An authorizer context of a customer (no login needed when calling functions directly): an
+    established account unless `new_account` (new accounts share a screening's chairs: test_abuse.py)."""
     number = next(_numbers)
     return {"sub": f"customer-{name or number}", "username": name or f"customer{number}",
-            "permissions": CUSTOMER_PERMISSIONS}
+            "permissions": CUSTOMER_PERMISSIONS, **({} if new_account else {"created": "0"})}
 
 
 def staff(name: str = "boxoffice") -> dict[str, str]:

@@ -6,7 +6,6 @@ import base64
 import hashlib
 import hmac
 import json
-import time
 
 import jwt
 import pytest
@@ -14,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from boxoffice.auth.keys import fetch_public_key
+from boxoffice.clock import now_epoch
 from local.runtime import FunctionError
 from tests.harness import TEST_ISSUER
 from tools.generate_events import authorizer_event
@@ -102,17 +102,17 @@ def test_a_tampered_payload(stack, victim, good):
 
 def test_expired(stack, good, aws):
     header, claims = good
-    assert_refused(stack, kms_signed(aws, header, {**claims, "exp": int(time.time()) - 5}))
+    assert_refused(stack, kms_signed(aws, header, {**claims, "exp": now_epoch() - 5}))
 
 
 def test_not_before_in_the_future(stack, good, aws):
     header, claims = good
-    assert_refused(stack, kms_signed(aws, header, {**claims, "nbf": int(time.time()) + 3600}))
+    assert_refused(stack, kms_signed(aws, header, {**claims, "nbf": now_epoch() + 3600}))
 
 
 def test_issued_in_the_future(stack, good, aws):
     header, claims = good
-    assert_refused(stack, kms_signed(aws, header, {**claims, "iat": int(time.time()) + 3600}))
+    assert_refused(stack, kms_signed(aws, header, {**claims, "iat": now_epoch() + 3600}))
 
 
 @pytest.mark.parametrize("issuer", ["https://evil.example", f"{TEST_ISSUER}/", TEST_ISSUER.upper(), ""])

@@ -43,7 +43,10 @@ class LocalStackProcess:
 
 
 def start_local_stack(*extra: str, port: int | None = None, wait: bool = True) -> LocalStackProcess:
+    """The stack as `make run` starts it; in memory only unless `extra` names a --data-dir."""
     port = port or free_port()
+    if "--data-dir" not in extra:
+        extra = (*extra, "--data-dir", "")
     environment = {**os.environ, "BOXOFFICE_ADMIN_PASSWORD": ADMIN_PASSWORD, "PYTHONUNBUFFERED": "1"}
     for variable in [name for name in environment if name.endswith("_TABLE") or name.startswith("TOKEN_")]:
         del environment[variable]

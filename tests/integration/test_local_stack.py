@@ -48,3 +48,14 @@ def test_a_taken_port_is_a_one_line_error_and_status_1():
     assert finished.stdout == ""
     assert finished.stderr.strip().count("\n") == 0
     assert f"port {port} is already in use" in finished.stderr
+
+
+def test_the_docs_page_has_a_strict_content_security_policy(local_stack):
+    page = requests.get(f"{local_stack.url}/docs/", timeout=10)
+    assert page.status_code == 200 and "swagger" in page.text.lower()
+    policy = page.headers["Content-Security-Policy"]
+    script_sources = next(part for part in policy.split(";") if part.strip().startswith("script-src")).split()
+    assert "'unsafe-inline'" not in script_sources and "'unsafe-eval'" not in script_sources
+    assert any(source.startswith("'sha256-") for source in script_sources), "its one inline script, by hash"
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert page.headers["X-Content-Type-Options"] == "nosniff"

@@ -17,11 +17,10 @@ from boxoffice.errors import Conflict
 from boxoffice.models.base import Transaction, TransactionCancelled, plain
 from boxoffice.models.catalog import Hall, Screening
 from boxoffice.models.chairs import AVAILABLE, CHAIR_ID, HELD, SOLD, Chair, seat_key
-from boxoffice.pagination import decode_cursor, one_page
+from boxoffice.pagination import query_page
 
 # Chairs are created 100 to a TransactWriteItems (its limit), each conditional on not existing.
 BATCH = 100
-_CURSOR_KEYS = {"screening_id", "seat"}
 
 
 def row_of(chair_id: str) -> str:
@@ -121,15 +120,14 @@ def _status_filter(status: str | None, now: int) -> Condition | None:
 
 
 def seat_map(screening_id: str, status: str | None, limit: int, cursor: str | None) -> tuple[list[Chair], str | None]:
-    """One page of the screening's chairs in seat order: one Query, whatever the filter keeps.
+    """Up to `limit` chairs of the screening in seat order (with `status`, up to `limit` that have it now).
 
-    Only an empty first page costs a second read, to tell "no such screening" (404)
+    Only an empty first page costs another read, to tell "no such screening" (404)
     from "no chair matches".
     """
     now = now_epoch()
-    results = Chair.query(screening_id, filter_condition=_status_filter(status, now), page_size=limit,
-                          last_evaluated_key=decode_cursor(cursor, _CURSOR_KEYS), consistent_read=True)
-    chairs, next_cursor = one_page(results, Chair, _CURSOR_KEYS)
+    chairs, next_cursor = query_page(Chair, None, screening_id, limit=limit, cursor=cursor,
+                                     filter_condition=_status_filter(status, now), consistent_read=True)
     if not chairs and not cursor and not next_cursor:
         get_or_404(Screening, screening_id, "screening")
     return chairs, next_cursor

@@ -5,7 +5,10 @@ A function module declares its route on a `Router`, and ends with
 Gateway and the domain call lives here, once:
 
 - request validation (Powertools + pydantic), answered 422 in our error shape;
-- a body size cap (413) and JSON bodies only (415);
+- a body size cap (413), JSON bodies only (415), and JSON within `JSON_LIMITS` (422),
+  checked before anything else parses the body (a 1,000-deep array or a
+  5,000-digit number would otherwise make a parser raise: a 5xx);
+- the headers a security review expects on every answer (`SECURITY_HEADERS`);
 - a second check of the route's permission from the authorizer's context
   (the authorizer is the first; a function is never reachable without it);
 - domain errors mapped to HTTP in `_domain_error`, and nothing else maps them.
@@ -42,8 +45,18 @@ from boxoffice.observability import logger, metrics
 from boxoffice.tracing import tracer
 
 MAX_BODY_BYTES = 64 * 1024
+# What a JSON body may hold (documented in README "Limits"): generous for every body this API takes.
+JSON_LIMITS = {"depth": 16, "string_chars": 8192, "array_items": 1000, "object_keys": 100, "number_chars": 32}
+# On every answer: no answer of this API is cacheable (tokens, orders, personal data), none is sniffed
+# as another type, and browsers keep to HTTPS (ignored over plain HTTP, so harmless under `make run`).
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+}
 
 __all__ = [
+    "ClientAddress",
     "CurrentIdentity",
     "Identity",
     "Router",
@@ -62,6 +75,8 @@ class Identity:
     permissions: frozenset[str]
     issuer: str = "boxoffice"
     session_ends_at: int | None = None
+    # When the account was made (from the authorizer); None when unknown, e.g. a Cognito user.
+    account_created_at: int | None = None
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions
@@ -82,10 +97,19 @@ def identity_from_context(context: dict[str, Any] | None) -> Identity:
         permissions=permissions.expand(str(context.get("permissions", "")).split()),
         issuer=str(context.get("issuer", "boxoffice")),
         session_ends_at=int(context["exp"]) if str(context.get("exp", "")).isdigit() else None,
+        account_created_at=int(context["created"]) if str(context.get("created", "")).isdigit() else None,
     )
 
 
 CurrentIdentity = Annotated[Identity, Depends(identity_from_request)]
+
+
+def client_address_from_request(request: Request) -> str:
+    """The caller's address as API Gateway saw it (never a header the client could set)."""
+    return str(request.resolved_event.request_context.http.source_ip or "unknown")[:64]
+
+
+ClientAddress = Annotated[str, Depends(client_address_from_request)]
 
 
 def json_response(status_code: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -110,23 +134,105 @@ def _validation_error(error: RequestValidationError) -> Response:
     return json_response(422, error_body("VALIDATION_FAILED", "The request is not valid", {"errors": problems}))
 
 
-def _guard(event: dict[str, Any]) -> None:
-    """Body size cap and JSON only, then the route's permission, before any handler code runs
-    (and before request validation, so a caller without the permission learns nothing of the schema)."""
+def _refuse_json(message: str) -> Invalid:
+    return Invalid("The body is not JSON this API accepts", code="VALIDATION_FAILED",
+                   details={"errors": [{"location": "body", "message": message}]})
+
+
+def _bounded_number(text: str) -> Any:
+    if len(text) > JSON_LIMITS["number_chars"]:
+        raise _refuse_json(f"a number longer than {JSON_LIMITS['number_chars']} characters")
+    return float(text) if any(mark in text for mark in ".eE") else int(text)
+
+
+def _no_constant(name: str) -> Any:
+    raise _refuse_json(f"{name} is not JSON")
+
+
+def _check_json_shape(value: Any) -> None:
+    """Depth, string, array and object sizes, walked without recursion."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            if len(item) > JSON_LIMITS["string_chars"]:
+                raise _refuse_json(f"a string longer than {JSON_LIMITS['string_chars']} characters")
+            continue
+        if not isinstance(item, list | dict):
+            continue
+        if depth > JSON_LIMITS["depth"]:
+            raise _refuse_json(f"nested deeper than {JSON_LIMITS['depth']} levels")
+        if isinstance(item, list):
+            if len(item) > JSON_LIMITS["array_items"]:
+                raise _refuse_json(f"an array of more than {JSON_LIMITS['array_items']} items")
+            pending.extend((child, depth + 1) for child in item)
+        else:
+            if len(item) > JSON_LIMITS["object_keys"]:
+                raise _refuse_json(f"an object of more than {JSON_LIMITS['object_keys']} members")
+            pending.extend((key, depth + 1) for key in item)
+            pending.extend((child, depth + 1) for child in item.values())
+
+
+def check_json_body(text: str) -> None:
+    """Refuse (422) a body that is not JSON, or is JSON beyond JSON_LIMITS; never raise anything else."""
+    try:
+        parsed = json.loads(text, parse_int=_bounded_number, parse_float=_bounded_number,
+                            parse_constant=_no_constant)
+    except RecursionError:
+        raise _refuse_json(f"nested deeper than {JSON_LIMITS['depth']} levels") from None
+    except ValueError:
+        raise _refuse_json("not valid JSON") from None
+    _check_json_shape(parsed)
+
+
+@dataclass(frozen=True)
+class RouteShape:
+    """What a function's route takes, read once from its own signature (so it is declared nowhere else)."""
+
+    takes_body: bool
+    query_names: frozenset[str]
+
+    @classmethod
+    def of(cls, app: APIGatewayHttpResolver) -> RouteShape:
+        routes = app._static_routes + app._dynamic_routes
+        return cls(
+            takes_body=any(route.dependant.body_params for route in routes),
+            query_names=frozenset(field.alias for route in routes for field in route.dependant.query_params),
+        )
+
+
+def _check_shape(event: dict[str, Any], text: str, shape: RouteShape) -> None:
+    """A body on a route that takes none, or a query parameter it does not know, is refused: never ignored."""
+    if text.strip() not in ("", "{}") and not shape.takes_body:
+        raise Invalid("This route takes no body", code="VALIDATION_FAILED",
+                      details={"errors": [{"location": "body", "message": "not expected"}]})
+    unknown = sorted(set(event.get("queryStringParameters") or {}) - shape.query_names)
+    if unknown:
+        raise Invalid("Unknown query parameters", code="UNKNOWN_PARAMETER",
+                      details={"errors": [{"location": f"query.{name[:64]}", "message": "not a parameter of this route"}
+                                          for name in unknown[:10]]})
+
+
+def _guard(event: dict[str, Any], shape: RouteShape) -> None:
+    """Body size cap, JSON within limits, the route's own parameters only, then the route's permission,
+    before any handler code runs (and before request validation, so a caller without the permission
+    learns nothing of the schema)."""
     body = event.get("body") or ""
     if len(body.encode()) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"The request body is larger than {MAX_BODY_BYTES} bytes")
     headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    text = body
     if body and event.get("isBase64Encoded"):
         try:
-            base64.b64decode(body, validate=True).decode("utf-8")
+            text = base64.b64decode(body, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
-            raise Invalid("The body is not UTF-8 JSON", code="VALIDATION_FAILED",
-                          details={"errors": [{"location": "body", "message": "not UTF-8 text"}]}) from None
+            raise _refuse_json("not UTF-8 text") from None
     if body:
         media_type = (headers.get("content-type") or "").split(";")[0].strip().lower()
         if media_type != "application/json" and not media_type.endswith("+json"):
             raise UnsupportedMediaType("Send the body as JSON with Content-Type: application/json")
+        check_json_body(text)
+    _check_shape(event, text, shape)
     route_key = str(event.get("routeKey", ""))
     if not permissions.is_public(route_key):
         caller = identity_from_context(((event.get("requestContext") or {}).get("authorizer") or {}).get("lambda"))
@@ -137,7 +243,7 @@ def _guard(event: dict[str, Any]) -> None:
 def _error_response(error: DomainError) -> dict[str, Any]:
     return {
         "statusCode": error.status,
-        "headers": {"Content-Type": content_types.APPLICATION_JSON, **error.headers},
+        "headers": {"Content-Type": content_types.APPLICATION_JSON, **SECURITY_HEADERS, **error.headers},
         "body": json.dumps(error.body(), separators=(",", ":")),
         "isBase64Encoded": False,
     }
@@ -172,16 +278,21 @@ def create_app(*routers: Router) -> APIGatewayHttpResolver:
 def lambda_handler_for(router: Router) -> Callable[[dict, Any], dict]:
     """The Lambda entry point of one endpoint: Powertools' logger, tracer and metrics around `app.resolve`."""
     app = create_app(router)
+    shapes: list[RouteShape] = []
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @tracer.capture_lambda_handler
     @metrics.log_metrics
     def handler(event: dict, context: Any) -> dict:
         try:
-            _guard(event)
+            if not shapes:
+                shapes.append(RouteShape.of(app))
+            _guard(event, shapes[0])
         except DomainError as refused:
             return _error_response(refused)
-        return app.resolve(event, context)
+        answer = app.resolve(event, context)
+        answer["headers"] = {**SECURITY_HEADERS, **(answer.get("headers") or {})}
+        return answer
 
     handler.app = app  # type: ignore[attr-defined]  # tests and the OpenAPI builder reach the resolver here
     return handler

@@ -36,7 +36,8 @@ class ErrorOut(Out):
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 LongText = Annotated[str, StringConstraints(max_length=4000)]
 Limit = Annotated[int, Field(ge=1, le=100)]
-Cursor = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+# Bounded here only against abuse; what a cursor may be is boxoffice.pagination's to say (INVALID_CURSOR).
+Cursor = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
 
 _OPAQUE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 

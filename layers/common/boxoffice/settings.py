@@ -26,6 +26,8 @@ _RANGES = {
     "max_holds_per_minute": (1, 10_000), "refund_cutoff_minutes": (0, 10_080), "cleaning_minutes": (0, 240),
     "sweep_batch_size": (1, 1000), "login_max_failures": (1, 100), "login_lock_minutes": (1, 1440),
     "max_logins_per_minute": (1, 1000), "payment_claim_seconds": (5, 900),
+    "max_registrations_per_address": (1, 100_000), "login_failures_per_address": (1, 100_000),
+    "max_held_chairs_per_address": (1, 100_000), "new_account_hours": (0, 8760), "new_account_share_percent": (1, 100),
 }
 _CHOICES = {"stage": ("local", "dev", "prod", "test"), "payment_provider": ("simulated",)}
 _TABLE_VARIABLES = {
@@ -40,6 +42,7 @@ _TABLE_VARIABLES = {
     "hold_quotas": "HOLD_QUOTAS_TABLE",
     "idempotency": "IDEMPOTENCY_TABLE",
     "payment_ledger": "PAYMENT_LEDGER_TABLE",
+    "rate_limits": "RATE_LIMITS_TABLE",
 }
 
 
@@ -65,8 +68,20 @@ class Settings:
     cognito_client_id: str = ""
     # Where the pool's public keys are; empty means the pool's standard jwks.json.
     cognito_jwks_url: str = ""
+    # Failed logins for one username from one address before each further try must wait (1 s, 2 s, 4 s, ...).
     login_max_failures: int = 5
+    # The longest such wait, and the window of the per-address failure count.
     login_lock_minutes: int = 15
+    # Failed logins from one address, across all usernames, per login_lock_minutes (password spraying).
+    login_failures_per_address: int = 30
+    # Accounts registered from one address per hour.
+    max_registrations_per_address: int = 10
+    # Chairs customers at one address may newly hold per hold window (so at most twice that at once).
+    max_held_chairs_per_address: int = 40
+    # Customer accounts younger than this are new: together they may newly hold at most
+    # new_account_share_percent of a screening's chairs per hold window.
+    new_account_hours: int = 24
+    new_account_share_percent: int = 10
     max_logins_per_minute: int = 10
     payment_provider: str = "simulated"
     # How long a payment attempt keeps the order to itself: longer than one invocation can run.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from typing import Any
 
@@ -26,7 +27,9 @@ from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized
 from boxoffice.http import Identity
 from boxoffice.ids import new_id
-from boxoffice.models.base import Transaction, TransactionCancelled
+from boxoffice.limits import Window
+from boxoffice.models.base import Transaction, TransactionCancelled, get_many
+from boxoffice.models.limits import RateCounter
 from boxoffice.models.users import (
     ADMINISTRATORS_COUNTER_ID,
     USER_KIND,
@@ -35,14 +38,15 @@ from boxoffice.models.users import (
     UserProfile,
     login_key,
 )
-from boxoffice.pagination import decode_cursor, encode_cursor
+from boxoffice.pagination import query_page
 from boxoffice.schemas import Page
 from boxoffice.settings import get_settings
 
 CUSTOMER, STAFF = "customer", "staff"
 CUSTOMER_SESSION_MINUTES = 60
 SIGNUP_CODE_DAYS = 7
-_BAD_LOGIN = "Wrong username or password, or the account is locked for a while"
+_BAD_LOGIN = "Wrong username or password"
+_BAD_LOGIN_ADDRESS = "Too many failed logins from this address; wait a little"
 _BAD_SIGNUP = "This username cannot be signed up with that code"
 
 
@@ -50,19 +54,15 @@ def _is_administrator(permissions: list[str] | set[str], enabled: bool) -> bool:
     return enabled and perms.USERS_MANAGE in permissions
 
 
-def _status(profile: UserProfile, login: UserLogin | None, now: int) -> str:
+def _status(profile: UserProfile, login: UserLogin | None) -> str:
     if not profile.enabled:
         return "disabled"
     if login is not None and login.password_hash is None:
         return "pending_signup"
-    if login is not None and login.locked_until > now:
-        return "locked"
     return "active"
 
 
 def user_out(profile: UserProfile, login: UserLogin | None) -> UserOut:
-    now = now_epoch()
-    locked = login is not None and login.locked_until > now
     return UserOut(
         user_id=profile.user_id,
         username=profile.username,
@@ -73,10 +73,8 @@ def user_out(profile: UserProfile, login: UserLogin | None) -> UserOut:
         permissions=sorted(profile.permissions),
         effective_permissions=sorted(perms.expand(profile.permissions)),
         session_timeout_minutes=int(profile.session_timeout_minutes),
-        status=_status(profile, login, now),
+        status=_status(profile, login),
         enabled=profile.enabled,
-        failed_logins=int(login.failed_logins) if login else 0,
-        locked_until=iso(login.locked_until) if locked and login else None,
         created_at=iso(profile.created_at),
         updated_at=iso(profile.updated_at),
         last_login_at=iso(profile.last_login_at) if profile.last_login_at else None,
@@ -118,8 +116,11 @@ def _create(profile: UserProfile, login: UserLogin) -> None:
         raise
 
 
-def register_customer(body: RegisterIn) -> UserOut:
+def register_customer(body: RegisterIn, client_address: str) -> UserOut:
     now = now_epoch()
+    registrations = Window("registrations-by-address", get_settings().max_registrations_per_address, 3600)
+    registrations.take(client_address, now, message="Too many accounts registered from this address; try later",
+                       code="TOO_MANY_REGISTRATIONS")
     profile = _new_profile(body, CUSTOMER, sorted(perms.DEFAULT_CUSTOMER_PERMISSIONS), CUSTOMER_SESSION_MINUTES, now)
     login = UserLogin(user_id=login_key(body.username), owner_id=profile.user_id,
                       password_hash=passwords.hash_password(body.password))
@@ -127,7 +128,18 @@ def register_customer(body: RegisterIn) -> UserOut:
     return user_out(profile, login)
 
 
-def create_staff(body: CreateUserIn) -> CreatedUserOut:
+def _check_grants(granted: list[str] | set[str], by: Identity | None) -> None:
+    """A granter grants only what it holds itself (the administrator holds everything)."""
+    if by is None:
+        return  # the stack's own tools: the first administrator, tests
+    beyond = sorted(perms.expand(granted) - by.permissions)
+    if beyond:
+        raise Forbidden("You can only grant permissions you hold yourself", code="GRANT_BEYOND_OWN",
+                        details={"permissions": beyond})
+
+
+def create_staff(body: CreateUserIn, by: Identity | None = None) -> CreatedUserOut:
+    _check_grants(body.permissions, by)
     now = now_epoch()
     profile = _new_profile(body, STAFF, list(body.permissions), body.session_timeout_minutes, now)
     code = secrets.token_urlsafe(24)
@@ -186,43 +198,77 @@ def _is_condition_failure(error: Exception) -> bool:
     return cause == "ConditionalCheckFailedException"
 
 
-def _record_failure(login: UserLogin, now: int) -> None:
-    """Count a failed login; the fifth within the lock period locks the account for that period."""
+def _failures_by_address() -> Window:
     settings = get_settings()
-    window = settings.login_lock_minutes * 60
-    recent = login.failed_logins if login.last_failed_at > now - window else 0
-    failures = recent + 1
-    actions = [UserLogin.failed_logins.set(failures), UserLogin.last_failed_at.set(now)]
-    if failures >= settings.login_max_failures:
-        actions = [UserLogin.failed_logins.set(0), UserLogin.last_failed_at.set(now),
-                   UserLogin.locked_until.set(now + window)]
-    try:
-        # Conditional on the count we read, so racing failures are all counted.
-        login.update(actions=actions, condition=UserLogin.failed_logins == login.failed_logins)
-    except Exception as error:
-        if not _is_condition_failure(error):
-            raise
-        login.refresh(consistent_read=True)
-        _record_failure(login, now)
+    return Window("login-failures-by-address", settings.login_failures_per_address, settings.login_lock_minutes * 60)
 
 
-def login(body: LoginIn, issuer: str) -> TokenOut:
-    """A token for the right password; one answer for every failure, and the same work for each."""
+def _pair_counter_id(username: str, client_address: str) -> str:
+    return f"login-failures#{username}#{client_address}"
+
+
+def _recent_failures(pair: RateCounter | None, credentials: UserLogin | None, now: int) -> int:
+    """Failures of this username from this address that still count: none after a quiet spell or an unlock."""
+    if pair is None:
+        return 0
+    quiet = now - int(pair.last_at) >= get_settings().login_lock_minutes * 60
+    forgiven = credentials is not None and int(pair.last_at) <= int(credentials.throttle_reset_at)
+    return 0 if quiet or forgiven else int(pair.hits)
+
+
+def _wait_for(failures: int, last_at: int, now: int) -> int:
+    """Seconds before the next try: none for the first few failures, then 1, 2, 4, ... up to the lock period."""
+    settings = get_settings()
+    if failures < settings.login_max_failures:
+        return 0
+    delay = min(2 ** (failures - settings.login_max_failures), settings.login_lock_minutes * 60)
+    return max(0, last_at + delay - now)
+
+
+def _record_failure(pair_id: str, failures: int, client_address: str, now: int) -> None:
+    """Two writes for every kind of failure (unknown user, wrong password, no password yet): equal work."""
+    settings = get_settings()
+    pair = RateCounter(pair_id)
+    count = [RateCounter.hits.add(1)] if failures else [RateCounter.hits.set(1)]
+    pair.update(actions=[*count, RateCounter.last_at.set(now),
+                         RateCounter.expires_at.set(now + 2 * settings.login_lock_minutes * 60)])
+    # This failure is answered 401 like any other; the next try from the address is refused.
+    with contextlib.suppress(TooManyRequests):
+        _failures_by_address().take(client_address, now, message=_BAD_LOGIN_ADDRESS, code="LOGIN_THROTTLED")
+
+
+def login(body: LoginIn, issuer: str, client_address: str) -> TokenOut:
+    """A token for the right password; one answer and the same work for every failure.
+
+    Failures slow down the username *from the address that failed* (growing
+    waits), and cap failures from one address across usernames; neither can
+    be used by a stranger elsewhere to keep the owner out.
+    """
     now = now_epoch()
     username = body.username.strip().lower()
-    try:
-        credentials = UserLogin.get(login_key(username), consistent_read=True)
-    except DoesNotExist:
+    by_address = _failures_by_address()
+    pair_id = _pair_counter_id(username, client_address)
+    address_counter_id, _ = by_address.counter(client_address, now)
+    credentials, pair, address = get_many(
+        (UserLogin, login_key(username)), (RateCounter, pair_id), (RateCounter, address_counter_id))
+    if by_address.hits(address) >= by_address.allowed:
+        raise by_address.refusal(now, _BAD_LOGIN_ADDRESS, "LOGIN_THROTTLED")
+    failures = _recent_failures(pair, credentials, now)  # type: ignore[arg-type]
+    wait = _wait_for(failures, int(pair.last_at) if pair else 0, now)  # type: ignore[union-attr]
+    if wait:
+        raise TooManyRequests("Too many failed logins for this username from here; wait a little",
+                              code="LOGIN_THROTTLED", details={"retry_after_seconds": wait},
+                              headers={"Retry-After": str(wait)})
+    stored = credentials.password_hash if credentials is not None else None  # type: ignore[union-attr]
+    if stored is None:
         passwords.burn_equal_time(body.password)
-        raise Unauthorized(_BAD_LOGIN, code="INVALID_CREDENTIALS") from None
-    if credentials.password_hash is None or credentials.locked_until > now:
-        passwords.burn_equal_time(body.password)
+        _record_failure(pair_id, failures, client_address, now)
         raise Unauthorized(_BAD_LOGIN, code="INVALID_CREDENTIALS")
-    if not passwords.verify_password(body.password, credentials.password_hash):
-        _record_failure(credentials, now)
+    if not passwords.verify_password(body.password, stored):
+        _record_failure(pair_id, failures, client_address, now)
         raise Unauthorized(_BAD_LOGIN, code="INVALID_CREDENTIALS")
     try:
-        profile = UserProfile.get(credentials.owner_id, consistent_read=True)
+        profile = UserProfile.get(credentials.owner_id, consistent_read=True)  # type: ignore[union-attr]
     except DoesNotExist:
         raise Unauthorized(_BAD_LOGIN, code="INVALID_CREDENTIALS") from None
     if not profile.enabled:
@@ -232,8 +278,8 @@ def login(body: LoginIn, issuer: str) -> TokenOut:
     if same_minute and int(profile.login_window_count) >= get_settings().max_logins_per_minute:
         wait = int(profile.login_window_start) + 60 - now
         raise TooManyRequests("Too many logins in a minute", code="RATE_LIMITED", headers={"Retry-After": str(wait)})
-    if credentials.failed_logins:
-        credentials.update(actions=[UserLogin.failed_logins.set(0)])
+    if pair is not None:
+        pair.delete()  # the owner got in from here: earlier slips from here are forgotten
     window = ([UserProfile.login_window_count.add(1)] if same_minute
               else [UserProfile.login_window_start.set(now), UserProfile.login_window_count.set(1)])
     profile.update(actions=[UserProfile.last_login_at.set(now), *window])
@@ -281,21 +327,15 @@ def get_user(user_id: str) -> UserOut:
     return user_out(profile, _login_of(profile))
 
 
-_PAGE_KEYS = {"user_id", "kind", "username"}
-
-
 def list_users(limit: int, cursor: str | None) -> Page[UserOut]:
-    results = UserProfile.by_username.query(
-        USER_KIND, limit=limit, page_size=limit, last_evaluated_key=decode_cursor(cursor, _PAGE_KEYS)
-    )
-    profiles = list(results)
+    profiles, next_cursor = query_page(UserProfile, UserProfile.by_username, USER_KIND, limit=limit, cursor=cursor)
     logins = {
         login.owner_id: login
         for login in UserLogin.batch_get([login_key(profile.username) for profile in profiles])
     } if profiles else {}
     return Page[UserOut](
         items=[user_out(profile, logins.get(profile.user_id)) for profile in profiles],
-        next_cursor=encode_cursor(results.last_evaluated_key),
+        next_cursor=next_cursor,
     )
 
 
@@ -327,6 +367,7 @@ def update_user(user_id: str, body: UpdateUserIn, by: Identity) -> UserOut:
     new_permissions = body.permissions if body.permissions is not None else list(profile.permissions)
     if user_id == by.user_id and not set(new_permissions) <= set(profile.permissions):
         raise Forbidden("Nobody can raise their own permissions", code="SELF_GRANT")
+    _check_grants(perms.expand(new_permissions) - perms.expand(profile.permissions), by)
     enabled = profile.enabled if body.enabled is None else body.enabled
     actions = [UserProfile.updated_at.set(now)]
     for field in ("first_name", "last_name", "session_timeout_minutes"):
@@ -346,7 +387,7 @@ def update_user(user_id: str, body: UpdateUserIn, by: Identity) -> UserOut:
                           _is_administrator(new_permissions, enabled))
     if body.unlock:
         transaction.update("login", UserLogin(login_key(profile.username)),
-                           [UserLogin.failed_logins.set(0), UserLogin.locked_until.set(0)],
+                           [UserLogin.throttle_reset_at.set(now)],
                            condition=UserLogin.user_id.exists())
     _commit_account_change(transaction)
     return get_user(user_id)

@@ -40,11 +40,12 @@ def bearer_token(event: dict[str, Any]) -> str | None:
     return token
 
 
-def _current_permissions(verified: VerifiedToken) -> frozenset[str]:
-    """Our tokens: what the token says, cut to what the account holds now (revocation is immediate)."""
+def _current_permissions(verified: VerifiedToken) -> tuple[frozenset[str], int | None]:
+    """Our tokens: what the token says, cut to what the account holds now (revocation is immediate),
+    and when the account was made."""
     granted = perms.expand(verified.granted_permissions())
     if verified.issuer_kind != "boxoffice":
-        return granted
+        return granted, None
     try:
         profile = UserProfile.get(verified.subject)
     except DoesNotExist:
@@ -54,7 +55,7 @@ def _current_permissions(verified: VerifiedToken) -> frozenset[str]:
     # A token from the very second of a security change is void too (iat has one-second precision).
     if verified.claims["iat"] <= profile.sessions_valid_after:
         raise Unauthenticated("the token predates the account's last security change")
-    return granted & perms.expand(profile.permissions)
+    return granted & perms.expand(profile.permissions), int(profile.created_at)
 
 
 def authorize(event: dict[str, Any]) -> dict[str, Any]:
@@ -67,7 +68,7 @@ def authorize(event: dict[str, Any]) -> dict[str, Any]:
         verified = verifier.verify(token, issuer_url(domain))
     except InvalidToken as error:
         raise Unauthenticated(str(error)) from error
-    permissions = _current_permissions(verified)
+    permissions, created_at = _current_permissions(verified)
     if not perms.allows(route_key, permissions):
         logger.info("route not permitted", extra={"route": route_key, "user_id": verified.subject})
         metrics.add_metric(name="RequestsForbidden", unit=MetricUnit.Count, value=1)
@@ -80,5 +81,6 @@ def authorize(event: dict[str, Any]) -> dict[str, Any]:
             "permissions": " ".join(sorted(permissions)),
             "issuer": verified.issuer_kind,
             "exp": int(verified.claims["exp"]),
+            **({"created": created_at} if created_at is not None else {}),
         },
     }

@@ -53,7 +53,8 @@ class UpdateUserIn(Body):
     session_timeout_minutes: SessionMinutes | None = None
     permissions: list[Permission] | None = Field(None, max_length=len(perms.ALL_PERMISSIONS))
     enabled: bool | None = None
-    unlock: bool | None = Field(None, description="true clears a login lock and the failed-login count")
+    unlock: bool | None = Field(None, description="true lifts the login delays this account's username has earned, "
+                                                 "from every address")
 
     @field_validator("permissions")
     @classmethod
@@ -94,10 +95,8 @@ class UserOut(Out):
     permissions: list[str] = Field(description="What was granted")
     effective_permissions: list[str] = Field(description="What was granted plus what it implies")
     session_timeout_minutes: int
-    status: Literal["active", "pending_signup", "locked", "disabled"]
+    status: Literal["active", "pending_signup", "disabled"]
     enabled: bool
-    failed_logins: int
-    locked_until: str | None
     created_at: str
     updated_at: str
     last_login_at: str | None

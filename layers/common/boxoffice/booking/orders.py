@@ -11,23 +11,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import secrets
 
 from pynamodb.expressions.condition import Condition
 
 from boxoffice import permissions
 from boxoffice.booking.schemas import HoldIn, OrderOut, TicketOut
-from boxoffice.catalog.common import query_page
 from boxoffice.chairs import price_of, row_of
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unavailable
 from boxoffice.http import Identity
 from boxoffice.ids import derived_id, new_id
+from boxoffice.limits import Gauge, give_back
 from boxoffice.models.base import Transaction, TransactionCancelled, get_many
 from boxoffice.models.catalog import Member, Screening
 from boxoffice.models.chairs import Chair, seat_key
 from boxoffice.models.orders import CANCELLED, EXPIRED, HELD, PAID, REFUNDED, HoldQuota, Order, hold_shard
 from boxoffice.observability import MetricUnit, logger, metrics
+from boxoffice.pagination import query_page
 from boxoffice.schemas import Page
 from boxoffice.settings import get_settings
 
@@ -101,7 +103,35 @@ def _replayed(order_id: str, identity: Identity, fingerprint: str) -> OrderOut:
     return to_out(order)
 
 
-def place_hold(identity: Identity, body: HoldIn, idempotency_key: str | None) -> tuple[OrderOut, bool]:
+def is_new_account(identity: Identity, now: int) -> bool:
+    """Younger than NewAccountHours, or of unknown age (a token of another issuer): limited as new."""
+    created = identity.account_created_at
+    return created is None or now - created < get_settings().new_account_hours * 3600
+
+
+def _cross_account_limits(identity: Identity, screening: Screening, client_address: str,
+                          ) -> list[tuple[str, Gauge, str, str]]:
+    """The limits a customer's hold counts against besides their own quota: (label, gauge, subject, refusal)."""
+    settings = get_settings()
+    limits = [("address-limit", Gauge("held-chairs-by-address", settings.max_held_chairs_per_address),
+               client_address, "ADDRESS_HOLD_LIMIT")]
+    if is_new_account(identity, now_epoch()):
+        share = math.ceil(int(screening.chair_count or 0) * settings.new_account_share_percent / 100)
+        # One new account may always hold what any account may (a one-row hall is not shut to newcomers).
+        allowed = max(share, settings.max_held_chairs_per_user)
+        limits.append(("new-account-share", Gauge("new-account-chairs", allowed), screening.screening_id,
+                       "NEW_ACCOUNT_SHARE"))
+    return limits
+
+
+_LIMIT_MESSAGES = {
+    "ADDRESS_HOLD_LIMIT": "Too many chairs held from this address lately; try again when the window ends",
+    "NEW_ACCOUNT_SHARE": "New accounts have held their share of this screening for now; try again later",
+}
+
+
+def place_hold(identity: Identity, body: HoldIn, idempotency_key: str | None,
+               client_address: str = "unknown") -> tuple[OrderOut, bool]:
     """Hold the chairs, all or none. Returns the order and whether this call created it."""
     if body.member_id and not identity.can(permissions.ORDERS_MANAGE):
         raise Forbidden("Selling on behalf of a member needs orders:manage")
@@ -122,8 +152,12 @@ def place_hold(identity: Identity, body: HoldIn, idempotency_key: str | None) ->
         if not screening.chairs_ready:
             raise Unavailable("The screening's chairs are still being created", code="NOT_READY",
                               headers={"Retry-After": "2"})
+        limits = _cross_account_limits(identity, screening, client_address) if quota_user else []
         if quota_user:
             _check_limits(quota, len(body.chairs), now)
+            for _, gauge, _, code in limits:
+                if len(body.chairs) > gauge.allowed:
+                    raise gauge.refusal(_LIMIT_MESSAGES[code], code, settings.hold_seconds)
         expires_at = now + settings.hold_seconds
         order = Order(
             order_id=order_id, user_id=identity.user_id, username=identity.username, member_id=body.member_id,
@@ -133,6 +167,7 @@ def place_hold(identity: Identity, body: HoldIn, idempotency_key: str | None) ->
             currency=screening.currency, status=HELD, confirmation_id=secrets.token_urlsafe(24),
             request_fingerprint=fingerprint, expires_at=expires_at, hold_shard=hold_shard(order_id),
             created_at=now, updated_at=now,
+            limit_counters=[gauge.counter_id(subject) for _, gauge, subject, _ in limits] or None,
         )
         transaction = Transaction()
         transaction.put("order", order, condition=Order.order_id.does_not_exist())
@@ -146,6 +181,10 @@ def place_hold(identity: Identity, body: HoldIn, idempotency_key: str | None) ->
         if quota_user:
             actions, condition = _quota_actions(quota, order, now)
             transaction.update("quota", HoldQuota(quota_user), actions, condition=condition)
+        # Kept a day past the screening: a gauge must outlive every hold it counts.
+        keep_until = int(screening.starts_at) + 86400
+        for label, gauge, subject, _ in limits:
+            gauge.add_to(transaction, label, subject, len(body.chairs), keep_until)
         if body.member_id:
             transaction.check("member", Member, body.member_id, condition=Member.member_id.exists())
         try:
@@ -154,6 +193,10 @@ def place_hold(identity: Identity, body: HoldIn, idempotency_key: str | None) ->
             failed = cancelled.failed()
             if "order" in failed:
                 return _replayed(order_id, identity, fingerprint), False
+            for label, gauge, _, code in limits:
+                if label in failed:
+                    metrics.add_metric(name="HoldsRefusedByLimit", unit=MetricUnit.Count, value=1)
+                    raise gauge.refusal(_LIMIT_MESSAGES[code], code, 60) from cancelled
             if "member" in failed:
                 raise NotFound("No such member", details={"member_id": body.member_id}) from cancelled
             refused = [chair for chair in body.chairs if chair in failed]
@@ -215,27 +258,28 @@ def list_page(identity: Identity, limit: int, cursor: str | None, status: str | 
     if status is not None:
         conditions.append(_status_condition(status, now))
     if not _sees_every_order(identity):
-        index, hash_value, keys = Order.by_user, identity.user_id, {"order_id", "user_id", "created_at"}
+        index, hash_value = Order.by_user, identity.user_id
         if screening_id:
             conditions.append(Order.screening_id == screening_id)
     elif screening_id:
-        index, hash_value, keys = Order.by_screening, screening_id, {"order_id", "screening_id", "created_at"}
+        index, hash_value = Order.by_screening, screening_id
     elif status is not None:
         # by stored status; an unswept lapsed hold is listed as EXPIRED once the sweeper has run (<= 1 minute)
-        index, hash_value, keys = Order.by_status, status, {"order_id", "status", "created_at"}
+        index, hash_value = Order.by_status, status
         conditions = [_status_condition(status, now)] if status == HELD else []
     else:
         raise Invalid("Choose orders by screening_id or by status", code="FILTER_REQUIRED")
     condition = None
     for part in conditions:
         condition = part if condition is None else condition & part
-    orders, next_cursor = query_page(Order, index, hash_value, keys=keys, limit=limit, cursor=cursor,
+    orders, next_cursor = query_page(Order, index, hash_value, limit=limit, cursor=cursor,
                                      filter_condition=condition, newest_first=True)
     return Page[OrderOut](items=[to_out(order, now) for order in orders], next_cursor=next_cursor)
 
 
 def release_chairs(transaction: Transaction, order: Order, now: int | None, *, chairs: list[str] | None = None) -> None:
-    """Take the order's hold off its chairs (only while it is this order's hold) and out of the quota."""
+    """Take the order's hold off its chairs (only while it is this order's hold), out of the quota and the gauges
+    of boxoffice.limits (the hold is over, whichever chairs are named)."""
     for chair_id in order.chairs if chairs is None else chairs:
         condition = Chair.held_by(order.order_id, now) if now is not None else Chair.hold_order_id == order.order_id
         transaction.update(
@@ -246,6 +290,8 @@ def release_chairs(transaction: Transaction, order: Order, now: int | None, *, c
     if order.quota_user_id:
         transaction.update("quota", HoldQuota(order.quota_user_id), [HoldQuota.holds[order.order_id].remove()],
                            condition=HoldQuota.user_id.exists())
+    for counter_id in order.limit_counters or []:
+        give_back(transaction, counter_id, len(order.chairs))
 
 
 def commit_or_current(transaction: Transaction, order_id: str) -> Order | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from boxoffice.catalog.common import get_or_404, kind_keys, name_key, query_page
+from boxoffice.catalog.common import get_or_404, name_key
 from boxoffice.catalog.schemas import HallIn, HallOut, RowOut
 from boxoffice.clock import iso, now_epoch
 from boxoffice.ids import new_id
 from boxoffice.models.catalog import Hall, HallRow
+from boxoffice.pagination import query_page
 from boxoffice.schemas import Page
 
 
@@ -36,6 +37,6 @@ def get(hall_id: str) -> HallOut:
 
 
 def list_page(limit: int, cursor: str | None) -> Page[HallOut]:
-    halls, next_cursor = query_page(Hall, Hall.by_name, "HALL", keys=kind_keys(Hall, "name_key"),
+    halls, next_cursor = query_page(Hall, Hall.by_name, "HALL",
                                      limit=limit, cursor=cursor)
     return Page[HallOut](items=[to_out(hall) for hall in halls], next_cursor=next_cursor)

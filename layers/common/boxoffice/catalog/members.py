@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from boxoffice.catalog import subscriptions
-from boxoffice.catalog.common import get_or_404, kind_keys, name_key, prefix_key, query_page
+from boxoffice.catalog.common import get_or_404, name_key, prefix_key
 from boxoffice.catalog.schemas import MemberIn, MemberOut
 from boxoffice.clock import iso, now_epoch
 from boxoffice.ids import new_id
 from boxoffice.models.catalog import Member
+from boxoffice.pagination import query_page
 from boxoffice.schemas import Page
 
 
@@ -50,7 +51,7 @@ def delete(member_id: str) -> None:
 
 def list_page(limit: int, cursor: str | None, name: str | None) -> Page[MemberOut]:
     members, next_cursor = query_page(
-        Member, Member.by_name, "MEMBER", keys=kind_keys(Member, "name_key"), limit=limit, cursor=cursor,
+        Member, Member.by_name, "MEMBER", limit=limit, cursor=cursor,
         range_condition=Member.name_key.startswith(prefix_key(name)) if name else None,
     )
     return Page[MemberOut](items=[to_out(member) for member in members], next_cursor=next_cursor)

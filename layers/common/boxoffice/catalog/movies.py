@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from boxoffice.catalog import subscriptions
-from boxoffice.catalog.common import get_or_404, kind_keys, name_key, prefix_key, query_page
+from boxoffice.catalog.common import get_or_404, name_key, prefix_key
 from boxoffice.catalog.schemas import MovieIn, MovieOut
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict
 from boxoffice.ids import new_id
 from boxoffice.models.catalog import Movie
+from boxoffice.pagination import query_page
 from boxoffice.schemas import Page
 
 
@@ -71,7 +72,7 @@ def delete(movie_id: str) -> None:
 def list_page(limit: int, cursor: str | None, genre: str | None, name: str | None) -> Page[MovieOut]:
     """By name; `name` keeps the names starting with it, `genre` the movies of that genre."""
     movies, next_cursor = query_page(
-        Movie, Movie.by_name, "MOVIE", keys=kind_keys(Movie, "name_key"), limit=limit, cursor=cursor,
+        Movie, Movie.by_name, "MOVIE", limit=limit, cursor=cursor,
         range_condition=Movie.name_key.startswith(prefix_key(name)) if name else None,
         filter_condition=Movie.genres.contains(genre.strip().lower()) if genre else None,
     )

@@ -15,13 +15,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from boxoffice import chairs as chair_store
-from boxoffice.catalog.common import get_or_404, kind_keys, query_page
+from boxoffice.catalog.common import get_or_404
 from boxoffice.catalog.schemas import ScreeningIn, ScreeningOut
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Invalid, Unavailable
 from boxoffice.ids import derived_id
 from boxoffice.models.base import Transaction, TransactionCancelled, plain
 from boxoffice.models.catalog import Hall, Movie, Screening
+from boxoffice.pagination import query_page
 from boxoffice.schemas import Page
 from boxoffice.settings import get_settings
 
@@ -152,10 +153,10 @@ def list_page(limit: int, cursor: str | None, movie_id: str | None, starts_from:
     if high is not None and high <= low:
         raise Invalid("`to` must come after `from`", code="EMPTY_WINDOW")
     if movie_id:
-        index, hash_value, keys = Screening.by_movie, movie_id, {"screening_id", "movie_id", "starts_at"}
+        index, hash_value = Screening.by_movie, movie_id
     else:
-        index, hash_value, keys = Screening.by_start, "SCREENING", kind_keys(Screening, "starts_at")
+        index, hash_value = Screening.by_start, "SCREENING"
     window = Screening.starts_at.between(low, high - 1) if high is not None else Screening.starts_at >= low
-    screenings, next_cursor = query_page(Screening, index, hash_value, keys=keys, limit=limit, cursor=cursor,
+    screenings, next_cursor = query_page(Screening, index, hash_value, limit=limit, cursor=cursor,
                                          range_condition=window)
     return Page[ScreeningOut](items=[to_out(screening) for screening in screenings], next_cursor=next_cursor)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from boxoffice.catalog.common import get_or_404, query_page
+from boxoffice.catalog.common import get_or_404
 from boxoffice.catalog.schemas import SubscriptionIn, SubscriptionOut
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Invalid, NotFound
 from boxoffice.ids import derived_id
 from boxoffice.models.base import Transaction, TransactionCancelled
 from boxoffice.models.catalog import Member, Movie, Subscription
+from boxoffice.pagination import query_page
 from boxoffice.schemas import Page
 
 
@@ -72,12 +73,12 @@ def list_for(member_id: str | None, movie_id: str | None, limit: int, cursor: st
     """A member's subscriptions (optionally to one movie), or a movie's; by date."""
     if member_id:
         items, next_cursor = query_page(
-            Subscription, Subscription.by_member, member_id, keys={"subscription_id", "member_id", "date_key"},
+            Subscription, Subscription.by_member, member_id,
             limit=limit, cursor=cursor, filter_condition=(Subscription.movie_id == movie_id) if movie_id else None,
         )
     elif movie_id:
         items, next_cursor = query_page(
-            Subscription, Subscription.by_movie, movie_id, keys={"subscription_id", "movie_id", "date_key"},
+            Subscription, Subscription.by_movie, movie_id,
             limit=limit, cursor=cursor,
         )
     else:

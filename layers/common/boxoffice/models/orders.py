@@ -44,6 +44,8 @@ class Order(Model):
     username = UnicodeAttribute()
     member_id = UnicodeAttribute(null=True)  # box office sale: the member it was sold to
     quota_user_id = UnicodeAttribute(null=True)  # whose live-holds quota it counts against, if anyone's
+    # The gauges of boxoffice.limits its chairs count on while it is held (given back when the hold ends).
+    limit_counters = ListAttribute(of=UnicodeAttribute, null=True)
     screening_id = UnicodeAttribute()
     movie_id = UnicodeAttribute()
     movie_name = UnicodeAttribute()

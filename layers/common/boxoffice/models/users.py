@@ -2,7 +2,7 @@
 
 - profile   `user_id = <id>`                 who the person is and what they may do
 - login     `user_id = login#<username>`     the username's claim (unique by construction),
-                                             password hash, signup code, failed logins, lock
+                                             password hash, signup code
 - counter   `user_id = meta#administrators`  enabled accounts holding users:manage, so the
                                              last one can never be removed (a conditional write)
 """
@@ -57,9 +57,8 @@ class UserLogin(Model):
     password_hash = UnicodeAttribute(null=True)
     signup_code_hash = UnicodeAttribute(null=True)
     signup_expires_at = NumberAttribute(null=True)
-    failed_logins = NumberAttribute(default=0)
-    last_failed_at = NumberAttribute(default=0)
-    locked_until = NumberAttribute(default=0)
+    # Login delays earned before this instant are forgiven (an administrator's "unlock").
+    throttle_reset_at = NumberAttribute(default=0)
 
 
 class AdministratorsCounter(Model):

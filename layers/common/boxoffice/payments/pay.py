@@ -13,6 +13,9 @@
 4. One TransactWriteItems makes the order PAID with its tickets and its chairs
    SOLD, conditional on the hold still being live and claimed by this attempt.
    If the hold lapsed meanwhile, the charge is refunded and the answer is 409.
+   Nothing is sold once the screening has started (409 SCREENING_STARTED,
+   anything charged refunded): a hold made before the start cannot be paid
+   after it.
    A charge whose function died before step 4 is refunded by whoever finds it
    first: the retry (after the hold lapsed) or the sweeper.
 """
@@ -103,7 +106,8 @@ def pay(request: PaymentRequest, lambda_context: Any) -> OrderOut:
 def _claim(request: PaymentRequest, now: int, lambda_seconds: int) -> Order:
     """Claim the order for this payment attempt; the claimed order, or the precise refusal."""
     condition = (
-        (Order.status == HELD) & (Order.expires_at > now) & (Order.confirmation_id == request.confirmation_id)
+        (Order.status == HELD) & (Order.expires_at > now) & (Order.starts_at > now)
+        & (Order.confirmation_id == request.confirmation_id)
         & (Order.payment_attempt.does_not_exist() | (Order.payment_attempt == request.idempotency_key)
            | (Order.payment_attempt_until < now))
     )
@@ -147,9 +151,12 @@ def _refusal(request: PaymentRequest, now: int) -> Exception:
         return Conflict("The order was cancelled", code="ORDER_CANCELLED")
     if not secrets.compare_digest(order.confirmation_id, request.confirmation_id):
         return Forbidden("That is not this order's confirmation id", code="WRONG_CONFIRMATION_ID")
-    if status == EXPIRED:
+    started = int(order.starts_at) <= now
+    if status == EXPIRED or started:
         if order.payment_attempt == request.idempotency_key:
             refund_orphan_charge(order)  # this attempt charged, then died before the sale
+        if started:
+            return Conflict("The screening has started; nothing more is sold for it", code="SCREENING_STARTED")
         return Conflict("The hold has expired; its chairs are free again", code="HOLD_EXPIRED")
     return Conflict("Another payment of this order is under way", code="PAYMENT_IN_PROGRESS",
                     headers={"Retry-After": "1"})
@@ -176,7 +183,7 @@ def _sell(order: Order, request: PaymentRequest, charge_id: str, key: str, ticke
          Order.charge_key.set(key), Order.payment_method.set(request.payment_method), Order.paid_at.set(now),
          Order.updated_at.set(now), Order.expires_at.remove(), Order.hold_shard.remove(),
          Order.payment_attempt.remove(), Order.payment_attempt_until.remove()],
-        condition=(Order.status == HELD) & (Order.expires_at > now)
+        condition=(Order.status == HELD) & (Order.expires_at > now) & (Order.starts_at > now)
         & (Order.confirmation_id == request.confirmation_id) & (Order.payment_attempt == request.idempotency_key),
     )
     for chair_id in order.chairs:
@@ -226,6 +233,9 @@ def _pay(request: PaymentRequest) -> dict[str, Any]:
             provider.refund(charge_id=charge.charge_id, amount_cents=charge.amount_cents,
                             idempotency_key=refund_key(key))
             metrics.add_metric(name="LatePaymentsRefunded", unit=MetricUnit.Count, value=1)
+            if int(order.starts_at) <= now_epoch():
+                raise Conflict("The screening started before the payment completed; the charge was refunded",
+                               code="SCREENING_STARTED", details={"refunded": True}) from None
             raise Conflict("The hold expired before the payment completed; the charge was refunded",
                            code="HOLD_EXPIRED", details={"refunded": True}) from None
     else:
