@@ -14,7 +14,7 @@ _users = iter(range(10**9))
 
 def customer() -> dict[str, str]:
     number = next(_users)
-    return {"sub": f"bench-{number}", "username": f"bench{number}", "permissions": CUSTOMER}
+    return {"sub": f"bench-{number}", "username": f"bench{number}", "permissions": CUSTOMER, "created": "0"}
 
 
 def make_screening(stack: InProcessStack, rows: int = 15, seats: int = 20) -> str:

@@ -74,8 +74,10 @@ def _handler_run(spec: FunctionSpec, screening_id: str, chairs: list[str]) -> di
     def hold(index: int) -> None:
         event = json.loads(json.dumps(template))
         event["body"] = json.dumps({"screening_id": screening_id, "chairs": [chairs[index]]})
+        # Established customers, each at an address of their own (the limits across accounts do not bind).
         event["requestContext"]["authorizer"]["lambda"] = {
-            "sub": f"tp-{index}", "username": f"tp{index}", "permissions": "orders:create"}
+            "sub": f"tp-{index}", "username": f"tp{index}", "permissions": "orders:create", "created": "0"}
+        event["requestContext"]["http"]["sourceIp"] = f"10.{index // 65536 % 256}.{index // 256 % 256}.{index % 256}"
         answer = handler(event, LambdaContext(spec))
         assert answer["statusCode"] == 201, answer
 

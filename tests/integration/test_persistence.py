@@ -44,8 +44,8 @@ def test_what_was_acknowledged_survives_a_kill_9_and_old_tokens_still_verify(tmp
         def book(mine: list[str]) -> None:
             for seat in mine:
                 try:
-                    answer = requests.post(f"{stack.url}/orders", json={"screening_id": screening["screening_id"],
-                                                                          "chairs": [seat]}, headers=headers, timeout=30)
+                    answer = requests.post(f"{stack.url}/orders", headers=headers, timeout=30,
+                                           json={"screening_id": screening["screening_id"], "chairs": [seat]})
                 except requests.RequestException:
                     return  # the stack was killed under this request: it was never acknowledged
                 if answer.status_code == 201:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import operator
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -105,6 +106,9 @@ def decode_cursor(cursor: str | None, schema: dict[str, str], partition: dict[st
     return key
 
 
+_COMPARISONS = {"=": operator.eq, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
 def _typed(value: dict[str, str]) -> Decimal | str:
     kind, text = next(iter(value.items()))
     return Decimal(text) if kind == "N" else text
@@ -122,14 +126,13 @@ def within(range_condition: Condition | None, key: dict[str, Any]) -> bool:
     limits = [_typed(bound.value) for bound in bounds]
     if isinstance(value, Decimal) != all(isinstance(limit, Decimal) for limit in limits):
         return False
-    operator = range_condition.operator
-    if operator == "BETWEEN":
-        return limits[0] <= value <= limits[1]  # type: ignore[operator]
-    if operator == "begins_with":
+    name_of_test = range_condition.operator
+    if name_of_test == "BETWEEN":
+        return bool(operator.le(limits[0], value) and operator.le(value, limits[1]))
+    if name_of_test == "begins_with":
         return str(value).startswith(str(limits[0]))
-    compare = {"=": value == limits[0], "<": value < limits[0], "<=": value <= limits[0],  # type: ignore[operator]
-               ">": value > limits[0], ">=": value >= limits[0]}  # type: ignore[operator]
-    return compare.get(operator, False)
+    test = _COMPARISONS.get(name_of_test)
+    return bool(test(value, limits[0])) if test else False
 
 
 def _start_key_refused(error: QueryError) -> bool:

@@ -249,18 +249,19 @@ def login(body: LoginIn, issuer: str, client_address: str) -> TokenOut:
     by_address = _failures_by_address()
     pair_id = _pair_counter_id(username, client_address)
     address_counter_id, _ = by_address.counter(client_address, now)
-    credentials, pair, address = get_many(
-        (UserLogin, login_key(username)), (RateCounter, pair_id), (RateCounter, address_counter_id))
+    found = get_many((UserLogin, login_key(username)), (RateCounter, pair_id), (RateCounter, address_counter_id))
+    credentials = found[0] if isinstance(found[0], UserLogin) else None
+    pair, address = (item if isinstance(item, RateCounter) else None for item in found[1:])
     if by_address.hits(address) >= by_address.allowed:
         raise by_address.refusal(now, _BAD_LOGIN_ADDRESS, "LOGIN_THROTTLED")
-    failures = _recent_failures(pair, credentials, now)  # type: ignore[arg-type]
-    wait = _wait_for(failures, int(pair.last_at) if pair else 0, now)  # type: ignore[union-attr]
+    failures = _recent_failures(pair, credentials, now)
+    wait = _wait_for(failures, int(pair.last_at) if pair else 0, now)
     if wait:
         raise TooManyRequests("Too many failed logins for this username from here; wait a little",
                               code="LOGIN_THROTTLED", details={"retry_after_seconds": wait},
                               headers={"Retry-After": str(wait)})
-    stored = credentials.password_hash if credentials is not None else None  # type: ignore[union-attr]
-    if stored is None:
+    stored = credentials.password_hash if credentials is not None else None
+    if credentials is None or stored is None:
         passwords.burn_equal_time(body.password)
         _record_failure(pair_id, failures, client_address, now)
         raise Unauthorized(_BAD_LOGIN, code="INVALID_CREDENTIALS")
@@ -268,7 +269,7 @@ def login(body: LoginIn, issuer: str, client_address: str) -> TokenOut:
         _record_failure(pair_id, failures, client_address, now)
         raise Unauthorized(_BAD_LOGIN, code="INVALID_CREDENTIALS")
     try:
-        profile = UserProfile.get(credentials.owner_id, consistent_read=True)  # type: ignore[union-attr]
+        profile = UserProfile.get(credentials.owner_id, consistent_read=True)
     except DoesNotExist:
         raise Unauthorized(_BAD_LOGIN, code="INVALID_CREDENTIALS") from None
     if not profile.enabled:
