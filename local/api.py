@@ -85,24 +85,6 @@ class LocalHttpApi(LocalApigwService):
         app.after_request(_page_headers)
 
 
-_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
-
-
-def _page_headers(response: Any) -> Any:
-    """A strict Content-Security-Policy on every page served (Swagger UI): its own inline script is allowed by
-    its hash, nothing else inline and nothing from elsewhere; and nosniff on everything."""
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    if response.mimetype == "text/html" and not response.direct_passthrough:
-        hashes = " ".join(
-            "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
-            for script in _INLINE_SCRIPT.findall(response.get_data())
-        )
-        response.headers["Content-Security-Policy"] = (
-            f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-        )
-    return response
-
     def _generate_lambda_event(self, flask_request: Any, route: Any, method: str, endpoint: str) -> dict:
         try:
             return super()._generate_lambda_event(flask_request, route, method, endpoint)
@@ -142,3 +124,22 @@ def _page_headers(response: Any) -> Any:
             raise AuthorizerFailed() from failure
         except AuthorizerUnauthorizedRequest as denial:
             raise AuthorizerForbade() from denial
+
+
+_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
+
+
+def _page_headers(response: Any) -> Any:
+    """A strict Content-Security-Policy on every page served (Swagger UI): its own inline script is allowed by
+    its hash, nothing else inline and nothing from elsewhere; and nosniff on everything."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.mimetype == "text/html" and not response.direct_passthrough:
+        hashes = " ".join(
+            "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
+            for script in _INLINE_SCRIPT.findall(response.get_data())
+        )
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+        )
+    return response

@@ -34,7 +34,7 @@ def mutations(key: dict[str, Any], partition: str) -> list[tuple[str, Any]]:
         other = "N" if kind == "S" else "S"
         for label, replacement in [
             ("type", {other: text if other == "S" else "12"}), ("binary", {"B": "AAAA"}), ("null", {"NULL": True}),
-            ("empty", {kind: ""}), ("oversized", {kind: "x" * 3000 if kind == "S" else "9" * 60}),
+            ("empty", {kind: ""}), ("oversized", {kind: "x" * 1100 if kind == "S" else "9" * 60}),
             ("not a string", {kind: 12}), ("two types", {kind: text, other: "1"}), ("list", [text]),
             ("control", {kind: "a\u0000"}),
         ] + ([("number syntax", {kind: "1e400"}), ("not a number", {kind: "x"})] if kind == "N" else []):

