@@ -125,7 +125,7 @@ def _cross_account_limits(identity: Identity, screening: Screening, client_addre
 
 
 _LIMIT_MESSAGES = {
-    "ADDRESS_HOLD_LIMIT": "Too many chairs held from this address lately; try again when the window ends",
+    "ADDRESS_HOLD_LIMIT": "Too many chairs are held from this address; try again when some of those holds end",
     "NEW_ACCOUNT_SHARE": "New accounts have held their share of this screening for now; try again later",
 }
 
