@@ -5,7 +5,10 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# The Python that makes .venv, as major.minor ("" if there is none); a .venv of another Python is made anew.
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+STAMP := $(VENV)/.installed-$(PYTHON_VERSION)
+ENV ?= dev
 PORT ?= 3000
 PARAMS ?=
 PYTEST_ARGS ?=
@@ -13,12 +16,17 @@ PYTEST_ARGS ?=
 # Nothing here may reach the network beyond the package registries.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help venv run test lint validate scan unit build admin events openapi bench fuzz clean clean-data
+.PHONY: help venv run test lint validate scan unit build deploy admin invoke events openapi bench fuzz clean clean-data \
+	clean-venv
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements-dev.txt layers/common/requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+		{ echo "make: Boxoffice needs Python 3.11 or newer; '$(PYTHON)' is $(or $(PYTHON_VERSION),missing) (try PYTHON=python3.13 make ...)" >&2; exit 1; }
+	@if [ -x $(BIN)/python ] && [ "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYTHON_VERSION)" ]; then \
+		echo "make: .venv was made with another Python; making it anew with $(PYTHON_VERSION)"; rm -rf $(VENV); fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
@@ -26,7 +34,7 @@ $(STAMP): requirements-dev.txt layers/common/requirements.txt
 
 venv: $(STAMP) ## Create or refresh .venv when it is missing or the requirements changed
 
-run: venv ## Start the whole API on http://127.0.0.1:$(PORT) (PORT=..., PARAMS="HoldSeconds=30")
+run: venv ## Start the whole API on http://127.0.0.1:3000 (PORT=3001, PARAMS="HoldSeconds=30")
 	$(BIN)/python -m local.stack --port $(PORT) --params "$(PARAMS)"
 
 test: lint validate scan ## Lint, validate and scan the template, and run the unit, component and integration tests
@@ -66,6 +74,9 @@ admin: venv ## Create a deployed stack's first administrator: STACK=... USERNAME
 events: venv ## Regenerate tests/events from template.yaml
 	$(BIN)/python -m tools.generate_events
 
+invoke: venv ## Run one function on one event, no Docker: FN=PlaceOrderFunction EVENT=tests/events/PlaceOrderFunction.json
+	$(BIN)/python -m tools.invoke "$(FN)" "$(EVENT)"
+
 openapi: venv ## Write docs/openapi.json from the functions' resolvers and models
 	$(BIN)/python -m tools.openapi
 
@@ -77,6 +88,12 @@ fuzz: venv ## Schemathesis against the local stack, many examples per route
 
 clean-data: ## Forget what `make run` kept between runs (accounts, orders, keys in .local-data/)
 	rm -rf .local-data
+
+deploy: build ## sam deploy the environment ENV of samconfig.toml (ENV=dev|prod|default), telemetry off
+	$(BIN)/sam deploy --config-env $(ENV)
+
+clean-venv: ## Remove .venv and .venv-scan (the next make makes them anew)
+	rm -rf $(VENV) .venv-scan
 
 clean: ## Remove build output and caches
 	rm -rf .aws-sam .pytest_cache .ruff_cache .hypothesis

@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,13 @@ class LocalHttpApi(LocalApigwService):
 
 
     def _generate_lambda_event(self, flask_request: Any, route: Any, method: str, endpoint: str) -> dict:
+        event = self._lambda_event(flask_request, route, method, endpoint)
+        # The SAM CLI makes its request id once, as a default argument: every request would share it (and
+        # every log line its correlation id). API Gateway gives each request its own.
+        event.setdefault("requestContext", {})["requestId"] = str(uuid.uuid4())
+        return event
+
+    def _lambda_event(self, flask_request: Any, route: Any, method: str, endpoint: str) -> dict:
         try:
             return super()._generate_lambda_event(flask_request, route, method, endpoint)
         except UnicodeDecodeError:

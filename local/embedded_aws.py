@@ -106,12 +106,33 @@ class EmbeddedAws:
         self.stop()
 
 
+def create_template_resources(endpoint: str) -> dict[str, str]:
+    """The template's tables (named by logical id, as `sam local` resolves a table's Ref) and keys; the keys' ids."""
+    import boto3
+
+    from local.template import LOCAL_REGION, create_keys, create_tables, local_table_names
+
+    def client(service: str) -> Any:
+        return boto3.client(service, endpoint_url=endpoint, region_name=LOCAL_REGION,
+                            aws_access_key_id="local", aws_secret_access_key="local")  # noqa: S106  # moto takes any
+
+    create_tables(client("dynamodb"), local_table_names())
+    return create_keys(client("kms"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=4566)
+    parser.add_argument("--empty", action="store_true", help="without the template's tables and keys")
     arguments = parser.parse_args()
     server = EmbeddedAws(port=arguments.port).start()
     print(f"embedded AWS (DynamoDB, KMS) on {server.endpoint}", flush=True)
+    if not arguments.empty:
+        keys = create_template_resources(server.endpoint)
+        overrides = " ".join(f"{logical_id}={key_id}" for logical_id, key_id in sorted(keys.items()))
+        print("with the template's tables and keys; where Docker runs, serve the API from containers with:\n"
+              "  sam build && sam local start-api --parameter-overrides \"Stage=local "
+              f"LocalAwsEndpoint=http://host.docker.internal:{server.port} {overrides}\"", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

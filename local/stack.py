@@ -36,6 +36,8 @@ from local.runtime import PROJECT_ROOT, FunctionError, InProcessRuntime, SamLamb
 from local.template import (
     LOCAL_REGION,
     LocalStack,
+    ParameterError,
+    check_parameters,
     create_keys,
     create_tables,
     key_ids,
@@ -49,13 +51,14 @@ DEFAULT_DATA_DIR = PROJECT_ROOT / ".local-data"
 
 
 def parse_parameters(text: str) -> dict[str, str]:
-    """`Key=Value Key2=Value2`, as `sam deploy --parameter-overrides` takes them."""
+    """`Key=Value Key2=Value2`, as `sam deploy --parameter-overrides` takes them, checked against the template."""
     parameters = {}
     for pair in text.split():
         key, separator, value = pair.partition("=")
         if not separator or not key:
-            raise SystemExit(f"error: parameter {pair!r} is not Key=Value")
+            raise ParameterError(f"Parameter '{pair}' is not Key=Value")
         parameters[key] = value
+    check_parameters(parameters)
     return parameters
 
 
@@ -234,6 +237,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("boxoffice.local").setLevel(logging.INFO)
     logging.getLogger("werkzeug").setLevel(logging.INFO)
 
+    try:
+        parameters = parse_parameters(arguments.params)
+    except ParameterError as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 1
     if not port_is_free(arguments.host, arguments.port):
         print(f"error: port {arguments.port} is already in use; choose another with PORT=...", file=sys.stderr)
         return 1
@@ -242,8 +250,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     data_dir = Path(arguments.data_dir).resolve() if arguments.data_dir else None
-    run = LocalRun(arguments.host, arguments.port, parse_parameters(arguments.params), not arguments.no_demo,
-                   data_dir)
+    run = LocalRun(arguments.host, arguments.port, parameters, not arguments.no_demo, data_dir)
     try:
         run.start()
         print(run.banner() + f"  (started in {time.monotonic() - started:.1f} s)\n", flush=True)

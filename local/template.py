@@ -52,6 +52,35 @@ def resources_of_type(resource_type: str, template: dict[str, Any] | None = None
     }
 
 
+class ParameterError(ValueError):
+    """A stack parameter the template would refuse; the message is one line, worded as CloudFormation's."""
+
+
+def check_parameters(parameters: dict[str, str], template: dict[str, Any] | None = None) -> None:
+    """Refuse what `sam deploy --parameter-overrides` would: unknown names, non-numbers, values out of range
+    or not among AllowedValues (and, since every function reads them as such, numbers that are not whole)."""
+    declared = (template or raw_template())["Parameters"]
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise ParameterError(f"Parameters: [{', '.join(unknown)}] do not exist in the template")
+    for name, value in parameters.items():
+        spec = declared[name]
+        if spec.get("Type") == "Number":
+            try:
+                number = float(value)
+            except ValueError:
+                raise ParameterError(f"Parameter '{name}' must be a number, not '{value}'") from None
+            if not number.is_integer():
+                raise ParameterError(f"Parameter '{name}' must be a whole number, not '{value}'")
+            if "MinValue" in spec and number < float(spec["MinValue"]):
+                raise ParameterError(f"Parameter '{name}' must be a number not less than {spec['MinValue']}")
+            if "MaxValue" in spec and number > float(spec["MaxValue"]):
+                raise ParameterError(f"Parameter '{name}' must be a number not greater than {spec['MaxValue']}")
+        allowed = [str(choice) for choice in spec.get("AllowedValues", [])]
+        if allowed and value not in allowed:
+            raise ParameterError(f"Parameter '{name}' must be one of AllowedValues: {', '.join(allowed)}")
+
+
 def table_ids() -> list[str]:
     return sorted(resources_of_type("AWS::DynamoDB::Table"))
 

@@ -45,8 +45,9 @@ class EmbeddedServer:
                             aws_access_key_id="local", aws_secret_access_key="local")  # noqa: S106
 
     def __enter__(self) -> EmbeddedServer:
-        self._process = subprocess.Popen([sys.executable, "-m", "local.embedded_aws", "--port", str(self.port)],
-                                         cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        command = [sys.executable, "-m", "local.embedded_aws", "--port", str(self.port), "--empty"]
+        self._process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
         while True:
             try:

@@ -119,7 +119,8 @@ def build() -> dict[str, Any]:
     app = create_app(*routers)
     document = json.loads(app.get_openapi_json_schema(
         title=TITLE, version=VERSION, description=DESCRIPTION,
-        servers=[{"url": "http://127.0.0.1:3000", "description": "make run"}],
+        # Relative: Swagger UI's "Try it out" calls the origin that served it, whatever PORT is.
+        servers=[{"url": "/", "description": "where this document is served from (make run: /openapi.json)"}],
     ))
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)

@@ -42,3 +42,17 @@ def test_a_function_without_an_authorizer_context_answers_401_unless_public(stac
         assert answer["statusCode"] not in (401, 403), answer
     else:
         assert answer["statusCode"] == 401, answer
+
+
+def test_every_request_through_the_local_gateway_has_its_own_request_id(stack, monkeypatch):
+    seen = []
+    original = stack.runtime.invoke
+
+    def recording(logical_id, event, *args, **kwargs):
+        seen.append(event["requestContext"]["requestId"])
+        return original(logical_id, event, *args, **kwargs)
+
+    monkeypatch.setattr(stack.runtime, "invoke", recording)
+    for _ in range(3):
+        stack.api.get("/.well-known/jwks.json")
+    assert len(seen) == 3 and len(set(seen)) == 3, "each request, and each log line's correlation id, its own"
