@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 # Nothing here may reach the network beyond the package registries.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help venv run test lint validate scan unit build deploy admin invoke events openapi bench fuzz clean clean-data \
+.PHONY: help venv run test lint validate scan unit build deploy admin invoke events generated openapi bench fuzz clean clean-data \
 	clean-venv
 
 help: ## List the targets
@@ -77,7 +77,9 @@ events: venv ## Regenerate tests/events from template.yaml
 invoke: venv ## Run one function on one event, no Docker: FN=PlaceOrderFunction EVENT=tests/events/PlaceOrderFunction.json
 	$(BIN)/python -m tools.invoke "$(FN)" "$(EVENT)"
 
-openapi: venv ## Write docs/openapi.json from the functions' resolvers and models
+generated: events openapi ## Everything derived from the template and the route declarations (events, openapi, routes.json)
+
+openapi: venv ## Write docs/openapi.json and boxoffice/routes.json from the functions' route declarations
 	$(BIN)/python -m tools.openapi
 
 bench: venv ## Measure requests per operation, throughput, contention, cold starts, sizes, cost -> benchmarks/results.md

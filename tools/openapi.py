@@ -1,13 +1,14 @@
-"""docs/openapi.json: one OpenAPI document for the whole API, from the functions' own resolvers and models.
+"""docs/openapi.json and the authorizer's route table, from the functions' own route declarations.
 
-Every API function of template.yaml is imported, its Powertools router joins
-one resolver, and Powertools writes the document from the routes and their
-pydantic models. Then what only the stack knows is added: the bearer scheme
-and each route's permission (from boxoffice.permissions), and the error
-answers every route can give, in the shared error shape.
+Every API function of template.yaml is imported, its router joins one
+resolver, and Powertools writes the document from the routes and their
+pydantic models. Then what each route declared beside its handler (what it
+`needs`, the `answers` it gives) is added: the bearer scheme, `x-permissions`,
+and the error answers in the shared error shape. The same declarations become
+layers/common/boxoffice/routes.json, the table the authorizer decides by.
 
-    python -m tools.openapi          # write docs/openapi.json
-    python -m tools.openapi --check  # fail if it is out of date
+    python -m tools.openapi          # write both (make generated)
+    python -m tools.openapi --check  # fail if either is out of date
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from local.template import resources_of_type
 from tools.generated import render_json, write_or_check
 
 DOCUMENT = PROJECT_ROOT / "docs" / "openapi.json"
+ROUTE_TABLE = PROJECT_ROOT / "layers" / "common" / "boxoffice" / "routes.json"
 TITLE = "Boxoffice API"
 VERSION = "1.0.0"
 DESCRIPTION = (
@@ -32,46 +34,6 @@ DESCRIPTION = (
     "API Gateway's own refusals (401, 403 before a function runs) are `{message}`."
 )
 
-# Answers a route gives beyond the generic ones (422 for bad input, 401/403 at the gateway, 413/415 for
-# bodies, 429/503 for a busy or failing dependency), with what each means there.
-ROUTE_ANSWERS: dict[str, dict[int, str]] = {
-    "POST /auth/register": {409: "USERNAME_TAKEN"},
-    "POST /auth/login": {401: "INVALID_CREDENTIALS (the same for every failure)"},
-    "POST /users": {409: "USERNAME_TAKEN"},
-    "GET /users/{user_id}": {404: "No such user"},
-    "PUT /users/{user_id}": {404: "No such user", 409: "LAST_ADMINISTRATOR or CONCURRENT_UPDATE",
-                             403: "SELF_GRANT"},
-    "DELETE /users/{user_id}": {404: "No such user", 409: "LAST_ADMINISTRATOR"},
-    "GET /me": {404: "The account no longer exists"},
-    "GET /movies/{movie_id}": {404: "No such movie"},
-    "PUT /movies/{movie_id}": {404: "No such movie"},
-    "DELETE /movies/{movie_id}": {404: "No such movie", 409: "MOVIE_HAS_SCREENINGS"},
-    "GET /members/{member_id}": {404: "No such member"},
-    "PUT /members/{member_id}": {404: "No such member"},
-    "DELETE /members/{member_id}": {404: "No such member"},
-    "POST /subscriptions": {404: "No such member or movie", 409: "ALREADY_SUBSCRIBED"},
-    "DELETE /subscriptions/{subscription_id}": {404: "No such subscription"},
-    "GET /halls/{hall_id}": {404: "No such hall"},
-    "POST /screenings": {404: "No such movie or hall", 409: "SCREENING_OVERLAP"},
-    "GET /screenings/{screening_id}": {404: "No such screening"},
-    "GET /screenings/{screening_id}/chairs": {404: "No such screening"},
-    "POST /screenings/{screening_id}/chairs": {404: "No such screening", 409: "CHAIR_EXISTS"},
-    "POST /orders": {200: "The same order again (a retry with the same Idempotency-Key)",
-                     403: "Selling for a member needs orders:manage", 404: "No such screening, chair or member",
-                     409: "CHAIR_UNAVAILABLE (naming the chairs) or SCREENING_STARTED",
-                     429: "TOO_MANY_HELD_CHAIRS or RATE_LIMITED"},
-    "GET /orders": {},
-    "GET /orders/{order_id}": {404: "No such order (or not yours)"},
-    "DELETE /orders/{order_id}": {404: "No such order (or not yours)", 409: "HOLD_EXPIRED or ORDER_PAID"},
-    "POST /orders/{order_id}/payment": {
-        400: "IDEMPOTENCY_KEY_REQUIRED", 402: "PAYMENT_DECLINED", 403: "WRONG_CONFIRMATION_ID",
-        404: "No such order (or not yours)",
-        409: "HOLD_EXPIRED, ALREADY_PAID, PAYMENT_IN_PROGRESS, ORDER_CANCELLED or ORDER_REFUNDED",
-        502: "PAYMENT_PROVIDER_FAILED (nothing charged; retry)"},
-    "POST /orders/{order_id}/refund": {404: "No such order (or not yours)",
-                                       409: "NOT_PAID or REFUND_WINDOW_CLOSED"},
-}
-
 _GENERIC = {
     400: "The request is malformed",
     401: "No valid access token",
@@ -81,7 +43,7 @@ _GENERIC = {
     409: "Conflicts with the current state",
     413: "The body is larger than 64 KiB",
     415: "The body is not JSON",
-    422: "The request is not valid (VALIDATION_FAILED, naming each field)",
+    422: "The request is not valid (VALIDATION_FAILED naming each field, UNKNOWN_PARAMETER, or INVALID_CURSOR)",
     429: "Too many requests: slow down (Retry-After)",
     502: "A dependency failed",
     503: "A dependency failed for a moment; nothing was half done, retry (Retry-After)",
@@ -111,10 +73,22 @@ def _error_content(schema: str) -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
 
 
-def build() -> dict[str, Any]:
-    routers = _load_routers()  # puts the layer on the path too
+def declarations(routers: list[Any]) -> dict[str, Any]:
+    """Every route's declaration (boxoffice.http.RouteDeclaration) by route key."""
+    return {route: declared for router in routers for route, declared in router.declarations.items()}
+
+
+def route_table(routers: list[Any]) -> dict[str, Any]:
+    """routes.json: route key -> "public", "authenticated", or the permissions any one of which allows it."""
+    return {route: declared.needs if isinstance(declared.needs, str) else sorted(declared.needs)
+            for route, declared in sorted(declarations(routers).items())}
+
+
+def build(routers: list[Any]) -> dict[str, Any]:
     from boxoffice import permissions
     from boxoffice.http import create_app
+
+    declared_routes = declarations(routers)
 
     app = create_app(*routers)
     document = json.loads(app.get_openapi_json_schema(
@@ -139,10 +113,11 @@ def build() -> dict[str, Any]:
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             route = f"{method.upper()} {path}"
-            needed = permissions.ROUTES[route]
+            needed = declared_routes[route].needs
+            route_answers = declared_routes[route].answers
             answers = operation.setdefault("responses", {})
             has_body = "requestBody" in operation
-            statuses = {422, 429, 503, *ROUTE_ANSWERS.get(route, {})}
+            statuses = {422, 429, 503, *route_answers}
             if has_body:
                 statuses |= {413, 415}
             if needed == permissions.PUBLIC:
@@ -155,7 +130,7 @@ def build() -> dict[str, Any]:
                 need = "any valid token" if not names else " or ".join(f"`{name}`" for name in names)
                 operation["description"] = (operation.get("description", "") + f"\n\nNeeds: {need}.").strip()
             for status in sorted(statuses):
-                meaning = ROUTE_ANSWERS.get(route, {}).get(status, _GENERIC.get(status, ""))
+                meaning = route_answers.get(status, _GENERIC.get(status, ""))
                 if 200 <= status < 300:
                     answers.setdefault(str(status), {"description": meaning,
                                                      "content": answers.get("201", {}).get("content", {})})
@@ -168,9 +143,14 @@ def build() -> dict[str, Any]:
     return document
 
 
+def generated() -> dict[Any, str]:
+    routers = _load_routers()  # puts the layer on the path too
+    return {DOCUMENT: render_json(build(routers)), ROUTE_TABLE: render_json(route_table(routers))}
+
+
 def main() -> int:
-    return write_or_check(__doc__.splitlines()[0], "docs/openapi.json", "make openapi",
-                          lambda: {DOCUMENT: render_json(build())})
+    return write_or_check(__doc__.splitlines()[0], "docs/openapi.json and boxoffice/routes.json", "make generated",
+                          generated)
 
 
 if __name__ == "__main__":

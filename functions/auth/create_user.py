@@ -1,5 +1,6 @@
 """POST /users: an administrator creates a staff account and gets its one-time signup code."""
 
+from boxoffice import permissions
 from boxoffice.auth import accounts
 from boxoffice.auth.schemas import CreatedUserOut, CreateUserIn
 from boxoffice.http import CurrentIdentity, Router, lambda_handler_for
@@ -7,7 +8,14 @@ from boxoffice.http import CurrentIdentity, Router, lambda_handler_for
 router = Router()
 
 
-@router.post("/users", status_code=201, summary="Create a staff account", tags=["users"])
+@router.post(
+    "/users",
+    needs=permissions.USERS_MANAGE,
+    answers={403: "GRANT_BEYOND_OWN (naming the permissions)", 409: "USERNAME_TAKEN"},
+    status_code=201,
+    summary="Create a staff account",
+    tags=["users"],
+)
 def create_user(body: CreateUserIn, identity: CurrentIdentity) -> CreatedUserOut:
     return accounts.create_staff(body, identity)
 

@@ -2,6 +2,7 @@
 
 from aws_lambda_powertools.event_handler import Response
 
+from boxoffice import permissions
 from boxoffice.auth import accounts
 from boxoffice.http import CurrentIdentity, Router, lambda_handler_for
 from boxoffice.schemas import OpaqueId
@@ -9,7 +10,14 @@ from boxoffice.schemas import OpaqueId
 router = Router()
 
 
-@router.delete("/users/<user_id>", status_code=204, summary="Delete an account", tags=["users"])
+@router.delete(
+    "/users/<user_id>",
+    needs=permissions.USERS_MANAGE,
+    answers={404: "No such user", 409: "LAST_ADMINISTRATOR"},
+    status_code=204,
+    summary="Delete an account",
+    tags=["users"],
+)
 def delete_user(user_id: OpaqueId, identity: CurrentIdentity) -> Response[None]:
     accounts.delete_user(user_id, identity)
     return Response(status_code=204)

@@ -2,6 +2,7 @@
 
 from aws_lambda_powertools.event_handler.request import Request
 
+from boxoffice import permissions
 from boxoffice.auth import accounts
 from boxoffice.auth.discovery import issuer_url
 from boxoffice.auth.schemas import LoginIn, TokenOut
@@ -10,7 +11,16 @@ from boxoffice.http import ClientAddress, Router, lambda_handler_for
 router = Router()
 
 
-@router.post("/auth/login", summary="Log in: an access token for the user's session length", tags=["auth"])
+@router.post(
+    "/auth/login",
+    needs=permissions.PUBLIC,
+    answers={
+        401: "INVALID_CREDENTIALS (the same for every failure)",
+        429: "LOGIN_THROTTLED (failures from this address; Retry-After) or RATE_LIMITED",
+    },
+    summary="Log in: an access token for the user's session length",
+    tags=["auth"],
+)
 def login(body: LoginIn, request: Request, client_address: ClientAddress) -> TokenOut:
     return accounts.login(body, issuer_url(request.resolved_event.request_context.domain_name), client_address)
 

@@ -2,6 +2,7 @@
 
 from aws_lambda_powertools.event_handler.request import Request
 
+from boxoffice import permissions
 from boxoffice.auth.discovery import issuer_url, openid_configuration
 from boxoffice.http import Router, lambda_handler_for
 
@@ -10,6 +11,7 @@ router = Router()
 
 @router.get(
     "/.well-known/openid-configuration",
+    needs=permissions.PUBLIC,
     summary="OpenID discovery document of the token issuer",
     tags=["auth"],
     cache_control="public, max-age=300",

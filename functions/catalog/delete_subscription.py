@@ -2,6 +2,7 @@
 
 from aws_lambda_powertools.event_handler import Response
 
+from boxoffice import permissions
 from boxoffice.catalog import subscriptions
 from boxoffice.http import Router, lambda_handler_for
 from boxoffice.schemas import OpaqueId
@@ -9,8 +10,14 @@ from boxoffice.schemas import OpaqueId
 router = Router()
 
 
-@router.delete("/subscriptions/<subscription_id>", status_code=204, summary="Delete a subscription",
-               tags=["subscriptions"])
+@router.delete(
+    "/subscriptions/<subscription_id>",
+    needs=permissions.SUBSCRIPTIONS_DELETE,
+    answers={404: "No such subscription"},
+    status_code=204,
+    summary="Delete a subscription",
+    tags=["subscriptions"],
+)
 def delete_subscription(subscription_id: OpaqueId) -> Response[None]:
     subscriptions.delete(subscription_id)
     return Response(status_code=204)

@@ -1,5 +1,6 @@
 """GET /movies/{movie_id}: one movie."""
 
+from boxoffice import permissions
 from boxoffice.catalog import movies
 from boxoffice.catalog.schemas import MovieOut
 from boxoffice.http import Router, lambda_handler_for
@@ -8,7 +9,13 @@ from boxoffice.schemas import OpaqueId
 router = Router()
 
 
-@router.get("/movies/<movie_id>", summary="Read a movie", tags=["movies"])
+@router.get(
+    "/movies/<movie_id>",
+    needs=permissions.MOVIES_VIEW,
+    answers={404: "No such movie"},
+    summary="Read a movie",
+    tags=["movies"],
+)
 def get_movie(movie_id: OpaqueId) -> MovieOut:
     return movies.get(movie_id)
 

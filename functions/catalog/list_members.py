@@ -4,6 +4,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from boxoffice import permissions
 from boxoffice.catalog import members
 from boxoffice.catalog.schemas import MemberOut
 from boxoffice.http import Router, lambda_handler_for
@@ -12,7 +13,7 @@ from boxoffice.schemas import Cursor, Limit, Name, Page
 router = Router()
 
 
-@router.get("/members", summary="List members", tags=["members"])
+@router.get("/members", needs=permissions.MEMBERS_VIEW, summary="List members", tags=["members"])
 def list_members(
     limit: Annotated[Limit, Query()] = 20,
     cursor: Annotated[Cursor | None, Query()] = None,

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from boxoffice import permissions
 from boxoffice.catalog import movies
 from boxoffice.catalog.schemas import MovieOut
 from boxoffice.http import Router, lambda_handler_for
@@ -12,7 +13,7 @@ from boxoffice.schemas import Cursor, Limit, Name, Page
 router = Router()
 
 
-@router.get("/movies", summary="List movies", tags=["movies"])
+@router.get("/movies", needs=permissions.MOVIES_VIEW, summary="List movies", tags=["movies"])
 def list_movies(
     limit: Annotated[Limit, Query()] = 20,
     cursor: Annotated[Cursor | None, Query()] = None,

@@ -5,6 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import AwareDatetime
 
+from boxoffice import permissions
 from boxoffice.catalog import screenings
 from boxoffice.catalog.schemas import ScreeningOut
 from boxoffice.http import Router, lambda_handler_for
@@ -13,7 +14,7 @@ from boxoffice.schemas import Cursor, Limit, OpaqueId, Page
 router = Router()
 
 
-@router.get("/screenings", summary="List screenings", tags=["screenings"])
+@router.get("/screenings", needs=permissions.SCREENINGS_VIEW, summary="List screenings", tags=["screenings"])
 def list_screenings(
     movie_id: Annotated[OpaqueId | None, Query()] = None,
     starts_from: Annotated[AwareDatetime | None, Query(alias="from", description="ISO 8601; default now")] = None,

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from boxoffice import permissions
 from boxoffice.catalog import subscriptions
 from boxoffice.catalog.schemas import SubscriptionOut
 from boxoffice.http import Router, lambda_handler_for
@@ -12,7 +13,12 @@ from boxoffice.schemas import Cursor, Limit, OpaqueId, Page
 router = Router()
 
 
-@router.get("/subscriptions", summary="List a member's or a movie's subscriptions", tags=["subscriptions"])
+@router.get(
+    "/subscriptions",
+    needs=permissions.SUBSCRIPTIONS_VIEW,
+    summary="List a member's or a movie's subscriptions",
+    tags=["subscriptions"],
+)
 def list_subscriptions(
     member_id: Annotated[OpaqueId | None, Query()] = None,
     movie_id: Annotated[OpaqueId | None, Query()] = None,

@@ -1,5 +1,6 @@
 """POST /screenings/{screening_id}/chairs: add chairs (never overwriting one); priced as their row."""
 
+from boxoffice import permissions
 from boxoffice.booking.schemas import AddChairsIn, ChairOut
 from boxoffice.chairs import add
 from boxoffice.http import Router, lambda_handler_for
@@ -9,12 +10,25 @@ from boxoffice.schemas import OpaqueId
 router = Router()
 
 
-@router.post("/screenings/<screening_id>/chairs", status_code=201, summary="Add chairs to a screening",
-             tags=["chairs"])
+@router.post(
+    "/screenings/<screening_id>/chairs",
+    needs=permissions.SCREENINGS_MANAGE,
+    answers={404: "No such screening", 409: "CHAIR_EXISTS"},
+    status_code=201,
+    summary="Add chairs to a screening",
+    tags=["chairs"],
+)
 def add_chairs(screening_id: OpaqueId, body: AddChairsIn) -> list[ChairOut]:
     return [
-        ChairOut(chair_id=chair.chair_id, row=chair.row, number=int(chair.number), price_cents=int(chair.price_cents),
-                 currency=chair.currency, price_class=chair.price_class, status=AVAILABLE)
+        ChairOut(
+            chair_id=chair.chair_id,
+            row=chair.row,
+            number=int(chair.number),
+            price_cents=int(chair.price_cents),
+            currency=chair.currency,
+            price_class=chair.price_class,
+            status=AVAILABLE,
+        )
         for chair in add(screening_id, body.chairs)
     ]
 

@@ -5,6 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import Field
 
+from boxoffice import permissions
 from boxoffice.booking.schemas import ChairOut, ChairStatus
 from boxoffice.chairs import seat_map
 from boxoffice.clock import now_epoch
@@ -14,7 +15,13 @@ from boxoffice.schemas import Cursor, OpaqueId, Page
 router = Router()
 
 
-@router.get("/screenings/<screening_id>/chairs", summary="The seat map of a screening", tags=["chairs"])
+@router.get(
+    "/screenings/<screening_id>/chairs",
+    needs=permissions.SCREENINGS_VIEW,
+    answers={404: "No such screening"},
+    summary="The seat map of a screening",
+    tags=["chairs"],
+)
 def list_chairs(
     screening_id: OpaqueId,
     status: Annotated[ChairStatus | None, Query(description="Only chairs in this state")] = None,
@@ -24,9 +31,18 @@ def list_chairs(
     chairs, next_cursor = seat_map(screening_id, status, limit, cursor)
     now = now_epoch()
     return Page[ChairOut](
-        items=[ChairOut(chair_id=chair.chair_id, row=chair.row, number=int(chair.number),
-                        price_cents=int(chair.price_cents), currency=chair.currency, price_class=chair.price_class,
-                        status=chair.status(now)) for chair in chairs],
+        items=[
+            ChairOut(
+                chair_id=chair.chair_id,
+                row=chair.row,
+                number=int(chair.number),
+                price_cents=int(chair.price_cents),
+                currency=chair.currency,
+                price_class=chair.price_class,
+                status=chair.status(now),
+            )
+            for chair in chairs
+        ],
         next_cursor=next_cursor,
     )
 

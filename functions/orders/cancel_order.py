@@ -1,5 +1,6 @@
 """DELETE /orders/{order_id}: cancel a live hold; its chairs are free at once."""
 
+from boxoffice import permissions
 from boxoffice.booking import orders
 from boxoffice.booking.schemas import OrderOut
 from boxoffice.http import CurrentIdentity, Router, lambda_handler_for
@@ -8,7 +9,13 @@ from boxoffice.schemas import OpaqueId
 router = Router()
 
 
-@router.delete("/orders/<order_id>", summary="Cancel a hold", tags=["orders"])
+@router.delete(
+    "/orders/<order_id>",
+    needs=(permissions.ORDERS_CREATE, permissions.ORDERS_MANAGE),
+    answers={404: "No such order (or not yours)", 409: "HOLD_EXPIRED or ORDER_PAID"},
+    summary="Cancel a hold",
+    tags=["orders"],
+)
 def cancel_order(order_id: OpaqueId, identity: CurrentIdentity) -> OrderOut:
     return orders.cancel(order_id, identity)
 

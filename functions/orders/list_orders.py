@@ -4,6 +4,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from boxoffice import permissions
 from boxoffice.booking import orders
 from boxoffice.booking.schemas import OrderOut, OrderStatus
 from boxoffice.http import CurrentIdentity, Router, lambda_handler_for
@@ -12,7 +13,9 @@ from boxoffice.schemas import Cursor, Limit, OpaqueId, Page
 router = Router()
 
 
-@router.get("/orders", summary="List orders", tags=["orders"])
+@router.get(
+    "/orders", needs=(permissions.ORDERS_CREATE, permissions.ORDERS_VIEW_ALL), summary="List orders", tags=["orders"]
+)
 def list_orders(
     identity: CurrentIdentity,
     status: Annotated[OrderStatus | None, Query()] = None,

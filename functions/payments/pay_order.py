@@ -16,19 +16,37 @@ router = Router()
 
 
 @router.post(
-    "/orders/<order_id>/payment", summary="Pay a hold", tags=["payments"],
+    "/orders/<order_id>/payment",
+    needs=(permissions.ORDERS_CREATE, permissions.ORDERS_MANAGE),
+    answers={
+        400: "IDEMPOTENCY_KEY_REQUIRED",
+        402: "PAYMENT_DECLINED",
+        403: "WRONG_CONFIRMATION_ID",
+        404: "No such order (or not yours)",
+        409: "HOLD_EXPIRED, SCREENING_STARTED, ALREADY_PAID, PAYMENT_IN_PROGRESS, ORDER_CANCELLED or ORDER_REFUNDED",
+        502: "PAYMENT_PROVIDER_FAILED (nothing charged; retry)",
+    },
+    summary="Pay a hold",
+    tags=["payments"],
     description="Retrying with the same Idempotency-Key returns the first answer and charges nothing more.",
 )
 def pay_order(
-    order_id: OpaqueId, body: PaymentIn, identity: CurrentIdentity,
+    order_id: OpaqueId,
+    body: PaymentIn,
+    identity: CurrentIdentity,
     idempotency_key: Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")] = None,
 ) -> OrderOut:
     if idempotency_key is None:
-        raise BadRequest("A payment needs an Idempotency-Key header (any unique string of 8-128 characters)",
-                         code="IDEMPOTENCY_KEY_REQUIRED")
+        raise BadRequest(
+            "A payment needs an Idempotency-Key header (any unique string of 8-128 characters)",
+            code="IDEMPOTENCY_KEY_REQUIRED",
+        )
     request = PaymentRequest(
-        user_id=identity.user_id, order_id=order_id, idempotency_key=idempotency_key,
-        confirmation_id=body.confirmation_id, payment_method=body.payment_method,
+        user_id=identity.user_id,
+        order_id=order_id,
+        idempotency_key=idempotency_key,
+        confirmation_id=body.confirmation_id,
+        payment_method=body.payment_method,
         manages_orders=identity.can(permissions.ORDERS_MANAGE),
     )
     return pay(request, router.lambda_context)

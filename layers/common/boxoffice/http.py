@@ -1,8 +1,14 @@
 """The HTTP edge every endpoint shares: one resolver factory, one error mapping, one identity.
 
-A function module declares its route on a `Router`, and ends with
-`lambda_handler = http.lambda_handler_for(router)`. Everything between API
-Gateway and the domain call lives here, once:
+A function module declares its route on a `Router`, with what the route needs
+and the answers it gives besides the generic ones, right on the decorator:
+
+    @router.get("/movies/<movie_id>", needs=permissions.MOVIES_VIEW, answers={404: "No such movie"}, ...)
+
+and ends with `lambda_handler = http.lambda_handler_for(router)`. The
+authorizer's table (boxoffice/routes.json), the OpenAPI document and the
+sample events are generated from these declarations (`make generated`).
+Everything between API Gateway and the domain call lives here, once:
 
 - request validation (Powertools + pydantic), answered 422 in our error shape;
 - a body size cap (413), JSON bodies only (415), and JSON within `JSON_LIMITS` (422),
@@ -24,7 +30,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.api_gateway import Router as PowertoolsRouter
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.request import Request
@@ -41,6 +47,7 @@ from boxoffice.errors import (
     error_body,
 )
 from boxoffice.faults import as_client_answer
+from boxoffice.identity import Identity
 from boxoffice.observability import logger, metrics
 from boxoffice.tracing import tracer
 
@@ -66,22 +73,6 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Identity:
-    """Who is calling, exactly as the authorizer vouched for it."""
-
-    user_id: str
-    username: str
-    permissions: frozenset[str]
-    issuer: str = "boxoffice"
-    session_ends_at: int | None = None
-    # When the account was made (from the authorizer); None when unknown, e.g. a Cognito user.
-    account_created_at: int | None = None
-
-    def can(self, permission: str) -> bool:
-        return permission in self.permissions
-
-
 def identity_from_request(request: Request) -> Identity:
     return identity_from_context(request.resolved_event.request_context.authorizer.get_lambda)
 
@@ -102,6 +93,52 @@ def identity_from_context(context: dict[str, Any] | None) -> Identity:
 
 
 CurrentIdentity = Annotated[Identity, Depends(identity_from_request)]
+
+
+@dataclass(frozen=True)
+class RouteDeclaration:
+    """What one route needs (public, any valid token, or any one of some permissions) and the answers it gives
+    beyond the generic ones (status -> what it means there; the OpenAPI document shows them)."""
+
+    needs: permissions.Needs
+    answers: dict[int, str]
+
+
+def route_key(method: str, rule: str) -> str:
+    """API Gateway's `$context.routeKey` for a Powertools rule: `GET /movies/<movie_id>` -> `GET /movies/{movie_id}`."""
+    path = "/".join("{" + part[1:-1] + "}" if part.startswith("<") else part for part in rule.split("/"))
+    return f"{method} {path}"
+
+
+class Router(PowertoolsRouter):
+    """Powertools' Router, whose every route also says what it needs and what it answers (see the module doc)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.declarations: dict[str, RouteDeclaration] = {}
+
+    def _declare(self, method: str, rule: str, needs: permissions.Declared, answers: dict[int, str] | None) -> None:
+        self.declarations[route_key(method, rule)] = RouteDeclaration(permissions.needs(needs), dict(answers or {}))
+
+    def get(self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None,
+            **kwargs: Any) -> Any:
+        self._declare("GET", rule, needs, answers)
+        return super().get(rule, *args, **kwargs)
+
+    def post(self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None,
+             **kwargs: Any) -> Any:
+        self._declare("POST", rule, needs, answers)
+        return super().post(rule, *args, **kwargs)
+
+    def put(self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None,
+            **kwargs: Any) -> Any:
+        self._declare("PUT", rule, needs, answers)
+        return super().put(rule, *args, **kwargs)
+
+    def delete(self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None,
+               **kwargs: Any) -> Any:
+        self._declare("DELETE", rule, needs, answers)
+        return super().delete(rule, *args, **kwargs)
 
 
 def client_address_from_request(request: Request) -> str:
@@ -213,7 +250,7 @@ def _check_shape(event: dict[str, Any], text: str, shape: RouteShape) -> None:
                                           for name in unknown[:10]]})
 
 
-def _guard(event: dict[str, Any], shape: RouteShape) -> None:
+def _guard(event: dict[str, Any], shape: RouteShape, declarations: dict[str, RouteDeclaration]) -> None:
     """Body size cap, JSON within limits, the route's own parameters only, then the route's permission,
     before any handler code runs (and before request validation, so a caller without the permission
     learns nothing of the schema)."""
@@ -233,10 +270,11 @@ def _guard(event: dict[str, Any], shape: RouteShape) -> None:
             raise UnsupportedMediaType("Send the body as JSON with Content-Type: application/json")
         check_json_body(text)
     _check_shape(event, text, shape)
-    route_key = str(event.get("routeKey", ""))
-    if not permissions.is_public(route_key):
+    declared = declarations.get(str(event.get("routeKey", "")))
+    needs = declared.needs if declared else frozenset()  # a route nobody declared is closed, never open
+    if needs != permissions.PUBLIC:
         caller = identity_from_context(((event.get("requestContext") or {}).get("authorizer") or {}).get("lambda"))
-        if not permissions.allows(route_key, caller.permissions):
+        if not permissions.satisfied(needs, caller.permissions):
             raise Forbidden("Your account is not allowed to do this")
 
 
@@ -287,7 +325,7 @@ def lambda_handler_for(router: Router) -> Callable[[dict, Any], dict]:
         try:
             if not shapes:
                 shapes.append(RouteShape.of(app))
-            _guard(event, shapes[0])
+            _guard(event, shapes[0], router.declarations)
         except DomainError as refused:
             return _error_response(refused)
         answer = app.resolve(event, context)

@@ -1,12 +1,15 @@
 """Who may do what: the permission names, what each implies, and what every route needs.
 
-`ROUTES` is the single table both the authorizer and the handlers consult; a
-test fails when a route of template.yaml has no entry here.
+Each route says what it needs where it is declared (its function module);
+`ROUTES`, the authorizer's table, is generated from those declarations into
+routes.json beside this module, and a test fails when it is stale.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from pathlib import Path
 
 MOVIES_VIEW, MOVIES_CREATE, MOVIES_UPDATE, MOVIES_DELETE = (
     "movies:view", "movies:create", "movies:update", "movies:delete",
@@ -50,47 +53,40 @@ IMPLIES: dict[str, frozenset[str]] = {
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 
-# route key (as API Gateway writes $context.routeKey) -> the permissions any one of which allows it
-ROUTES: dict[str, frozenset[str] | str] = {
-    "POST /auth/register": PUBLIC,
-    "POST /auth/signup": PUBLIC,
-    "POST /auth/login": PUBLIC,
-    "GET /.well-known/openid-configuration": PUBLIC,
-    "GET /.well-known/jwks.json": PUBLIC,
-    "GET /me": AUTHENTICATED,
-    "GET /users": frozenset({USERS_MANAGE}),
-    "POST /users": frozenset({USERS_MANAGE}),
-    "GET /users/{user_id}": frozenset({USERS_MANAGE}),
-    "PUT /users/{user_id}": frozenset({USERS_MANAGE}),
-    "DELETE /users/{user_id}": frozenset({USERS_MANAGE}),
-    "GET /movies": frozenset({MOVIES_VIEW}),
-    "POST /movies": frozenset({MOVIES_CREATE}),
-    "GET /movies/{movie_id}": frozenset({MOVIES_VIEW}),
-    "PUT /movies/{movie_id}": frozenset({MOVIES_UPDATE}),
-    "DELETE /movies/{movie_id}": frozenset({MOVIES_DELETE}),
-    "GET /members": frozenset({MEMBERS_VIEW}),
-    "POST /members": frozenset({MEMBERS_CREATE}),
-    "GET /members/{member_id}": frozenset({MEMBERS_VIEW}),
-    "PUT /members/{member_id}": frozenset({MEMBERS_UPDATE}),
-    "DELETE /members/{member_id}": frozenset({MEMBERS_DELETE}),
-    "GET /subscriptions": frozenset({SUBSCRIPTIONS_VIEW}),
-    "POST /subscriptions": frozenset({SUBSCRIPTIONS_CREATE}),
-    "DELETE /subscriptions/{subscription_id}": frozenset({SUBSCRIPTIONS_DELETE}),
-    "GET /halls": frozenset({SCREENINGS_VIEW}),
-    "POST /halls": frozenset({SCREENINGS_MANAGE}),
-    "GET /halls/{hall_id}": frozenset({SCREENINGS_VIEW}),
-    "GET /screenings": frozenset({SCREENINGS_VIEW}),
-    "POST /screenings": frozenset({SCREENINGS_MANAGE}),
-    "GET /screenings/{screening_id}": frozenset({SCREENINGS_VIEW}),
-    "GET /screenings/{screening_id}/chairs": frozenset({SCREENINGS_VIEW}),
-    "POST /screenings/{screening_id}/chairs": frozenset({SCREENINGS_MANAGE}),
-    "POST /orders": frozenset({ORDERS_CREATE, ORDERS_MANAGE}),
-    "GET /orders": frozenset({ORDERS_CREATE, ORDERS_VIEW_ALL}),
-    "GET /orders/{order_id}": frozenset({ORDERS_CREATE, ORDERS_VIEW_ALL}),
-    "DELETE /orders/{order_id}": frozenset({ORDERS_CREATE, ORDERS_MANAGE}),
-    "POST /orders/{order_id}/payment": frozenset({ORDERS_CREATE, ORDERS_MANAGE}),
-    "POST /orders/{order_id}/refund": frozenset({ORDERS_CREATE, ORDERS_MANAGE}),
-}
+# What a route needs: PUBLIC, AUTHENTICATED, or a set of permissions any one of which allows it.
+Needs = frozenset[str] | str
+# How a route declares it (boxoffice.http.Router): those, one permission, or several.
+Declared = str | tuple[str, ...] | list[str] | frozenset[str]
+
+
+def needs(declared: Declared) -> Needs:
+    """A route's declaration made canonical; an unknown permission is an error at import, never an open route."""
+    if declared in (PUBLIC, AUTHENTICATED):
+        return str(declared)
+    names = frozenset([declared] if isinstance(declared, str) else declared)
+    unknown = sorted(names - ALL_PERMISSIONS)
+    if unknown or not names:
+        raise ValueError(f"not permissions: {unknown or 'none given'}")
+    return names
+
+
+def _load_routes() -> dict[str, Needs]:
+    """The authorizer's table, generated from the functions' own route declarations (`make generated`)."""
+    path = Path(__file__).parent / "routes.json"
+    table = json.loads(path.read_text()) if path.exists() else {}  # none yet: every route closed
+    return {route: needs(declared if isinstance(declared, str) else tuple(declared)) for route, declared in
+            table.items()}
+
+
+# route key (as API Gateway writes $context.routeKey) -> what it needs
+ROUTES: dict[str, Needs] = _load_routes()
+
+
+def satisfied(required: Needs, permissions: Iterable[str]) -> bool:
+    """Whether a caller holding `permissions` (already authenticated) meets what a route needs."""
+    if required in (PUBLIC, AUTHENTICATED):
+        return True
+    return bool(required & expand(permissions))
 
 
 def expand(permissions: Iterable[str]) -> frozenset[str]:
@@ -104,11 +100,7 @@ def expand(permissions: Iterable[str]) -> frozenset[str]:
 def allows(route_key: str, permissions: Iterable[str]) -> bool:
     """Whether a caller holding `permissions` (already authenticated) may call `route_key`."""
     needed = ROUTES.get(route_key)
-    if needed is None:
-        return False  # a route nobody listed is closed, never open
-    if needed in (PUBLIC, AUTHENTICATED):
-        return True
-    return bool(needed & expand(permissions))
+    return needed is not None and satisfied(needed, permissions)  # a route nobody declared is closed
 
 
 def is_public(route_key: str) -> bool:

@@ -25,7 +25,7 @@ from boxoffice.auth.schemas import (
 from boxoffice.auth.tokens import issue_access_token
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized
-from boxoffice.http import Identity
+from boxoffice.identity import Identity
 from boxoffice.ids import new_id
 from boxoffice.limits import Window
 from boxoffice.models.base import Transaction, TransactionCancelled, get_many

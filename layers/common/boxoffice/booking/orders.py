@@ -21,7 +21,7 @@ from boxoffice.booking.schemas import HoldIn, OrderOut, TicketOut
 from boxoffice.chairs import price_of, row_of
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unavailable
-from boxoffice.http import Identity
+from boxoffice.identity import Identity
 from boxoffice.ids import derived_id, new_id
 from boxoffice.limits import Gauge, give_back
 from boxoffice.models.base import Transaction, TransactionCancelled, get_many

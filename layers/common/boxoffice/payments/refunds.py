@@ -10,7 +10,7 @@ from boxoffice.booking.schemas import OrderOut
 from boxoffice.catalog.subscriptions import date_of, subscription_id
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Unavailable
-from boxoffice.http import Identity
+from boxoffice.identity import Identity
 from boxoffice.models.base import Transaction
 from boxoffice.models.catalog import Subscription
 from boxoffice.models.chairs import Chair, seat_key
