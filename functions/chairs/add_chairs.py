@@ -19,18 +19,7 @@ router = Router()
     tags=["chairs"],
 )
 def add_chairs(screening_id: OpaqueId, body: AddChairsIn) -> list[ChairOut]:
-    return [
-        ChairOut(
-            chair_id=chair.chair_id,
-            row=chair.row,
-            number=int(chair.number),
-            price_cents=int(chair.price_cents),
-            currency=chair.currency,
-            price_class=chair.price_class,
-            status=AVAILABLE,
-        )
-        for chair in add(screening_id, body.chairs)
-    ]
+    return [ChairOut.of(chair, AVAILABLE) for chair in add(screening_id, body.chairs)]
 
 
 lambda_handler = lambda_handler_for(router)

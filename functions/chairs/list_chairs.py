@@ -31,18 +31,7 @@ def list_chairs(
     chairs, next_cursor = seat_map(screening_id, status, limit, cursor)
     now = now_epoch()
     return Page[ChairOut](
-        items=[
-            ChairOut(
-                chair_id=chair.chair_id,
-                row=chair.row,
-                number=int(chair.number),
-                price_cents=int(chair.price_cents),
-                currency=chair.currency,
-                price_class=chair.price_class,
-                status=chair.status(now),
-            )
-            for chair in chairs
-        ],
+        items=[ChairOut.of(chair, chair.status(now)) for chair in chairs],
         next_cursor=next_cursor,
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
@@ -53,6 +53,13 @@ class ChairOut(Out):
     currency: str
     price_class: str | None
     status: ChairStatus
+
+    @classmethod
+    def of(cls, chair: Any, status: str) -> ChairOut:
+        """A chair of boxoffice.models.chairs as the seat map shows it, in the given status."""
+        return cls(chair_id=chair.chair_id, row=chair.row, number=int(chair.number),
+                   price_cents=int(chair.price_cents), currency=chair.currency, price_class=chair.price_class,
+                   status=status)
 
 
 class TicketOut(Out):
