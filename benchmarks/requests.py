@@ -7,26 +7,22 @@ from collections import Counter
 from typing import Any
 
 from local.inprocess import AwsCallCounter, InProcessStack, mocked_aws
-
-CUSTOMER = "movies:view screenings:view orders:create"
-_users = iter(range(10**9))
+from tools import factories
+from tools.factories import customer_context
 
 
 def customer() -> dict[str, str]:
-    number = next(_users)
-    return {"sub": f"bench-{number}", "username": f"bench{number}", "permissions": CUSTOMER, "created": "0"}
+    return customer_context()  # established, so the limits across accounts do not bind
 
 
 def make_screening(stack: InProcessStack, rows: int = 15, seats: int = 20) -> str:
-    movie = stack.call("CreateMovieFunction", body={"name": "Bench", "genres": [], "premiered": "2000-01-01",
-                                                    "runtime_minutes": 100})
-    hall = stack.call("CreateHallFunction", body={"name": "Bench", "rows": [
-        {"label": chr(65 + row), "seats": seats} for row in range(rows)]})
-    screening = stack.call("CreateScreeningFunction", body={
-        "movie_id": movie.body["movie_id"], "hall_id": hall.body["hall_id"], "starts_at": "2099-06-01T20:00:00Z",
-        "price_cents": 1000, "currency": "EUR"})
-    assert screening.status == 201, screening
-    return str(screening.body["screening_id"])
+    def create(function: str, body: dict[str, Any]) -> dict[str, Any]:
+        answer = stack.call(function, body=body)
+        assert answer.status == 201, answer
+        return dict(answer.body)
+
+    return factories.make_screening(create, starts_at="2099-06-01T20:00:00Z", rows=rows, seats=seats,
+                                    price_cents=1000)
 
 
 class Measured:

@@ -19,10 +19,11 @@ import sys
 from typing import Any
 
 from local.template import PROJECT_ROOT, resources_of_type
+from tools.factories import CUSTOMER_PERMISSIONS
 from tools.generated import render_json, write_or_check
 
 EVENTS_DIR = PROJECT_ROOT / "tests" / "events"
-SAMPLE_IDENTITY = {"sub": "user-0001", "username": "sample", "permissions": "movies:view screenings:view orders:create"}
+SAMPLE_IDENTITY = {"sub": "user-0001", "username": "sample", "permissions": CUSTOMER_PERMISSIONS}
 
 
 def _sam_event(service: str, event_type: str, values: dict[str, str]) -> dict[str, Any]:

@@ -21,9 +21,10 @@ import boto3
 
 from local.runtime import PROJECT_ROOT, FunctionSpec, InProcessRuntime
 from local.template import LOCAL_REGION, LocalStack, create_keys, create_tables, local_table_names, resolve
+from tools import factories
 from tools.generate_events import EVENTS_DIR
 
-MANAGER = {"sub": "manager", "username": "manager", "permissions": "movies:create screenings:manage"}
+MANAGER = factories.staff_context("manager", factories.MANAGER_PERMISSIONS)
 
 
 def free_port() -> int:
@@ -86,25 +87,9 @@ def make_screening(runtime: InProcessRuntime, rows: int, seats: int, starts_at: 
     def create(function: str, body: dict[str, Any]) -> dict[str, Any]:
         status, answer = call(runtime, function, body, MANAGER)
         assert status == 201, answer
-        return answer
+        return dict(answer)
 
-    movie = create("CreateMovieFunction", {"name": "Load", "genres": [], "premiered": "2001-01-01",
-                                           "runtime_minutes": 100})
-    hall = create("CreateHallFunction", {"name": "Arena", "rows": [
-        {"label": "".join(chr(65 + digit) for digit in _row_label(index)), "seats": seats} for index in range(rows)]})
-    screening = create("CreateScreeningFunction", {"movie_id": movie["movie_id"], "hall_id": hall["hall_id"],
-                                                   "starts_at": starts_at, "price_cents": 900, "currency": "EUR"})
-    return str(screening["screening_id"])
-
-
-def _row_label(index: int) -> list[int]:
-    """A, B, ..., Z, AA, AB, ... as letter offsets."""
-    digits = []
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        digits.append(remainder)
-    return digits[::-1]
+    return factories.make_screening(create, starts_at=starts_at, rows=rows, seats=seats, price_cents=900)
 
 
 @dataclass(frozen=True)

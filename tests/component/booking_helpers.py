@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import Any
 
+from tests.component.catalog_helpers import at
 from tests.harness import Response, StackUnderTest
+from tools import factories
+from tools.factories import customer_context, staff_context
 
-CUSTOMER_PERMISSIONS = "movies:view screenings:view orders:create"
-STAFF_PERMISSIONS = "screenings:view orders:create orders:manage orders:view-all members:view"
-_numbers = itertools.count(1)
-
-
-def customer(name: str | None = None, *, new_account: bool = False) -> dict[str, str]:
-    """An authorizer context of a customer (no login needed when calling functions directly): an
-    established account unless `new_account` (new accounts share a screening's chairs: test_abuse.py)."""
-    number = next(_numbers)
-    return {"sub": f"customer-{name or number}", "username": name or f"customer{number}",
-            "permissions": CUSTOMER_PERMISSIONS, **({} if new_account else {"created": "0"})}
-
-
-def staff(name: str = "boxoffice") -> dict[str, str]:
-    return {"sub": f"staff-{name}", "username": name, "permissions": STAFF_PERMISSIONS}
+# Authorizer contexts (no login needed when calling functions directly): tools.factories.
+customer, staff = customer_context, staff_context
 
 
 @dataclass
@@ -74,25 +63,15 @@ class Booking:
 def make_screening(stack: StackUnderTest, *, rows: int = 2, seats: int = 5, hours_from_now: float = 48,
                    price_classes: dict[str, int] | None = None, premium_row: str | None = None) -> str:
     """A screening made through the catalog functions; its id."""
-    admin = {"sub": "admin-catalog", "username": "catalog", "permissions": "movies:create screenings:manage"}
-    movie = stack.call("CreateMovieFunction", identity=admin, body={
-        "name": "Sunrise", "genres": ["drama"], "premiered": "1927-09-23", "runtime_minutes": 94})
-    assert movie.status == 201, movie
-    layout = [{"label": chr(65 + index), "seats": seats} for index in range(rows)]
-    if premium_row:
-        for row in layout:
-            if row["label"] == premium_row:
-                row["price_class"] = "premium"
-    hall = stack.call("CreateHallFunction", identity=admin, body={"name": "Small", "rows": layout})
-    assert hall.status == 201, hall
-    from tests.component.catalog_helpers import screening_body
+    manager = staff_context("catalog", factories.MANAGER_PERMISSIONS)
 
-    screening = stack.call("CreateScreeningFunction", identity=admin, body=screening_body(
-        movie.body["movie_id"], hall.body["hall_id"], hours_from_now, price_cents=1000,
-        price_classes=price_classes or {},
-    ))
-    assert screening.status == 201, screening
-    return str(screening.body["screening_id"])
+    def create(function: str, body: dict[str, Any]) -> dict[str, Any]:
+        answer = stack.call(function, identity=manager, body=body)
+        assert answer.status == 201, answer
+        return dict(answer.body)
+
+    return factories.make_screening(create, starts_at=at(hours_from_now), rows=rows, seats=seats,
+                                    premium_row=premium_row, price_cents=1000, price_classes=price_classes or {})
 
 
 def ledger(aws: Any) -> list[dict[str, Any]]:

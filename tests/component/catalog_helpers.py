@@ -6,18 +6,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from boxoffice.clock import clock
+from tools import factories
+from tools.factories import hall_body, movie_body
 
-
-def movie_body(**changes: Any) -> dict[str, Any]:
-    return {
-        "name": "Metropolis", "genres": ["Drama", "sci-fi"], "premiered": "1927-01-10", "runtime_minutes": 153,
-        "image_url": "https://example.com/metropolis.jpg", "description": "A city of the future.", **changes,
-    }
-
-
-def hall_body(rows: int = 3, seats: int = 10, **changes: Any) -> dict[str, Any]:
-    labels = [chr(ord("A") + index) for index in range(rows)]
-    return {"name": "Hall One", "rows": [{"label": label, "seats": seats} for label in labels], **changes}
+__all__ = ["Catalog", "at", "hall_body", "movie_body", "screening_body"]
 
 
 def at(hours_from_now: float, base: float | None = None) -> str:
@@ -29,8 +21,7 @@ def at(hours_from_now: float, base: float | None = None) -> str:
 
 def screening_body(movie_id: str, hall_id: str, hours_from_now: float = 48, base: float | None = None,
                    **changes: Any) -> dict[str, Any]:
-    return {"movie_id": movie_id, "hall_id": hall_id, "starts_at": at(hours_from_now, base), "price_cents": 1200,
-            "currency": "EUR", **changes}
+    return factories.screening_body(movie_id, hall_id, at(hours_from_now, base), **changes)
 
 
 class Catalog:

@@ -17,11 +17,11 @@ import pytest
 
 from local.inprocess import ADMIN_CONTEXT, sample_event
 from tests.component.catalog_helpers import Catalog
+from tools.factories import customer_context
 from tools.generate_events import EVENTS_DIR
 
 OPENAPI = json.loads((EVENTS_DIR.parents[1] / "docs" / "openapi.json").read_text())
-CUSTOMER_CONTEXT = {"sub": "customer-0001", "username": "customer",
-                    "permissions": "movies:view screenings:view orders:create"}
+CUSTOMER_CONTEXT = customer_context("hostile", new_account=True)
 IDENTITIES = {"admin": ADMIN_CONTEXT, "customer": CUSTOMER_CONTEXT, "anonymous": None}
 # Tables whose changes are the point of a refusal: counters of attempts, not data.
 COUNTER_TABLES = {"RateLimitsTable"}
