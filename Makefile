@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The Python that makes .venv, as major.minor ("" if there is none); a .venv of another Python is made anew.
 PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+RUN_STAMP := $(VENV)/.installed-run-$(PYTHON_VERSION)
 STAMP := $(VENV)/.installed-$(PYTHON_VERSION)
 ENV ?= dev
 PORT ?= 3000
@@ -16,25 +17,32 @@ PYTEST_ARGS ?=
 # Nothing here may reach the network beyond the package registries.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help venv run test lint validate scan unit build deploy admin invoke events generated openapi bench fuzz clean clean-data \
+.PHONY: help venv run-venv run test lint validate scan unit build deploy admin invoke events generated openapi bench fuzz clean clean-data \
 	clean-venv
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): requirements-dev.txt layers/common/requirements.txt
+# `make run` installs only requirements-run.txt; everything else adds the test tools (requirements-dev.txt).
+$(RUN_STAMP): requirements-run.txt layers/common/requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
 		{ echo "make: Boxoffice needs Python 3.11 or newer; '$(PYTHON)' is $(or $(PYTHON_VERSION),missing) (try PYTHON=python3.13 make ...)" >&2; exit 1; }
 	@if [ -x $(BIN)/python ] && [ "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYTHON_VERSION)" ]; then \
 		echo "make: .venv was made with another Python; making it anew with $(PYTHON_VERSION)"; rm -rf $(VENV); fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-run.txt
+	@touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP) requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Create or refresh .venv when it is missing or the requirements changed
 
-run: venv ## Start the whole API on http://127.0.0.1:3000 (PORT=3001, PARAMS="HoldSeconds=30")
+run-venv: $(RUN_STAMP)
+
+run: run-venv ## Start the whole API on http://127.0.0.1:3000 (PORT=3001, PARAMS="HoldSeconds=30")
 	$(BIN)/python -m local.stack --port $(PORT) --params "$(PARAMS)"
 
 test: lint validate scan ## Lint, validate and scan the template, and run the unit, component and integration tests
