@@ -48,8 +48,9 @@ run: run-venv ## Start the whole API on http://127.0.0.1:3000 (PORT=3001, PARAMS
 test: lint validate scan ## Lint, validate and scan the template, and run the unit, component and integration tests
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: venv ## ruff
+lint: venv ## ruff check and ruff format --check
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 validate: venv ## sam validate --lint
 	$(BIN)/sam validate --lint

@@ -61,7 +61,7 @@ print("COLD " + json.dumps({"import_ms": (imported - started) * 1000, "first_eve
                             "status": status}))
 """
 
-_MINIMAL = '''from aws_lambda_powertools import Logger
+_MINIMAL = """from aws_lambda_powertools import Logger
 
 logger = Logger(service="minimal")
 
@@ -69,11 +69,18 @@ logger = Logger(service="minimal")
 @logger.inject_lambda_context
 def lambda_handler(event, context):
     return {"statusCode": 200, "body": "{}"}
-'''
+"""
 
 
-def _run_once(code_dir: Path, layer_dir: Path, handler: str, event: dict[str, Any], environment: dict[str, str],
-              *, bytecode: bool = True) -> dict[str, Any]:
+def _run_once(
+    code_dir: Path,
+    layer_dir: Path,
+    handler: str,
+    event: dict[str, Any],
+    environment: dict[str, str],
+    *,
+    bytecode: bool = True,
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
         event_path = Path(scratch) / "event.json"
         event_path.write_text(json.dumps(event))
@@ -82,8 +89,13 @@ def _run_once(code_dir: Path, layer_dir: Path, handler: str, event: dict[str, An
         if not bytecode:
             env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=str(Path(scratch) / "no-bytecode"))
         started = time.perf_counter()
-        finished = subprocess.run([sys.executable, "-c", _SCRIPT, str(code_dir), str(layer_dir), handler,
-                                   str(event_path)], capture_output=True, text=True, env=env, timeout=60)
+        finished = subprocess.run(
+            [sys.executable, "-c", _SCRIPT, str(code_dir), str(layer_dir), handler, str(event_path)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         wall = (time.perf_counter() - started) * 1000
     line = next((line for line in finished.stdout.splitlines() if line.startswith("COLD ")), None)
     if line is None:
@@ -91,8 +103,15 @@ def _run_once(code_dir: Path, layer_dir: Path, handler: str, event: dict[str, An
     return {**json.loads(line[5:]), "process_ms": wall}
 
 
-def _median(code_dir: Path, layer_dir: Path, handler: str, event: dict[str, Any], environment: dict[str, str],
-            *, bytecode: bool = True) -> dict[str, Any]:
+def _median(
+    code_dir: Path,
+    layer_dir: Path,
+    handler: str,
+    event: dict[str, Any],
+    environment: dict[str, str],
+    *,
+    bytecode: bool = True,
+) -> dict[str, Any]:
     runs = [_run_once(code_dir, layer_dir, handler, event, environment, bytecode=bytecode) for _ in range(RUNS)]
     return {
         "import_ms": round(statistics.median(run["import_ms"] for run in runs), 1),
@@ -119,8 +138,12 @@ def _event_for(spec: FunctionSpec, stack: LocalStack, token: str) -> dict[str, A
 
 def _baseline_tree(directory: Path) -> Path | None:
     """The repository's layers/ and functions/ at BASELINE_COMMIT, or None if git cannot give them."""
-    archive = subprocess.run(["git", "archive", "--format=tar", BASELINE_COMMIT, "layers", "functions"],
-                             cwd=PROJECT_ROOT, capture_output=True, check=False)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", BASELINE_COMMIT, "layers", "functions"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        check=False,
+    )
     if archive.returncode != 0:
         return None
     with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
@@ -133,8 +156,18 @@ def measure() -> dict[str, Any]:
         stack = server.stack()
         runtime = InProcessRuntime(stack.functions)
         visitor = {"sub": "", "username": "", "permissions": ""}
-        call(runtime, "RegisterFunction", {"username": "coldstart", "password": "a long password!",
-                                           "first_name": "C", "last_name": "S", "email": "c@example.com"}, visitor)
+        call(
+            runtime,
+            "RegisterFunction",
+            {
+                "username": "coldstart",
+                "password": "a long password!",
+                "first_name": "C",
+                "last_name": "S",
+                "email": "c@example.com",
+            },
+            visitor,
+        )
         _, login = call(runtime, "LoginFunction", {"username": "coldstart", "password": "a long password!"}, visitor)
         token = login["access_token"]
 
@@ -147,24 +180,34 @@ def measure() -> dict[str, Any]:
 
         functions = {}
         for name, spec in sorted(stack.functions.items()):
-            functions[name] = _median(spec.code_dir, layer, spec.handler, _event_for(spec, stack, token),
-                                      environment_of[name])
+            functions[name] = _median(
+                spec.code_dir, layer, spec.handler, _event_for(spec, stack, token), environment_of[name]
+            )
         authorizer = stack.functions["AuthorizerFunction"]
         authorizer_event_ = _event_for(authorizer, stack, token)
         variants = {
             "minimal Powertools handler": minimal,
-            "minimal Powertools handler, no bytecode": _median(minimal_dir, minimal_dir,
-                                                               "minimal_handler.lambda_handler", {}, {},
-                                                               bytecode=False),
+            "minimal Powertools handler, no bytecode": _median(
+                minimal_dir, minimal_dir, "minimal_handler.lambda_handler", {}, {}, bytecode=False
+            ),
             "authorizer": functions["AuthorizerFunction"],
             "authorizer, no bytecode (a layer without .pyc)": _median(
-                authorizer.code_dir, layer, authorizer.handler, authorizer_event_, environment_of["AuthorizerFunction"],
-                bytecode=False),
+                authorizer.code_dir,
+                layer,
+                authorizer.handler,
+                authorizer_event_,
+                environment_of["AuthorizerFunction"],
+                bytecode=False,
+            ),
         }
         baseline = _baseline_tree(Path(scratch) / "baseline")
         if baseline is not None:
             variants[f"authorizer as of {BASELINE_COMMIT} (pydantic settings, boto3, Tracer)"] = _median(
-                baseline / "functions" / "auth", baseline / "layers" / "common", authorizer.handler, authorizer_event_,
-                environment_of["AuthorizerFunction"])
+                baseline / "functions" / "auth",
+                baseline / "layers" / "common",
+                authorizer.handler,
+                authorizer_event_,
+                environment_of["AuthorizerFunction"],
+            )
     ratio = round(functions["AuthorizerFunction"]["total_ms"] / minimal["total_ms"], 2)
     return {"runs": RUNS, "functions": functions, "variants": variants, "authorizer_to_minimal": ratio}

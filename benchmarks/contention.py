@@ -17,8 +17,14 @@ def measure() -> dict[str, Any]:
     with EmbeddedServer() as server:
         stack = server.stack()
         screening_id = make_screening(InProcessRuntime(stack.functions), rows=1, seats=len(CHAIRS))
-        attempts = race(stack.functions["PlaceOrderFunction"], screening_id, workers=WORKERS,
-                        attempts_per_worker=-(-ATTEMPTS // WORKERS), chairs=CHAIRS, chairs_per_hold=(1, 2))
+        attempts = race(
+            stack.functions["PlaceOrderFunction"],
+            screening_id,
+            workers=WORKERS,
+            attempts_per_worker=-(-ATTEMPTS // WORKERS),
+            chairs=CHAIRS,
+            chairs_per_hold=(1, 2),
+        )
     statuses = Counter(attempt.status for attempt in attempts)
     winners_per_chair = Counter(chair for attempt in attempts if attempt.status == 201 for chair in attempt.chairs)
     latencies = [attempt.seconds for attempt in attempts]

@@ -43,8 +43,14 @@ def measure(item_sizes: dict[str, int], warm_ms: dict[str, float]) -> dict[str, 
     hold_rru = _rru(screening) + _rru(quota)
     hold_wru = _wru(order, True) + 2 * _wru(chair, True) + _wru(quota, True) + order_indexes * _wru(order)
     # pay: idempotency put + update, the claim (an update of the order and its indexes), the sale's transaction
-    pay_wru = (_wru(record) * 2 + _wru(order) * (1 + order_indexes)
-               + _wru(order, True) + 2 * _wru(chair, True) + _wru(quota, True) + order_indexes * _wru(order))
+    pay_wru = (
+        _wru(record) * 2
+        + _wru(order) * (1 + order_indexes)
+        + _wru(order, True)
+        + 2 * _wru(chair, True)
+        + _wru(quota, True)
+        + order_indexes * _wru(order)
+    )
     read_units, write_units = list_rru + hold_rru, hold_wru + pay_wru
     api_requests = 3
     lambda_invocations = 6  # three functions, and the authorizer in front of each (a new route each time)
@@ -58,9 +64,14 @@ def measure(item_sizes: dict[str, int], warm_ms: dict[str, float]) -> dict[str, 
     }
     return {
         "prices": PRICES,
-        "per_booking": {"api_requests": api_requests, "lambda_invocations": lambda_invocations,
-                        "gb_seconds": round(gb_seconds, 4), "write_units": write_units, "read_units": read_units,
-                        "warm_ms": warm_ms},
+        "per_booking": {
+            "api_requests": api_requests,
+            "lambda_invocations": lambda_invocations,
+            "gb_seconds": round(gb_seconds, 4),
+            "write_units": write_units,
+            "read_units": read_units,
+            "warm_ms": warm_ms,
+        },
         "per_million_bookings_usd": per_million,
         "total_per_million_bookings_usd": round(sum(per_million.values()), 2),
     }

@@ -26,8 +26,14 @@ def _sizes(directory: Path) -> tuple[int, int]:
 
 
 def measure() -> dict[str, Any]:
-    built = subprocess.run(["make", "build"], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                           env={**os.environ, "SAM_CLI_TELEMETRY": "0"}, check=False)
+    built = subprocess.run(
+        ["make", "build"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SAM_CLI_TELEMETRY": "0"},
+        check=False,
+    )
     if built.returncode != 0:
         return {"error": "make build failed: " + (built.stderr or built.stdout)[-500:]}
     artifacts = {path.name: _sizes(path) for path in sorted(BUILD.iterdir()) if path.is_dir()}

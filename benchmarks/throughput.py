@@ -41,9 +41,13 @@ def _rate(count: int, seconds: float) -> float:
 
 def _categorise(profile: pstats.Stats) -> dict[str, float]:
     """Own time by where it was spent: waiting for the server, the SDK, Powertools and pydantic, ours, the rest."""
-    buckets = {"server (waiting on the socket)": 0.0, "AWS SDK (botocore, PynamoDB, urllib3)": 0.0,
-               "Powertools and pydantic": 0.0, "ours (boxoffice and the handler)": 0.0,
-               "Python and the rest": 0.0}
+    buckets = {
+        "server (waiting on the socket)": 0.0,
+        "AWS SDK (botocore, PynamoDB, urllib3)": 0.0,
+        "Powertools and pydantic": 0.0,
+        "ours (boxoffice and the handler)": 0.0,
+        "Python and the rest": 0.0,
+    }
     for (filename, _, name), (_, _, own, _, _) in profile.stats.items():  # type: ignore[attr-defined]
         if "recv_into" in name or ("_socket" in filename and "recv" in name):
             bucket = "server (waiting on the socket)"
@@ -76,7 +80,11 @@ def _handler_run(spec: FunctionSpec, screening_id: str, chairs: list[str]) -> di
         event["body"] = json.dumps({"screening_id": screening_id, "chairs": [chairs[index]]})
         # Established customers, each at an address of their own (the limits across accounts do not bind).
         event["requestContext"]["authorizer"]["lambda"] = {
-            "sub": f"tp-{index}", "username": f"tp{index}", "permissions": "orders:create", "created": "0"}
+            "sub": f"tp-{index}",
+            "username": f"tp{index}",
+            "permissions": "orders:create",
+            "created": "0",
+        }
         event["requestContext"]["http"]["sourceIp"] = f"10.{index // 65536 % 256}.{index // 256 % 256}.{index % 256}"
         answer = handler(event, LambdaContext(spec))
         assert answer["statusCode"] == 201, answer
@@ -102,8 +110,12 @@ def _handler_run(spec: FunctionSpec, screening_id: str, chairs: list[str]) -> di
     for index in range(10 + HOLDS, 10 + HOLDS + PROFILED):
         hold(index)
     profiler.disable()
-    return {"seconds": seconds, "where": _categorise(pstats.Stats(profiler)), "requests": captured,
-            "order_id": json.dumps(captured).split('"order_id": {"S": "')[1].split('"')[0]}
+    return {
+        "seconds": seconds,
+        "where": _categorise(pstats.Stats(profiler)),
+        "requests": captured,
+        "order_id": json.dumps(captured).split('"order_id": {"S": "')[1].split('"')[0],
+    }
 
 
 _HOST = dict(os.environ)
@@ -119,21 +131,34 @@ def measure() -> dict[str, Any]:
             handler = pool.apply(_handler_run, (stack.functions["PlaceOrderFunction"], screening_id, chairs))
 
         dynamodb = server.client("dynamodb")
-        dynamodb.create_table(TableName="raw", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                              AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                              BillingMode="PAY_PER_REQUEST")
+        dynamodb.create_table(
+            TableName="raw",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
         started = time.perf_counter()
         for index in range(HOLDS):
-            dynamodb.put_item(TableName="raw", Item={"pk": {"S": f"item-{index}"}, "n": {"N": "1"}},
-                              ConditionExpression="attribute_not_exists(pk)")
+            dynamodb.put_item(
+                TableName="raw",
+                Item={"pk": {"S": f"item-{index}"}, "n": {"N": "1"}},
+                ConditionExpression="attribute_not_exists(pk)",
+            )
         raw_write_seconds = time.perf_counter() - started
 
         started = time.perf_counter()
         for index in range(HOLDS):
-            _replay(dynamodb, handler["requests"], {
-                handler["order_id"]: f"{index:032x}", "tp-9": f"raw-{index}", "tp9": f"raw{index}",
-                '"A-10"': f'"{chairs[-1 - index]}"', "1A#010": seat_key(chairs[-1 - index]),
-            })
+            _replay(
+                dynamodb,
+                handler["requests"],
+                {
+                    handler["order_id"]: f"{index:032x}",
+                    "tp-9": f"raw-{index}",
+                    "tp9": f"raw{index}",
+                    '"A-10"': f'"{chairs[-1 - index]}"',
+                    "1A#010": seat_key(chairs[-1 - index]),
+                },
+            )
         raw_hold_seconds = time.perf_counter() - started
 
     handler_rate = _rate(HOLDS, handler["seconds"])

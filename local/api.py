@@ -79,12 +79,13 @@ class LocalHttpApi(LocalApigwService):
 
         app = self._app
         assert app is not None
-        app.add_url_rule("/openapi.json", endpoint="openapi-document",
-                         view_func=lambda: send_file(openapi_document, mimetype="application/json"))
-        app.register_blueprint(get_swaggerui_blueprint("/docs", "/openapi.json",
-                                                       config={"app_name": "Boxoffice API"}))
+        app.add_url_rule(
+            "/openapi.json",
+            endpoint="openapi-document",
+            view_func=lambda: send_file(openapi_document, mimetype="application/json"),
+        )
+        app.register_blueprint(get_swaggerui_blueprint("/docs", "/openapi.json", config={"app_name": "Boxoffice API"}))
         app.after_request(_page_headers)
-
 
     def _generate_lambda_event(self, flask_request: Any, route: Any, method: str, endpoint: str) -> dict:
         event = self._lambda_event(flask_request, route, method, endpoint)
@@ -100,11 +101,16 @@ class LocalHttpApi(LocalApigwService):
             from samcli.local.apigw.event_constructor import construct_v2_event_http
             from samcli.local.apigw.path_converter import PathConverter
 
-            route_key = self._v2_route_key(method, PathConverter.convert_path_to_api_gateway(endpoint),
-                                           route.is_default_route)
+            route_key = self._v2_route_key(
+                method, PathConverter.convert_path_to_api_gateway(endpoint), route.is_default_route
+            )
             return construct_v2_event_http(
-                flask_request=flask_request, port=self.port, binary_types=["*/*"], stage_name=self.api.stage_name,
-                stage_variables=self.api.stage_variables, route_key=route_key,
+                flask_request=flask_request,
+                port=self.port,
+                binary_types=["*/*"],
+                stage_name=self.api.stage_name,
+                stage_variables=self.api.stage_variables,
+                route_key=route_key,
             )
 
     def _invoke_lambda_function(self, lambda_function_name: str, event: dict, tenant_id: str | None = None) -> Any:
@@ -114,16 +120,20 @@ class LocalHttpApi(LocalApigwService):
 
         with StringIO() as stdout:
             self.lambda_runner.invoke(
-                lambda_function_name, json.dumps(event), stdout=StreamWriter(stdout, auto_flush=True),
-                stderr=self.stderr, tenant_id=tenant_id,
+                lambda_function_name,
+                json.dumps(event),
+                stdout=StreamWriter(stdout, auto_flush=True),
+                stderr=self.stderr,
+                tenant_id=tenant_id,
             )
             output, is_error = LambdaOutputParser.get_lambda_output(stdout)
         if is_error:
             raise FunctionFailed(json.loads(output))
         return output
 
-    def _invoke_parse_lambda_authorizer(self, lambda_authorizer: Any, auth_lambda_event: dict,
-                                        route_lambda_event: dict, route: Any) -> None:
+    def _invoke_parse_lambda_authorizer(
+        self, lambda_authorizer: Any, auth_lambda_event: dict, route_lambda_event: dict, route: Any
+    ) -> None:
         try:
             super()._invoke_parse_lambda_authorizer(lambda_authorizer, auth_lambda_event, route_lambda_event, route)
         except FunctionFailed as failure:

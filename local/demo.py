@@ -21,8 +21,12 @@ def load(functions: dict[str, FunctionSpec]) -> tuple[dict[str, str], list[tuple
         environment.update(spec.environment)
     any_spec = next(iter(functions.values()))
     seeder = FunctionSpec(
-        logical_id="DemoSeed", handler="demo_seed.lambda_handler", code_dir=PROJECT_ROOT / "local",
-        layer_dirs=any_spec.layer_dirs, environment=environment, timeout_seconds=60,
+        logical_id="DemoSeed",
+        handler="demo_seed.lambda_handler",
+        code_dir=PROJECT_ROOT / "local",
+        layer_dirs=any_spec.layer_dirs,
+        environment=environment,
+        timeout_seconds=60,
     )
     loaded = InProcessRuntime({"DemoSeed": seeder}).invoke(
         "DemoSeed", {"admin_password": _admin_password(), "demo_password": DEMO_PASSWORD}

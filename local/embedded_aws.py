@@ -71,9 +71,7 @@ class EmbeddedAws:
         self.journal = Journal(data_dir) if data_dir else None
         self.app = _SerializedApp(DomainDispatcherApplication(create_backend_app), self.journal)
         self.replayed = 0
-        self._server: BaseWSGIServer = make_server(
-            host, port, self.app, threaded=True, request_handler=_QuietHandler
-        )
+        self._server: BaseWSGIServer = make_server(host, port, self.app, threaded=True, request_handler=_QuietHandler)
         self._thread: threading.Thread | None = None
 
     @property
@@ -106,18 +104,27 @@ class EmbeddedAws:
         self.stop()
 
 
-def create_template_resources(endpoint: str) -> dict[str, str]:
-    """The template's tables (named by logical id, as `sam local` resolves a table's Ref) and keys; the keys' ids."""
+def aws_client(service: str, endpoint: str) -> Any:
+    """A boto3 client of the embedded server (moto accepts any credentials)."""
     import boto3
 
-    from local.template import LOCAL_REGION, create_keys, create_tables, local_table_names
+    from local.template import LOCAL_REGION
 
-    def client(service: str) -> Any:
-        return boto3.client(service, endpoint_url=endpoint, region_name=LOCAL_REGION,
-                            aws_access_key_id="local", aws_secret_access_key="local")  # noqa: S106  # moto takes any
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=LOCAL_REGION,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106  # moto accepts any
+    )
 
-    create_tables(client("dynamodb"), local_table_names())
-    return create_keys(client("kms"))
+
+def create_template_resources(endpoint: str) -> dict[str, str]:
+    """The template's tables (named by logical id, as `sam local` resolves a table's Ref) and keys; the keys' ids."""
+    from local.template import create_keys, create_tables, local_table_names
+
+    create_tables(aws_client("dynamodb", endpoint), local_table_names())
+    return create_keys(aws_client("kms", endpoint))
 
 
 def main() -> None:
@@ -130,9 +137,12 @@ def main() -> None:
     if not arguments.empty:
         keys = create_template_resources(server.endpoint)
         overrides = " ".join(f"{logical_id}={key_id}" for logical_id, key_id in sorted(keys.items()))
-        print("with the template's tables and keys; where Docker runs, serve the API from containers with:\n"
-              "  sam build && sam local start-api --parameter-overrides \"Stage=local "
-              f"LocalAwsEndpoint=http://host.docker.internal:{server.port} {overrides}\"", flush=True)
+        print(
+            "with the template's tables and keys; where Docker runs, serve the API from containers with:\n"
+            '  sam build && sam local start-api --parameter-overrides "Stage=local '
+            f'LocalAwsEndpoint=http://host.docker.internal:{server.port} {overrides}"',
+            flush=True,
+        )
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -37,11 +37,26 @@ from local.template import (
 from tools.generate_events import EVENTS_DIR
 
 TEST_ISSUER = "https://boxoffice.test"
-ADMIN_CONTEXT = {"sub": "admin-0001", "username": "admin", "permissions": " ".join([
-    "movies:create", "movies:update", "movies:delete", "members:create", "members:update", "members:delete",
-    "subscriptions:create", "subscriptions:delete", "screenings:manage", "orders:create", "orders:manage",
-    "users:manage",
-])}
+ADMIN_CONTEXT = {
+    "sub": "admin-0001",
+    "username": "admin",
+    "permissions": " ".join(
+        [
+            "movies:create",
+            "movies:update",
+            "movies:delete",
+            "members:create",
+            "members:update",
+            "members:delete",
+            "subscriptions:create",
+            "subscriptions:delete",
+            "screenings:manage",
+            "orders:create",
+            "orders:manage",
+            "users:manage",
+        ]
+    ),
+}
 
 
 def sample_event(logical_id: str) -> dict[str, Any]:
@@ -120,9 +135,18 @@ class ApiClient:
     service: LocalHttpApi
     default_headers: dict[str, str] = field(default_factory=dict)
 
-    def request(self, method: str, path: str, *, json_body: Any = None, body: str | None = None,
-                token: str | None = None, headers: dict[str, str] | None = None,
-                query: dict[str, Any] | None = None, client_address: str = "127.0.0.1") -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        body: str | None = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+        query: dict[str, Any] | None = None,
+        client_address: str = "127.0.0.1",
+    ) -> Response:
         """`client_address` is the caller's address as API Gateway sees it (its `sourceIp`)."""
         all_headers = {**self.default_headers, **(headers or {})}
         if token:
@@ -132,8 +156,14 @@ class ApiClient:
             data = json.dumps(json_body)
             all_headers.setdefault("Content-Type", "application/json")
         with self.service.flask_app.test_client() as client:
-            answer = client.open(path, method=method, data=data, headers=all_headers, query_string=query,
-                                 environ_base={"REMOTE_ADDR": client_address})
+            answer = client.open(
+                path,
+                method=method,
+                data=data,
+                headers=all_headers,
+                query_string=query,
+                environ_base={"REMOTE_ADDR": client_address},
+            )
             text = answer.get_data(as_text=True)
         try:
             parsed = json.loads(text) if text else None
@@ -157,8 +187,12 @@ class ApiClient:
 class InProcessStack:
     """The template's functions and API, running in process against mocked AWS."""
 
-    def __init__(self, aws: MockedAws, parameters: dict[str, str] | None = None,
-                 environment: dict[str, dict[str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        aws: MockedAws,
+        parameters: dict[str, str] | None = None,
+        environment: dict[str, dict[str, str]] | None = None,
+    ) -> None:
         """`environment` adds variables to named functions, as `sam local --env-vars` would."""
         merged = {**DEFAULT_PARAMETERS, **(parameters or {})}
         stack = resolved_stack(tuple(sorted(merged.items())))
@@ -181,25 +215,39 @@ class InProcessStack:
         """Call one function directly with an event, as Lambda would."""
         return self.runtime.invoke(logical_id, event)
 
-    def call(self, logical_id: str, *, path: dict[str, str] | None = None, body: Any = None,
-             query: dict[str, str] | None = None, identity: dict[str, str] | None = None,
-             headers: dict[str, str] | None = None) -> Response:
+    def call(
+        self,
+        logical_id: str,
+        *,
+        path: dict[str, str] | None = None,
+        body: Any = None,
+        query: dict[str, str] | None = None,
+        identity: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         """Invoke an API function directly (no gateway, no authorizer) with its sample event, reshaped."""
         event = sample_event(logical_id)
         raw_path = event["routeKey"].split(" ", 1)[1]
         for name, value in (path or {}).items():
             raw_path = raw_path.replace("{" + name + "}", value)
-        event.update(rawPath=raw_path, pathParameters=path or None,
-                     body=json.dumps(body) if body is not None else None,
-                     queryStringParameters=query or None,
-                     rawQueryString="&".join(f"{key}={value}" for key, value in (query or {}).items()))
+        event.update(
+            rawPath=raw_path,
+            pathParameters=path or None,
+            body=json.dumps(body) if body is not None else None,
+            queryStringParameters=query or None,
+            rawQueryString="&".join(f"{key}={value}" for key, value in (query or {}).items()),
+        )
         event["headers"].update({name.lower(): value for name, value in (headers or {}).items()})
         event["requestContext"]["http"]["path"] = raw_path
         event["requestContext"]["authorizer"]["lambda"] = identity or ADMIN_CONTEXT
         answer = self.invoke(logical_id, event)
         text = answer.get("body") or ""
-        return Response(status=answer["statusCode"], headers=answer.get("headers", {}),
-                        body=json.loads(text) if text else None, text=text)
+        return Response(
+            status=answer["statusCode"],
+            headers=answer.get("headers", {}),
+            body=json.loads(text) if text else None,
+            text=text,
+        )
 
 
 class AwsCallCounter:

@@ -73,15 +73,30 @@ def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Non
             if op_type != "ConditionCheck":
                 undo.append((table_name, key, copy.deepcopy(current.to_json()["Attributes"]) if current else None))
             if op_type == "Put":
-                self.put_item(table_name, op["Item"], condition_expression=condition_expression,
-                              expression_attribute_names=names, expression_attribute_values=values)
+                self.put_item(
+                    table_name,
+                    op["Item"],
+                    condition_expression=condition_expression,
+                    expression_attribute_names=names,
+                    expression_attribute_values=values,
+                )
             elif op_type == "Delete":
-                self.delete_item(table_name, key, condition_expression=condition_expression,
-                                 expression_attribute_names=names, expression_attribute_values=values)
+                self.delete_item(
+                    table_name,
+                    key,
+                    condition_expression=condition_expression,
+                    expression_attribute_names=names,
+                    expression_attribute_values=values,
+                )
             elif op_type == "Update":
-                self.update_item(table_name, key, update_expression=op["UpdateExpression"],
-                                 condition_expression=condition_expression,
-                                 expression_attribute_names=names, expression_attribute_values=values)
+                self.update_item(
+                    table_name,
+                    key,
+                    update_expression=op["UpdateExpression"],
+                    condition_expression=condition_expression,
+                    expression_attribute_names=names,
+                    expression_attribute_values=values,
+                )
             errors.append((None, None, None))
         except (MultipleTransactionsException, MockValidationException):
             roll_back()

@@ -29,10 +29,21 @@ from local.template import LOCAL_REGION
 JOURNAL_FILE = "dynamodb.journal"
 KEYS_FILE = "kms-keys.json"
 # Requests that change nothing need no place in the journal.
-_READS = frozenset({
-    "GetItem", "BatchGetItem", "Query", "Scan", "DescribeTable", "ListTables", "DescribeTimeToLive",
-    "DescribeContinuousBackups", "ListTagsOfResource", "DescribeEndpoints", "DescribeLimits",
-})
+_READS = frozenset(
+    {
+        "GetItem",
+        "BatchGetItem",
+        "Query",
+        "Scan",
+        "DescribeTable",
+        "ListTables",
+        "DescribeTimeToLive",
+        "DescribeContinuousBackups",
+        "ListTagsOfResource",
+        "DescribeEndpoints",
+        "DescribeLimits",
+    }
+)
 _KEPT_HEADERS = ("Content-Type", "X-Amz-Target", "Authorization", "X-Amz-Date", "Host")
 _MOTO_ACCOUNT = "123456789012"
 
@@ -64,8 +75,9 @@ class Journal:
                     entry = json.loads(line)
                 except ValueError:
                     break  # a line cut short by a kill: it was never acknowledged
-                builder = EnvironBuilder(path=entry["path"], method="POST", headers=entry["headers"],
-                                         data=base64.b64decode(entry["body"]))
+                builder = EnvironBuilder(
+                    path=entry["path"], method="POST", headers=entry["headers"], data=base64.b64decode(entry["body"])
+                )
                 list(app(builder.get_environ(), lambda *_: None))
                 replayed += 1
         return replayed
@@ -74,8 +86,11 @@ class Journal:
         """Append one write moto accepted; flushed before its answer is sent."""
         if not status.startswith("200") or not _dynamodb_write(environ):
             return
-        headers = {name: environ[f"HTTP_{name.upper().replace('-', '_')}"] for name in _KEPT_HEADERS
-                   if f"HTTP_{name.upper().replace('-', '_')}" in environ}
+        headers = {
+            name: environ[f"HTTP_{name.upper().replace('-', '_')}"]
+            for name in _KEPT_HEADERS
+            if f"HTTP_{name.upper().replace('-', '_')}" in environ
+        }
         if "CONTENT_TYPE" in environ:
             headers["Content-Type"] = environ["CONTENT_TYPE"]
         entry = {"path": environ.get("PATH_INFO", "/"), "headers": headers, "body": base64.b64encode(body).decode()}
@@ -107,9 +122,15 @@ def save_keys(folder: Path, keys: dict[str, str]) -> None:
     for logical_id, key_id in keys.items():
         key = backend.keys[key_id]
         pem = key.private_key.private_key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-        saved[logical_id] = {"key_id": key_id, "key_spec": key.key_spec, "key_usage": key.key_usage,
-                             "private_key": pem.decode(), "key_material": key.key_material.hex()}
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        saved[logical_id] = {
+            "key_id": key_id,
+            "key_spec": key.key_spec,
+            "key_usage": key.key_usage,
+            "private_key": pem.decode(),
+            "key_material": key.key_material.hex(),
+        }
     path = folder / KEYS_FILE
     path.write_text(json.dumps(saved, indent=1))
     path.chmod(0o600)
@@ -126,8 +147,9 @@ def restore_keys(folder: Path, kms: Any) -> dict[str, str] | None:
     backend = _kms_backend()
     restored = {}
     for logical_id, entry in saved.items():
-        made = kms.create_key(KeySpec=entry["key_spec"], KeyUsage=entry["key_usage"],
-                              Description=f"local {logical_id}")["KeyMetadata"]["KeyId"]
+        made = kms.create_key(
+            KeySpec=entry["key_spec"], KeyUsage=entry["key_usage"], Description=f"local {logical_id}"
+        )["KeyMetadata"]["KeyId"]
         key = backend.keys.pop(made)
         key.id = entry["key_id"]
         key.arn = key.arn.replace(made, entry["key_id"])

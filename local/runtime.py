@@ -121,8 +121,7 @@ def _project_modules() -> dict[str, ModuleType]:
     return {
         name: module
         for name, module in list(sys.modules.items())
-        if name.partition(".")[0] in _OUR_TOP_LEVEL_NAMES and name not in SHARED_MODULES
-        and _is_project_module(module)
+        if name.partition(".")[0] in _OUR_TOP_LEVEL_NAMES and name not in SHARED_MODULES and _is_project_module(module)
     }
 
 
@@ -202,10 +201,12 @@ class WarmEnvironment:
                     }
                 ) from error
         if elapsed > self.spec.timeout_seconds:
-            raise FunctionError({
-                "errorMessage": f"Task timed out after {self.spec.timeout_seconds:.2f} seconds",
-                "errorType": "Sandbox.Timedout",
-            })
+            raise FunctionError(
+                {
+                    "errorMessage": f"Task timed out after {self.spec.timeout_seconds:.2f} seconds",
+                    "errorType": "Sandbox.Timedout",
+                }
+            )
         return result
 
 
@@ -266,8 +267,15 @@ class SamLambdaRunner:
     def is_debugging(self) -> bool:
         return False
 
-    def invoke(self, function_identifier: str, event: str, tenant_id: Any = None, stdout: Any = None,
-               stderr: Any = None, **_: Any) -> None:
+    def invoke(
+        self,
+        function_identifier: str,
+        event: str,
+        tenant_id: Any = None,
+        stdout: Any = None,
+        stderr: Any = None,
+        **_: Any,
+    ) -> None:
         if function_identifier not in self.runtime.specs:
             from samcli.local.lambdafn.exceptions import FunctionNotFound
 

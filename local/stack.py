@@ -25,12 +25,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import boto3
-
 from local import demo
 from local.api import LocalHttpApi
 from local.demo import DEMO_PASSWORD
-from local.embedded_aws import EmbeddedAws
+from local.embedded_aws import EmbeddedAws, aws_client
 from local.persistence import restore_keys, save_keys
 from local.runtime import PROJECT_ROOT, FunctionError, InProcessRuntime, SamLambdaRunner
 from local.template import (
@@ -62,13 +60,6 @@ def parse_parameters(text: str) -> dict[str, str]:
     return parameters
 
 
-def aws_client(service: str, endpoint: str) -> Any:
-    return boto3.client(
-        service, endpoint_url=endpoint, region_name=LOCAL_REGION,
-        aws_access_key_id="local", aws_secret_access_key="local",  # noqa: S106  # moto accepts any
-    )
-
-
 def scheduled_event(rule: str) -> dict[str, Any]:
     return {
         "version": "0",
@@ -95,8 +86,10 @@ class Scheduler:
         for spec in self.runtime.specs.values():
             for expression in spec.schedules:
                 thread = threading.Thread(
-                    target=self._run, args=(spec.logical_id, rate_seconds(expression)),
-                    name=f"schedule-{spec.logical_id}", daemon=True,
+                    target=self._run,
+                    args=(spec.logical_id, rate_seconds(expression)),
+                    name=f"schedule-{spec.logical_id}",
+                    daemon=True,
                 )
                 thread.start()
                 self._threads.append(thread)
@@ -129,8 +122,9 @@ def port_is_free(host: str, port: int) -> bool:
 class LocalRun:
     """Everything `make run` starts, in this process."""
 
-    def __init__(self, host: str, port: int, parameters: dict[str, str], with_demo: bool = True,
-                 data_dir: Path | None = None) -> None:
+    def __init__(
+        self, host: str, port: int, parameters: dict[str, str], with_demo: bool = True, data_dir: Path | None = None
+    ) -> None:
         self.host, self.port = host, port
         self.user_parameters = parameters
         self.with_demo = with_demo
@@ -197,7 +191,7 @@ class LocalRun:
             f"  parameters: {' '.join(f'{k}={v}' for k, v in sorted(self.stack.parameters.items()))}",
         ]
         if self.data_dir:
-            state = (f"restored ({self.aws.replayed} writes replayed)" if self.restored else "new")
+            state = f"restored ({self.aws.replayed} writes replayed)" if self.restored else "new"
             lines.append(f"  local data: {self.data_dir} ({state}; `make clean-data` starts clean)")
         else:
             lines.append("  local data: in memory only")
@@ -206,8 +200,10 @@ class LocalRun:
             lines += [f"    {role:<13} {username} / {password}" for role, username, password in self.demo_logins]
             if "screening_id" in self.demo_ids:
                 lines.append(f"  demo screening (tomorrow 20:00 UTC): {self.demo_ids['screening_id']}")
-            lines.append(f"  try: curl -s {self.url}/auth/login -H 'content-type: application/json' "
-                         f"-d '{{\"username\":\"demo\",\"password\":\"{DEMO_PASSWORD}\"}}'")
+            lines.append(
+                f"  try: curl -s {self.url}/auth/login -H 'content-type: application/json' "
+                f'-d \'{{"username":"demo","password":"{DEMO_PASSWORD}"}}\''
+            )
         lines.append(f"  API docs: {self.url}/docs (OpenAPI: {self.url}/openapi.json)")
         lines += ["  Ctrl-C stops it.", ""]
         return "\n".join(lines)
@@ -228,8 +224,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
     parser.add_argument("--params", default=os.environ.get("PARAMS", ""), help='e.g. "HoldSeconds=30"')
     parser.add_argument("--no-demo", action="store_true", help="start with empty tables")
-    parser.add_argument("--data-dir", default=os.environ.get("BOXOFFICE_DATA_DIR", str(DEFAULT_DATA_DIR)),
-                        help="where local data lives between runs; empty keeps it in memory only")
+    parser.add_argument(
+        "--data-dir",
+        default=os.environ.get("BOXOFFICE_DATA_DIR", str(DEFAULT_DATA_DIR)),
+        help="where local data lives between runs; empty keeps it in memory only",
+    )
     arguments = parser.parse_args(argv)
 
     os.environ["SAM_CLI_TELEMETRY"] = "0"

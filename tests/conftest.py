@@ -95,6 +95,7 @@ def stack(aws: MockedAws) -> StackUnderTest:
 @pytest.fixture
 def make_stack(aws: MockedAws):
     """A stack with other parameters, e.g. make_stack(HoldSeconds="30"), or extra function variables."""
+
     def make(environment: dict[str, dict[str, str]] | None = None, **parameters: str) -> StackUnderTest:
         return StackUnderTest(aws, parameters, environment)
 

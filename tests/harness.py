@@ -21,8 +21,19 @@ from local.inprocess import (
 StackUnderTest = InProcessStack
 
 __all__ = [
-    "ADMIN_CONTEXT", "DEFAULT_PARAMETERS", "TEST_ISSUER", "Accounts", "ApiClient", "AwsCallCounter", "MockedAws",
-    "Response", "StackUnderTest", "TestUser", "mocked_aws", "resolved_stack", "sample_event",
+    "ADMIN_CONTEXT",
+    "DEFAULT_PARAMETERS",
+    "TEST_ISSUER",
+    "Accounts",
+    "ApiClient",
+    "AwsCallCounter",
+    "MockedAws",
+    "Response",
+    "StackUnderTest",
+    "TestUser",
+    "mocked_aws",
+    "resolved_stack",
+    "sample_event",
 ]
 
 
@@ -54,16 +65,27 @@ class Accounts:
         assert answer.status == 200, answer
         return str(answer.body["access_token"])
 
-    def staff(self, permissions: set[str] | frozenset[str] | list[str], *, session_minutes: int = 60,
-              username: str | None = None) -> TestUser:
+    def staff(
+        self,
+        permissions: set[str] | frozenset[str] | list[str],
+        *,
+        session_minutes: int = 60,
+        username: str | None = None,
+    ) -> TestUser:
         from boxoffice.auth import accounts
         from boxoffice.auth.schemas import CreateUserIn, SignupIn
 
         username = username or self._next_name("staff")
-        created = accounts.create_staff(CreateUserIn(
-            username=username, first_name="Staff", last_name="Member", email=f"{username}@example.com",
-            session_timeout_minutes=session_minutes, permissions=sorted(permissions),
-        ))
+        created = accounts.create_staff(
+            CreateUserIn(
+                username=username,
+                first_name="Staff",
+                last_name="Member",
+                email=f"{username}@example.com",
+                session_timeout_minutes=session_minutes,
+                permissions=sorted(permissions),
+            )
+        )
         accounts.signup(SignupIn(username=username, signup_code=created.signup_code, password=self.PASSWORD))
         return TestUser(created.user_id, username, self.PASSWORD, self.login(username), frozenset(permissions))
 
@@ -79,10 +101,22 @@ class Accounts:
 
         username = username or self._next_name("customer")
         self._addresses += 1
-        answer = self.stack.api.post("/auth/register", {
-            "username": username, "password": self.PASSWORD, "first_name": "Cus", "last_name": "Tomer",
-            "email": f"{username}@example.com",
-        }, client_address=client_address or f"10.1.{self._addresses // 250}.{self._addresses % 250 + 1}")
+        answer = self.stack.api.post(
+            "/auth/register",
+            {
+                "username": username,
+                "password": self.PASSWORD,
+                "first_name": "Cus",
+                "last_name": "Tomer",
+                "email": f"{username}@example.com",
+            },
+            client_address=client_address or f"10.1.{self._addresses // 250}.{self._addresses % 250 + 1}",
+        )
         assert answer.status == 201, answer
-        return TestUser(answer.body["user_id"], username, self.PASSWORD, self.login(username),
-                        permissions.DEFAULT_CUSTOMER_PERMISSIONS)
+        return TestUser(
+            answer.body["user_id"],
+            username,
+            self.PASSWORD,
+            self.login(username),
+            permissions.DEFAULT_CUSTOMER_PERMISSIONS,
+        )

@@ -42,8 +42,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         created = accounts.create_administrator(
-            username=arguments.username, first_name=arguments.first_name, last_name=arguments.last_name,
-            email=arguments.email, password=password,
+            username=arguments.username,
+            first_name=arguments.first_name,
+            last_name=arguments.last_name,
+            email=arguments.email,
+            password=password,
         )
     except DomainError as error:
         print(f"error: {error.message}", file=sys.stderr)

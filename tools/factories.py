@@ -24,8 +24,12 @@ _numbers = itertools.count(1)
 def customer_context(name: str | None = None, *, new_account: bool = False) -> dict[str, str]:
     """An authorizer context of a customer: an established account unless `new_account` (limited as new)."""
     number = next(_numbers)
-    return {"sub": f"customer-{name or number}", "username": name or f"customer{number}",
-            "permissions": CUSTOMER_PERMISSIONS, **({} if new_account else {"created": "0"})}
+    return {
+        "sub": f"customer-{name or number}",
+        "username": name or f"customer{number}",
+        "permissions": CUSTOMER_PERMISSIONS,
+        **({} if new_account else {"created": "0"}),
+    }
 
 
 def staff_context(name: str = "boxoffice", permissions: str = STAFF_PERMISSIONS) -> dict[str, str]:
@@ -43,8 +47,13 @@ def row_label(index: int) -> str:
 
 def movie_body(**changes: Any) -> dict[str, Any]:
     return {
-        "name": "Metropolis", "genres": ["Drama", "sci-fi"], "premiered": "1927-01-10", "runtime_minutes": 153,
-        "image_url": "https://example.com/metropolis.jpg", "description": "A city of the future.", **changes,
+        "name": "Metropolis",
+        "genres": ["Drama", "sci-fi"],
+        "premiered": "1927-01-10",
+        "runtime_minutes": 153,
+        "image_url": "https://example.com/metropolis.jpg",
+        "description": "A city of the future.",
+        **changes,
     }
 
 
@@ -57,18 +66,32 @@ def hall_body(rows: int = 3, seats: int = 10, *, premium_row: str | None = None,
 
 
 def screening_body(movie_id: str, hall_id: str, starts_at: str, **changes: Any) -> dict[str, Any]:
-    return {"movie_id": movie_id, "hall_id": hall_id, "starts_at": starts_at, "price_cents": 1200,
-            "currency": "EUR", **changes}
+    return {
+        "movie_id": movie_id,
+        "hall_id": hall_id,
+        "starts_at": starts_at,
+        "price_cents": 1200,
+        "currency": "EUR",
+        **changes,
+    }
 
 
-def make_screening(create: Callable[[str, dict[str, Any]], dict[str, Any]], *, starts_at: str, rows: int = 2,
-                   seats: int = 5, premium_row: str | None = None, **screening_changes: Any) -> str:
+def make_screening(
+    create: Callable[[str, dict[str, Any]], dict[str, Any]],
+    *,
+    starts_at: str,
+    rows: int = 2,
+    seats: int = 5,
+    premium_row: str | None = None,
+    **screening_changes: Any,
+) -> str:
     """A movie, a hall of `rows` x `seats` and a screening of it, each made by `create(function, body)`
     (which answers the created resource); the screening's id."""
     optional = ("image_url", "description")
     movie_fields = movie_body(name="Sunrise", genres=["drama"], premiered="1927-09-23", runtime_minutes=94)
     movie = create("CreateMovieFunction", {key: value for key, value in movie_fields.items() if key not in optional})
     hall = create("CreateHallFunction", hall_body(rows, seats, premium_row=premium_row, name="Small"))
-    screening = create("CreateScreeningFunction",
-                       screening_body(movie["movie_id"], hall["hall_id"], starts_at, **screening_changes))
+    screening = create(
+        "CreateScreeningFunction", screening_body(movie["movie_id"], hall["hall_id"], starts_at, **screening_changes)
+    )
     return str(screening["screening_id"])

@@ -33,10 +33,17 @@ def _sam_event(service: str, event_type: str, values: dict[str, str]) -> dict[st
 
 
 def api_event(method: str, path: str) -> dict[str, Any]:
-    event = _sam_event("apigateway", "http-api-proxy", {
-        "method": method, "path": path.lstrip("/"), "account_id": "123456789012",
-        "dns_suffix": "us-east-1.amazonaws.com", "stage": "$default",
-    })
+    event = _sam_event(
+        "apigateway",
+        "http-api-proxy",
+        {
+            "method": method,
+            "path": path.lstrip("/"),
+            "account_id": "123456789012",
+            "dns_suffix": "us-east-1.amazonaws.com",
+            "stage": "$default",
+        },
+    )
     parameters = {name: f"sample-{name}" for name in re.findall(r"{(\w+)}", path)}
     raw_path = path
     for name, value in parameters.items():
@@ -75,8 +82,13 @@ def authorizer_event() -> dict[str, Any]:
             "apiId": "api-id",
             "domainName": "id.execute-api.us-east-1.amazonaws.com",
             "domainPrefix": "id",
-            "http": {"method": "GET", "path": "/movies", "protocol": "HTTP/1.1", "sourceIp": "192.168.0.1",
-                     "userAgent": "sample"},
+            "http": {
+                "method": "GET",
+                "path": "/movies",
+                "protocol": "HTTP/1.1",
+                "sourceIp": "192.168.0.1",
+                "userAgent": "sample",
+            },
             "requestId": "id",
             "routeKey": "GET /movies",
             "stage": "$default",
@@ -92,9 +104,7 @@ def events() -> dict[str, dict[str, Any]]:
     for logical_id, resource in resources_of_type("AWS::Serverless::Function").items():
         declared = resource["Properties"].get("Events") or {}
         api = next((event for event in declared.values() if event["Type"] == "HttpApi"), None)
-        scheduled = next(
-            (event for event in declared.values() if event["Type"] in ("Schedule", "ScheduleV2")), None
-        )
+        scheduled = next((event for event in declared.values() if event["Type"] in ("Schedule", "ScheduleV2")), None)
         if api:
             samples[logical_id] = api_event(api["Properties"]["Method"].upper(), api["Properties"]["Path"])
         elif scheduled:
@@ -107,7 +117,9 @@ def events() -> dict[str, dict[str, Any]]:
 
 def main() -> int:
     return write_or_check(
-        __doc__.splitlines()[0], "tests/events", "make events",
+        __doc__.splitlines()[0],
+        "tests/events",
+        "make events",
         lambda: {EVENTS_DIR / f"{logical_id}.json": render_json(event) for logical_id, event in events().items()},
         owned=lambda: EVENTS_DIR.glob("*.json"),
     )

@@ -17,8 +17,13 @@ def render_json(document: Any) -> str:
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
-def write_or_check(description: str, what: str, command: str, expected: Callable[[], dict[Path, str]],
-                   owned: Callable[[], Iterable[Path]] = tuple) -> int:
+def write_or_check(
+    description: str,
+    what: str,
+    command: str,
+    expected: Callable[[], dict[Path, str]],
+    owned: Callable[[], Iterable[Path]] = tuple,
+) -> int:
     """The command line of a generator: write `expected`, or with --check fail if any file differs.
 
     `owned` lists the files already there that the generator is responsible for: one it

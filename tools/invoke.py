@@ -30,8 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     with mocked_aws() as aws:
         stack = InProcessStack(aws)
         if arguments.function not in stack.specs:
-            print(f"error: no function {arguments.function!r} in template.yaml "
-                  f"(one of: {', '.join(sorted(stack.specs))})", file=sys.stderr)
+            print(
+                f"error: no function {arguments.function!r} in template.yaml "
+                f"(one of: {', '.join(sorted(stack.specs))})",
+                file=sys.stderr,
+            )
             return 1
         try:
             answer = stack.invoke(arguments.function, event)

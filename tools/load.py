@@ -17,10 +17,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
-
+from local.embedded_aws import aws_client
 from local.runtime import PROJECT_ROOT, FunctionSpec, InProcessRuntime
-from local.template import LOCAL_REGION, LocalStack, create_keys, create_tables, local_table_names, resolve
+from local.template import LocalStack, create_keys, create_tables, local_table_names, resolve
 from tools import factories
 from tools.generate_events import EVENTS_DIR
 
@@ -42,13 +41,13 @@ class EmbeddedServer:
         self._process: subprocess.Popen | None = None
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, endpoint_url=self.endpoint, region_name=LOCAL_REGION,
-                            aws_access_key_id="local", aws_secret_access_key="local")  # noqa: S106
+        return aws_client(service, self.endpoint)
 
     def __enter__(self) -> EmbeddedServer:
         command = [sys.executable, "-m", "local.embedded_aws", "--port", str(self.port), "--empty"]
-        self._process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL)
+        self._process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -73,8 +72,13 @@ class EmbeddedServer:
         return resolve({"Stage": "local", "LocalAwsEndpoint": self.endpoint, **parameters}, {**names, **keys})
 
 
-def call(runtime: InProcessRuntime, function: str, body: dict[str, Any] | None, identity: dict[str, str],
-         path: dict[str, str] | None = None) -> tuple[int, Any]:
+def call(
+    runtime: InProcessRuntime,
+    function: str,
+    body: dict[str, Any] | None,
+    identity: dict[str, str],
+    path: dict[str, str] | None = None,
+) -> tuple[int, Any]:
     event = json.loads((EVENTS_DIR / f"{function}.json").read_text())
     event["body"] = json.dumps(body) if body is not None else None
     event["pathParameters"] = path
@@ -122,17 +126,28 @@ def hold_worker(job: HoldJob) -> list[Attempt]:
         user = "the-hoarder" if job.one_user else f"racer-{job.seed}-{attempt}"
         identity = {"sub": user, "username": user, "permissions": "screenings:view orders:create"}
         started = time.perf_counter()
-        status, body = call(runtime, job.spec.logical_id, {"screening_id": job.screening_id, "chairs": chairs},
-                            identity)
+        status, body = call(
+            runtime, job.spec.logical_id, {"screening_id": job.screening_id, "chairs": chairs}, identity
+        )
         results.append(Attempt(status, chairs, user, body, time.perf_counter() - started))
     return results
 
 
-def race(spec: FunctionSpec, screening_id: str, *, workers: int, attempts_per_worker: int, chairs: list[str],
-         chairs_per_hold: tuple[int, ...] = (1,), one_user: bool = False) -> list[Attempt]:
+def race(
+    spec: FunctionSpec,
+    screening_id: str,
+    *,
+    workers: int,
+    attempts_per_worker: int,
+    chairs: list[str],
+    chairs_per_hold: tuple[int, ...] = (1,),
+    one_user: bool = False,
+) -> list[Attempt]:
     """`workers` processes holding at once; every attempt they made."""
-    jobs = [HoldJob(spec, screening_id, attempts_per_worker, seed, tuple(chairs), chairs_per_hold, one_user)
-            for seed in range(workers)]
+    jobs = [
+        HoldJob(spec, screening_id, attempts_per_worker, seed, tuple(chairs), chairs_per_hold, one_user)
+        for seed in range(workers)
+    ]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         batches = pool.map(hold_worker, jobs)
     return [attempt for batch in batches for attempt in batch]

@@ -80,8 +80,10 @@ def declarations(routers: list[Any]) -> dict[str, Any]:
 
 def route_table(routers: list[Any]) -> dict[str, Any]:
     """routes.json: route key -> "public", "authenticated", or the permissions any one of which allows it."""
-    return {route: declared.needs if isinstance(declared.needs, str) else sorted(declared.needs)
-            for route, declared in sorted(declarations(routers).items())}
+    return {
+        route: declared.needs if isinstance(declared.needs, str) else sorted(declared.needs)
+        for route, declared in sorted(declarations(routers).items())
+    }
 
 
 def build(routers: list[Any]) -> dict[str, Any]:
@@ -91,24 +93,39 @@ def build(routers: list[Any]) -> dict[str, Any]:
     declared_routes = declarations(routers)
 
     app = create_app(*routers)
-    document = json.loads(app.get_openapi_json_schema(
-        title=TITLE, version=VERSION, description=DESCRIPTION,
-        # Relative: Swagger UI's "Try it out" calls the origin that served it, whatever PORT is.
-        servers=[{"url": "/", "description": "where this document is served from (make run: /openapi.json)"}],
-    ))
+    document = json.loads(
+        app.get_openapi_json_schema(
+            title=TITLE,
+            version=VERSION,
+            description=DESCRIPTION,
+            # Relative: Swagger UI's "Try it out" calls the origin that served it, whatever PORT is.
+            servers=[{"url": "/", "description": "where this document is served from (make run: /openapi.json)"}],
+        )
+    )
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     schemas["Error"] = {
-        "type": "object", "required": ["code", "message", "details"],
-        "properties": {"code": {"type": "string", "example": "CHAIR_UNAVAILABLE"}, "message": {"type": "string"},
-                       "details": {"type": "object"}},
+        "type": "object",
+        "required": ["code", "message", "details"],
+        "properties": {
+            "code": {"type": "string", "example": "CHAIR_UNAVAILABLE"},
+            "message": {"type": "string"},
+            "details": {"type": "object"},
+        },
     }
-    schemas["GatewayError"] = {"type": "object", "required": ["message"],
-                               "properties": {"message": {"type": "string", "example": "Unauthorized"}}}
+    schemas["GatewayError"] = {
+        "type": "object",
+        "required": ["message"],
+        "properties": {"message": {"type": "string", "example": "Unauthorized"}},
+    }
     document["components"]["securitySchemes"] = {
-        "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                       "description": "An access token from POST /auth/login (or a configured Cognito pool)"},
+        "bearerAuth": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "An access token from POST /auth/login (or a configured Cognito pool)",
+        },
     }
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
@@ -132,13 +149,22 @@ def build(routers: list[Any]) -> dict[str, Any]:
             for status in sorted(statuses):
                 meaning = route_answers.get(status, _GENERIC.get(status, ""))
                 if 200 <= status < 300:
-                    answers.setdefault(str(status), {"description": meaning,
-                                                     "content": answers.get("201", {}).get("content", {})})
+                    answers.setdefault(
+                        str(status), {"description": meaning, "content": answers.get("201", {}).get("content", {})}
+                    )
                     continue
                 content = _error_content("Error")
                 if status in (401, 403) and needed != permissions.PUBLIC:
-                    content = {"application/json": {"schema": {"oneOf": [
-                        {"$ref": "#/components/schemas/Error"}, {"$ref": "#/components/schemas/GatewayError"}]}}}
+                    content = {
+                        "application/json": {
+                            "schema": {
+                                "oneOf": [
+                                    {"$ref": "#/components/schemas/Error"},
+                                    {"$ref": "#/components/schemas/GatewayError"},
+                                ]
+                            }
+                        }
+                    }
                 answers[str(status)] = {"description": meaning, "content": content}
     return document
 
@@ -149,8 +175,9 @@ def generated() -> dict[Any, str]:
 
 
 def main() -> int:
-    return write_or_check(__doc__.splitlines()[0], "docs/openapi.json and boxoffice/routes.json", "make generated",
-                          generated)
+    return write_or_check(
+        __doc__.splitlines()[0], "docs/openapi.json and boxoffice/routes.json", "make generated", generated
+    )
 
 
 if __name__ == "__main__":

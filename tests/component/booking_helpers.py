@@ -21,11 +21,21 @@ class Booking:
     stack: StackUnderTest
     screening_id: str
 
-    def hold(self, who: dict[str, str], chairs: list[str], *, key: str | None = None,
-             screening_id: str | None = None, **extra: Any) -> Response:
-        return self.stack.call("PlaceOrderFunction", identity=who,
-                               body={"screening_id": screening_id or self.screening_id, "chairs": chairs, **extra},
-                               headers={"Idempotency-Key": key} if key else None)
+    def hold(
+        self,
+        who: dict[str, str],
+        chairs: list[str],
+        *,
+        key: str | None = None,
+        screening_id: str | None = None,
+        **extra: Any,
+    ) -> Response:
+        return self.stack.call(
+            "PlaceOrderFunction",
+            identity=who,
+            body={"screening_id": screening_id or self.screening_id, "chairs": chairs, **extra},
+            headers={"Idempotency-Key": key} if key else None,
+        )
 
     def cancel(self, who: dict[str, str], order_id: str) -> Response:
         return self.stack.call("CancelOrderFunction", identity=who, path={"order_id": order_id})
@@ -37,18 +47,32 @@ class Booking:
         return self.stack.call("ListOrdersFunction", identity=who, query=query or None)
 
     def seat_map(self, who: dict[str, str] | None = None, screening_id: str | None = None, **query: str) -> Response:
-        return self.stack.call("ListChairsFunction", identity=who or customer("reader"),
-                               path={"screening_id": screening_id or self.screening_id}, query=query or None)
+        return self.stack.call(
+            "ListChairsFunction",
+            identity=who or customer("reader"),
+            path={"screening_id": screening_id or self.screening_id},
+            query=query or None,
+        )
 
     def statuses(self) -> dict[str, str]:
         answer = self.seat_map(limit="1000")
         assert answer.status == 200, answer
         return {chair["chair_id"]: chair["status"] for chair in answer.body["items"]}
 
-    def pay(self, who: dict[str, str], order: dict[str, Any], method: str = "tok_ok", *, key: str | None = None,
-            confirmation_id: str | None = None, stack: StackUnderTest | None = None) -> Response:
+    def pay(
+        self,
+        who: dict[str, str],
+        order: dict[str, Any],
+        method: str = "tok_ok",
+        *,
+        key: str | None = None,
+        confirmation_id: str | None = None,
+        stack: StackUnderTest | None = None,
+    ) -> Response:
         return (stack or self.stack).call(
-            "PayOrderFunction", identity=who, path={"order_id": order["order_id"]},
+            "PayOrderFunction",
+            identity=who,
+            path={"order_id": order["order_id"]},
             body={"confirmation_id": confirmation_id or order["confirmation_id"], "payment_method": method},
             headers={"Idempotency-Key": key or f"pay-{order['order_id']}-{method}"},
         )
@@ -60,8 +84,15 @@ class Booking:
         return self.stack.invoke("SweepHoldsFunction", {"detail-type": "Scheduled Event", "source": "aws.events"})
 
 
-def make_screening(stack: StackUnderTest, *, rows: int = 2, seats: int = 5, hours_from_now: float = 48,
-                   price_classes: dict[str, int] | None = None, premium_row: str | None = None) -> str:
+def make_screening(
+    stack: StackUnderTest,
+    *,
+    rows: int = 2,
+    seats: int = 5,
+    hours_from_now: float = 48,
+    price_classes: dict[str, int] | None = None,
+    premium_row: str | None = None,
+) -> str:
     """A screening made through the catalog functions; its id."""
     manager = staff_context("catalog", factories.MANAGER_PERMISSIONS)
 
@@ -70,8 +101,15 @@ def make_screening(stack: StackUnderTest, *, rows: int = 2, seats: int = 5, hour
         assert answer.status == 201, answer
         return dict(answer.body)
 
-    return factories.make_screening(create, starts_at=at(hours_from_now), rows=rows, seats=seats,
-                                    premium_row=premium_row, price_cents=1000, price_classes=price_classes or {})
+    return factories.make_screening(
+        create,
+        starts_at=at(hours_from_now),
+        rows=rows,
+        seats=seats,
+        premium_row=premium_row,
+        price_cents=1000,
+        price_classes=price_classes or {},
+    )
 
 
 def ledger(aws: Any) -> list[dict[str, Any]]:

@@ -19,8 +19,9 @@ def at(hours_from_now: float, base: float | None = None) -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def screening_body(movie_id: str, hall_id: str, hours_from_now: float = 48, base: float | None = None,
-                   **changes: Any) -> dict[str, Any]:
+def screening_body(
+    movie_id: str, hall_id: str, hours_from_now: float = 48, base: float | None = None, **changes: Any
+) -> dict[str, Any]:
     return factories.screening_body(movie_id, hall_id, at(hours_from_now, base), **changes)
 
 
@@ -44,8 +45,9 @@ class Catalog:
     def hall(self, rows: int = 3, seats: int = 10, **changes: Any) -> dict[str, Any]:
         return self._create("/halls", hall_body(rows, seats, **changes))
 
-    def screening(self, movie_id: str | None = None, hall_id: str | None = None, hours_from_now: float = 48,
-                  **changes: Any) -> dict[str, Any]:
+    def screening(
+        self, movie_id: str | None = None, hall_id: str | None = None, hours_from_now: float = 48, **changes: Any
+    ) -> dict[str, Any]:
         movie_id = movie_id or self.movie()["movie_id"]
         hall_id = hall_id or self.hall()["hall_id"]
         return self._create("/screenings", screening_body(movie_id, hall_id, hours_from_now, **changes))

@@ -74,8 +74,10 @@ def test_an_administrator_lifts_the_waits_of_an_account(stack, accounts):
 def test_password_spraying_from_one_address_meets_a_limit_and_other_addresses_do_not(stack, accounts):
     for index in range(3):
         accounts.customer(f"sprayed{index}")
-    statuses = [login(stack, f"sprayed{index % 3}" if index % 2 else f"nobody{index}", WRONG, "203.0.113.50").status
-                for index in range(40)]
+    statuses = [
+        login(stack, f"sprayed{index % 3}" if index % 2 else f"nobody{index}", WRONG, "203.0.113.50").status
+        for index in range(40)
+    ]
     assert statuses[:30] == [401] * 30
     assert set(statuses[30:]) == {429}
     refused = login(stack, "sprayed0", accounts.PASSWORD, "203.0.113.50")
@@ -104,9 +106,18 @@ def _work_of_a_failed_login(stack, monkeypatch, username: str, address: str) -> 
 def test_every_failed_login_does_the_same_work(stack, accounts, monkeypatch):
     accounts.customer("existing")
     admin = accounts.admin()
-    pending = stack.api.post("/users", {"username": "pending", "first_name": "P", "last_name": "S",
-                                        "email": "p@example.com", "session_timeout_minutes": 30,
-                                        "permissions": ["movies:view"]}, token=admin.token)
+    pending = stack.api.post(
+        "/users",
+        {
+            "username": "pending",
+            "first_name": "P",
+            "last_name": "S",
+            "email": "p@example.com",
+            "session_timeout_minutes": 30,
+            "permissions": ["movies:view"],
+        },
+        token=admin.token,
+    )
     assert pending.status == 201
     work = {
         "unknown username": _work_of_a_failed_login(stack, monkeypatch, "nobody-at-all", "192.0.2.10"),
@@ -126,9 +137,17 @@ def test_every_failed_login_does_the_same_work(stack, accounts, monkeypatch):
 def test_registrations_per_address_are_limited_per_hour(stack, accounts):
     for _ in range(10):
         accounts.customer(client_address="203.0.113.77")
-    refused = stack.api.post("/auth/register", {"username": "eleventh", "password": "a long password!",
-                                                "first_name": "E", "last_name": "L", "email": "e@example.com"},
-                             client_address="203.0.113.77")
+    refused = stack.api.post(
+        "/auth/register",
+        {
+            "username": "eleventh",
+            "password": "a long password!",
+            "first_name": "E",
+            "last_name": "L",
+            "email": "e@example.com",
+        },
+        client_address="203.0.113.77",
+    )
     assert refused.status == 429 and refused.body["code"] == "TOO_MANY_REGISTRATIONS", refused
     assert int(refused.headers["Retry-After"]) > 0
     accounts.customer(client_address="198.51.100.77")  # someone else registers meanwhile
@@ -152,8 +171,9 @@ def _grab(stack, users, screening_id: str, addresses: list[str], seats: list[str
     free = list(seats)
     for user, address in zip(users, addresses, strict=True):
         wanted, free = free[:10], free[10:]
-        answer = stack.api.post("/orders", {"screening_id": screening_id, "chairs": wanted}, token=user.token,
-                                client_address=address)
+        answer = stack.api.post(
+            "/orders", {"screening_id": screening_id, "chairs": wanted}, token=user.token, client_address=address
+        )
         if answer.status == 201:
             held += len(wanted)
         else:
@@ -187,11 +207,19 @@ def test_a_real_buyer_still_gets_seats_while_the_abuser_is_refused(stack, accoun
     _, screening_id = _big_screening(stack, accounts)
     abusers = [accounts.customer() for _ in range(40)]
     _grab(stack, abusers, screening_id, [f"10.8.0.{i}" for i in range(40)], ALL_SEATS[:200])
-    refused = stack.api.post("/orders", {"screening_id": screening_id, "chairs": ["J-1"]},
-                             token=accounts.customer().token, client_address="10.8.1.1")
+    refused = stack.api.post(
+        "/orders",
+        {"screening_id": screening_id, "chairs": ["J-1"]},
+        token=accounts.customer().token,
+        client_address="10.8.1.1",
+    )
     assert refused.status == 429 and refused.body["code"] == "NEW_ACCOUNT_SHARE"
-    bought = stack.api.post("/orders", {"screening_id": screening_id, "chairs": ["J-1", "J-2", "J-3"]},
-                            token=buyer_token, client_address="198.51.100.20")
+    bought = stack.api.post(
+        "/orders",
+        {"screening_id": screening_id, "chairs": ["J-1", "J-2", "J-3"]},
+        token=buyer_token,
+        client_address="198.51.100.20",
+    )
     assert bought.status == 201, bought
 
 
@@ -202,9 +230,10 @@ def test_one_address_holds_at_most_its_limit_however_old_the_accounts(stack, acc
     _, screening_id = _big_screening(stack, accounts)
     held = 0
     for index, token in enumerate(tokens):
-        chairs = ALL_SEATS[index * 10:(index + 1) * 10]
-        answer = stack.api.post("/orders", {"screening_id": screening_id, "chairs": chairs}, token=token,
-                                client_address="203.0.113.5")
+        chairs = ALL_SEATS[index * 10 : (index + 1) * 10]
+        answer = stack.api.post(
+            "/orders", {"screening_id": screening_id, "chairs": chairs}, token=token, client_address="203.0.113.5"
+        )
         held += len(chairs) if answer.status == 201 else 0
     assert held == 40
 
@@ -214,29 +243,45 @@ def test_the_share_comes_back_when_holds_end(stack, accounts):
     abusers = [accounts.customer() for _ in range(4)]
     orders = []
     for index, user in enumerate(abusers[:3]):
-        chairs = ALL_SEATS[index * 10:index * 10 + 10]
-        answer = stack.api.post("/orders", {"screening_id": screening_id, "chairs": chairs}, token=user.token,
-                                client_address=f"10.7.0.{index}")
+        chairs = ALL_SEATS[index * 10 : index * 10 + 10]
+        answer = stack.api.post(
+            "/orders",
+            {"screening_id": screening_id, "chairs": chairs},
+            token=user.token,
+            client_address=f"10.7.0.{index}",
+        )
         assert answer.status == 201, answer
         orders.append((user, answer.body))
-    late = stack.api.post("/orders", {"screening_id": screening_id, "chairs": ["J-1"]}, token=abusers[3].token,
-                          client_address="10.7.0.9")
+    late = stack.api.post(
+        "/orders", {"screening_id": screening_id, "chairs": ["J-1"]}, token=abusers[3].token, client_address="10.7.0.9"
+    )
     assert late.status == 429 and late.body["code"] == "NEW_ACCOUNT_SHARE"
     user, order = orders[0]
     assert stack.api.delete(f"/orders/{order['order_id']}", token=user.token).status == 200  # cancelled: 10 back
     user, order = orders[1]
-    paid = stack.api.post(f"/orders/{order['order_id']}/payment", {"confirmation_id": order["confirmation_id"],
-                                                                   "payment_method": "tok_ok"},
-                          token=user.token, headers={"Idempotency-Key": "share-back-0001"})
+    paid = stack.api.post(
+        f"/orders/{order['order_id']}/payment",
+        {"confirmation_id": order["confirmation_id"], "payment_method": "tok_ok"},
+        token=user.token,
+        headers={"Idempotency-Key": "share-back-0001"},
+    )
     assert paid.status == 200, paid  # paid: no longer an unpaid hold
-    again = stack.api.post("/orders", {"screening_id": screening_id, "chairs": ALL_SEATS[200:210]},
-                           token=abusers[3].token, client_address="10.7.0.9")
+    again = stack.api.post(
+        "/orders",
+        {"screening_id": screening_id, "chairs": ALL_SEATS[200:210]},
+        token=abusers[3].token,
+        client_address="10.7.0.9",
+    )
     assert again.status == 201, again
     clock.advance(601)
     stack.invoke("SweepHoldsFunction", {"detail-type": "Scheduled Event", "source": "aws.events"})
     fresh = accounts.customer()
-    after = stack.api.post("/orders", {"screening_id": screening_id, "chairs": ALL_SEATS[220:230]},
-                           token=fresh.token, client_address="10.7.0.10")
+    after = stack.api.post(
+        "/orders",
+        {"screening_id": screening_id, "chairs": ALL_SEATS[220:230]},
+        token=fresh.token,
+        client_address="10.7.0.10",
+    )
     assert after.status == 201, "expired holds gave their share back"
 
 
@@ -245,22 +290,46 @@ def test_the_share_comes_back_when_holds_end(stack, accounts):
 
 def test_a_granter_grants_only_what_it_holds(stack, accounts):
     manager = accounts.staff({"users:manage", "movies:view", "movies:create"})
-    beyond = stack.api.post("/users", {"username": "helper", "first_name": "H", "last_name": "E",
-                                       "email": "h@example.com", "session_timeout_minutes": 30,
-                                       "permissions": ["movies:view", "orders:manage"]}, token=manager.token)
+    beyond = stack.api.post(
+        "/users",
+        {
+            "username": "helper",
+            "first_name": "H",
+            "last_name": "E",
+            "email": "h@example.com",
+            "session_timeout_minutes": 30,
+            "permissions": ["movies:view", "orders:manage"],
+        },
+        token=manager.token,
+    )
     assert beyond.status == 403 and beyond.body["code"] == "GRANT_BEYOND_OWN"
     assert beyond.body["details"]["permissions"] == ["orders:manage", "orders:view-all"]
-    within = stack.api.post("/users", {"username": "helper", "first_name": "H", "last_name": "E",
-                                       "email": "h@example.com", "session_timeout_minutes": 30,
-                                       "permissions": ["movies:create"]}, token=manager.token)
+    within = stack.api.post(
+        "/users",
+        {
+            "username": "helper",
+            "first_name": "H",
+            "last_name": "E",
+            "email": "h@example.com",
+            "session_timeout_minutes": 30,
+            "permissions": ["movies:create"],
+        },
+        token=manager.token,
+    )
     assert within.status == 201, within
-    raised = stack.api.put(f"/users/{within.body['user_id']}", {"permissions": ["movies:create", "users:manage",
-                                                                                 "screenings:manage"]},
-                           token=manager.token)
+    raised = stack.api.put(
+        f"/users/{within.body['user_id']}",
+        {"permissions": ["movies:create", "users:manage", "screenings:manage"]},
+        token=manager.token,
+    )
     assert raised.status == 403 and raised.body["code"] == "GRANT_BEYOND_OWN"
     admin = accounts.admin()
-    assert stack.api.put(f"/users/{within.body['user_id']}", {"permissions": ["screenings:manage"]},
-                         token=admin.token).status == 200, "the administrator holds all, so grants all"
+    assert (
+        stack.api.put(
+            f"/users/{within.body['user_id']}", {"permissions": ["screenings:manage"]}, token=admin.token
+        ).status
+        == 200
+    ), "the administrator holds all, so grants all"
 
 
 # ---------------------------------------------------------------- payment after the start

@@ -13,7 +13,10 @@ from boxoffice.clock import clock
 from tests.harness import TEST_ISSUER
 
 CUSTOMER = {
-    "username": "Alice", "password": "correct horse battery", "first_name": "Alice", "last_name": "Liddell",
+    "username": "Alice",
+    "password": "correct horse battery",
+    "first_name": "Alice",
+    "last_name": "Liddell",
     "email": "alice@example.com",
 }
 
@@ -86,8 +89,12 @@ def test_a_body_that_is_not_an_object_is_a_422(stack, body):
 
 
 def test_a_body_that_is_not_json_is_a_415(stack):
-    answer = stack.api.request("POST", "/auth/login", body="username=a&password=b",
-                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+    answer = stack.api.request(
+        "POST",
+        "/auth/login",
+        body="username=a&password=b",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert answer.status == 415
     assert answer.body["code"] == "UNSUPPORTED_MEDIA_TYPE"
 
@@ -107,10 +114,18 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(stack):
 
 def test_staff_sign_up_once_with_their_code_then_log_in(stack, accounts):
     admin = accounts.admin()
-    created = stack.api.post("/users", {
-        "username": "bob", "first_name": "Bob", "last_name": "Box", "email": "bob@example.com",
-        "session_timeout_minutes": 30, "permissions": ["movies:create", "movies:view"],
-    }, token=admin.token)
+    created = stack.api.post(
+        "/users",
+        {
+            "username": "bob",
+            "first_name": "Bob",
+            "last_name": "Box",
+            "email": "bob@example.com",
+            "session_timeout_minutes": 30,
+            "permissions": ["movies:create", "movies:view"],
+        },
+        token=admin.token,
+    )
     assert created.status == 201
     code = created.body["signup_code"]
     assert created.body["status"] == "pending_signup"
@@ -139,24 +154,45 @@ def test_a_self_registered_name_cannot_be_signed_up(stack):
 
 def test_a_signup_code_expires_after_a_week(stack, accounts):
     admin = accounts.admin()
-    created = stack.api.post("/users", {
-        "username": "late", "first_name": "L", "last_name": "Ate", "email": "late@example.com",
-        "session_timeout_minutes": 30, "permissions": [],
-    }, token=admin.token)
+    created = stack.api.post(
+        "/users",
+        {
+            "username": "late",
+            "first_name": "L",
+            "last_name": "Ate",
+            "email": "late@example.com",
+            "session_timeout_minutes": 30,
+            "permissions": [],
+        },
+        token=admin.token,
+    )
     clock.advance(7 * 86400 + 1)
-    answer = stack.api.post("/auth/signup", {
-        "username": "late", "signup_code": created.body["signup_code"], "password": "too late now",
-    })
+    answer = stack.api.post(
+        "/auth/signup",
+        {
+            "username": "late",
+            "signup_code": created.body["signup_code"],
+            "password": "too late now",
+        },
+    )
     assert answer.status == 422
 
 
 @pytest.mark.parametrize("minutes", [0, 1441, -5])
 def test_session_length_is_between_1_and_1440_minutes(stack, accounts, minutes):
     admin = accounts.admin()
-    answer = stack.api.post("/users", {
-        "username": "bad", "first_name": "B", "last_name": "Ad", "email": "bad@example.com",
-        "session_timeout_minutes": minutes, "permissions": [],
-    }, token=admin.token)
+    answer = stack.api.post(
+        "/users",
+        {
+            "username": "bad",
+            "first_name": "B",
+            "last_name": "Ad",
+            "email": "bad@example.com",
+            "session_timeout_minutes": minutes,
+            "permissions": [],
+        },
+        token=admin.token,
+    )
     assert answer.status == 422
 
 
@@ -249,8 +285,9 @@ def test_a_revoked_permission_stops_working_at_once(stack, accounts):
 
 def test_nobody_raises_their_own_permissions(stack, accounts):
     admin = accounts.staff({"users:manage"})
-    answer = stack.api.put(f"/users/{admin.user_id}", {"permissions": ["users:manage", "orders:manage"]},
-                           token=admin.token)
+    answer = stack.api.put(
+        f"/users/{admin.user_id}", {"permissions": ["users:manage", "orders:manage"]}, token=admin.token
+    )
     assert answer.status == 403 and answer.body["code"] == "SELF_GRANT"
 
 
@@ -268,19 +305,35 @@ def test_the_last_administrator_can_be_neither_deleted_nor_demoted(stack, accoun
 
 def test_creating_a_user_needs_users_manage(stack, accounts):
     customer = accounts.customer()
-    answer = stack.api.post("/users", {
-        "username": "sneaky", "first_name": "S", "last_name": "N", "email": "s@example.com",
-        "session_timeout_minutes": 30, "permissions": ["users:manage"],
-    }, token=customer.token)
+    answer = stack.api.post(
+        "/users",
+        {
+            "username": "sneaky",
+            "first_name": "S",
+            "last_name": "N",
+            "email": "s@example.com",
+            "session_timeout_minutes": 30,
+            "permissions": ["users:manage"],
+        },
+        token=customer.token,
+    )
     assert answer.status == 403
 
 
 def test_passwords_hashes_tokens_and_codes_never_reach_the_logs(stack, accounts, capfd, log_stream):
     admin = accounts.admin()
-    created = stack.api.post("/users", {
-        "username": "logged", "first_name": "L", "last_name": "G", "email": "lg@example.com",
-        "session_timeout_minutes": 30, "permissions": ["movies:view"],
-    }, token=admin.token)
+    created = stack.api.post(
+        "/users",
+        {
+            "username": "logged",
+            "first_name": "L",
+            "last_name": "G",
+            "email": "lg@example.com",
+            "session_timeout_minutes": 30,
+            "permissions": ["movies:view"],
+        },
+        token=admin.token,
+    )
     code = created.body["signup_code"]
     stack.api.post("/auth/signup", {"username": "logged", "signup_code": code, "password": "the secret one"})
     stack.api.post("/auth/login", {"username": "logged", "password": "the wrong one"})

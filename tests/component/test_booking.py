@@ -19,8 +19,15 @@ def test_the_seat_map_lists_every_chair_in_seat_order_with_prices(booking):
     chairs = answer.body["items"]
     assert [chair["chair_id"] for chair in chairs] == [f"{row}-{n}" for row in "AB" for n in range(1, 6)]
     assert {chair["status"] for chair in chairs} == {"AVAILABLE"}
-    assert chairs[0] == {"chair_id": "A-1", "row": "A", "number": 1, "price_cents": 1000, "currency": "EUR",
-                         "price_class": None, "status": "AVAILABLE"}
+    assert chairs[0] == {
+        "chair_id": "A-1",
+        "row": "A",
+        "number": 1,
+        "price_cents": 1000,
+        "currency": "EUR",
+        "price_class": None,
+        "status": "AVAILABLE",
+    }
     assert chairs[-1]["price_cents"] == 1500 and chairs[-1]["price_class"] == "premium"
 
 
@@ -85,8 +92,18 @@ def test_an_unknown_screening_is_a_404(booking):
     assert booking.hold(customer(), ["A-1"], screening_id="nosuchscreening").status == 404
 
 
-@pytest.mark.parametrize("chairs", [[], ["A-1", "A-1"], ["A-1", "A-2", "A-3", "A-4", "A-5", "B-1", "B-2", "B-3",
-                                                          "B-4", "B-5", "C-1"], ["a-1"], ["A-0"], ["A1"], [7]])
+@pytest.mark.parametrize(
+    "chairs",
+    [
+        [],
+        ["A-1", "A-1"],
+        ["A-1", "A-2", "A-3", "A-4", "A-5", "B-1", "B-2", "B-3", "B-4", "B-5", "C-1"],
+        ["a-1"],
+        ["A-0"],
+        ["A1"],
+        [7],
+    ],
+)
 def test_bad_chair_lists_are_a_422(booking, chairs):
     answer = booking.hold(customer(), chairs)
     assert answer.status == 422, answer
@@ -222,7 +239,8 @@ def test_orders_list_newest_first_and_filter(booking):
     mine = booking.orders(alice).body["items"]
     assert [order["order_id"] for order in mine] == [second["order_id"], first["order_id"]]
     assert [order["order_id"] for order in booking.orders(alice, status="CANCELLED").body["items"]] == [
-        first["order_id"]]
+        first["order_id"]
+    ]
     clerk = staff()
     by_screening = booking.orders(clerk, screening_id=booking.screening_id).body["items"]
     assert {order["order_id"] for order in by_screening} == {first["order_id"], second["order_id"]}
@@ -253,19 +271,38 @@ def test_request_budgets_of_the_booking_paths(booking, aws_calls):
 def test_adding_chairs_never_overwrites_one(stack, booking):
     manager = {"sub": "manager", "username": "manager", "permissions": "screenings:manage"}
     booking.hold(customer(), ["A-1"])
-    added = stack.call("AddChairsFunction", identity=manager, path={"screening_id": booking.screening_id},
-                       body={"chairs": ["A-6", "C-1"]})
+    added = stack.call(
+        "AddChairsFunction",
+        identity=manager,
+        path={"screening_id": booking.screening_id},
+        body={"chairs": ["A-6", "C-1"]},
+    )
     assert added.status == 201 and [chair["chair_id"] for chair in added.body] == ["A-6", "C-1"]
     assert added.body[0]["price_cents"] == 1000
-    clash = stack.call("AddChairsFunction", identity=manager, path={"screening_id": booking.screening_id},
-                       body={"chairs": ["C-2", "A-1"]})
+    clash = stack.call(
+        "AddChairsFunction",
+        identity=manager,
+        path={"screening_id": booking.screening_id},
+        body={"chairs": ["C-2", "A-1"]},
+    )
     assert clash.status == 409 and clash.body["code"] == "CHAIR_EXISTS" and clash.body["details"]["chairs"] == ["A-1"]
     statuses = booking.statuses()
     assert statuses["A-1"] == "HELD" and "C-2" not in statuses
-    assert stack.call("AddChairsFunction", identity=manager, path={"screening_id": "nosuch"},
-                      body={"chairs": ["A-1"]}).status == 404
-    assert stack.call("AddChairsFunction", identity=customer(), path={"screening_id": booking.screening_id},
-                      body={"chairs": ["D-1"]}).status == 403
+    assert (
+        stack.call(
+            "AddChairsFunction", identity=manager, path={"screening_id": "nosuch"}, body={"chairs": ["A-1"]}
+        ).status
+        == 404
+    )
+    assert (
+        stack.call(
+            "AddChairsFunction",
+            identity=customer(),
+            path={"screening_id": booking.screening_id},
+            body={"chairs": ["D-1"]},
+        ).status
+        == 403
+    )
     assert stack.call("GetScreeningFunction", path={"screening_id": booking.screening_id}).body["chair_count"] == 12
 
 
@@ -275,6 +312,10 @@ def test_holds_and_cancellations_through_the_gateway_with_real_tokens(stack, acc
     held = stack.api.post("/orders", {"screening_id": booking.screening_id, "chairs": ["A-1"]}, token=alice.token)
     assert held.status == 201
     assert stack.api.get(f"/orders/{held.body['order_id']}", token=alice.token).body["status"] == "HELD"
-    assert stack.api.get(f"/screenings/{booking.screening_id}/chairs", token=alice.token,
-                         query={"status": "HELD"}).body["items"][0]["chair_id"] == "A-1"
+    assert (
+        stack.api.get(f"/screenings/{booking.screening_id}/chairs", token=alice.token, query={"status": "HELD"}).body[
+            "items"
+        ][0]["chair_id"]
+        == "A-1"
+    )
     assert stack.api.delete(f"/orders/{held.body['order_id']}", token=alice.token).body["status"] == "CANCELLED"

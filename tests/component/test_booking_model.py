@@ -51,8 +51,9 @@ def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per opera
             clock.freeze()
             admin = {"sub": "model-admin", "username": "admin", "permissions": "screenings:manage"}
             hours = 48 + 4 * next(_starts)
-            screening = stack.call("CreateScreeningFunction", identity=admin,
-                                   body=screening_body(movie_id, hall_id, hours))
+            screening = stack.call(
+                "CreateScreeningFunction", identity=admin, body=screening_body(movie_id, hall_id, hours)
+            )
             assert screening.status == 201, screening
             self.booking = Booking(stack, screening.body["screening_id"])
             self.users = [customer(f"model-{uuid.uuid4().hex[:8]}-{index}") for index in range(3)]
@@ -94,8 +95,12 @@ def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per opera
         def pay(self, data: st.DataObject, method: str) -> None:
             order = data.draw(st.sampled_from(self.orders))
             answer = self.booking.pay(self.users[order.user], order.body, method, key=uuid.uuid4().hex)
-            expected = {"PAID": (409, "ALREADY_PAID"), "REFUNDED": (409, "ORDER_REFUNDED"),
-                        "CANCELLED": (409, "ORDER_CANCELLED"), "EXPIRED": (409, "HOLD_EXPIRED")}
+            expected = {
+                "PAID": (409, "ALREADY_PAID"),
+                "REFUNDED": (409, "ORDER_REFUNDED"),
+                "CANCELLED": (409, "ORDER_CANCELLED"),
+                "EXPIRED": (409, "HOLD_EXPIRED"),
+            }
             status = order.status_now()
             if status == "HELD":
                 if method == "tok_ok":
@@ -154,11 +159,17 @@ def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per opera
         def no_chair_has_two_live_holds_or_two_sales(self) -> None:
             now = clock.time()
             rows = aws.dynamodb.query(
-                TableName=aws.tables["OrdersTable"], IndexName="by_screening",
-                KeyConditionExpression="screening_id = :s", FilterExpression="#s IN (:held, :paid)",
-                ProjectionExpression="chairs, #s, expires_at", ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues={":s": {"S": self.booking.screening_id}, ":held": {"S": "HELD"},
-                                           ":paid": {"S": "PAID"}},
+                TableName=aws.tables["OrdersTable"],
+                IndexName="by_screening",
+                KeyConditionExpression="screening_id = :s",
+                FilterExpression="#s IN (:held, :paid)",
+                ProjectionExpression="chairs, #s, expires_at",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={
+                    ":s": {"S": self.booking.screening_id},
+                    ":held": {"S": "HELD"},
+                    ":paid": {"S": "PAID"},
+                },
             )["Items"]
             stored = [_deserialize(row) for row in rows]
             for chair in CHAIRS:
@@ -190,12 +201,22 @@ def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per opera
 def test_booking_against_a_model(make_stack, aws, run):
     stack = make_stack(HoldSeconds=str(HOLD_SECONDS), MaxHeldChairsPerUser=str(CAP))
     admin = {"sub": "model-admin", "username": "admin", "permissions": "movies:create screenings:manage"}
-    movie = stack.call("CreateMovieFunction", identity=admin, body={
-        "name": "Model", "genres": [], "premiered": "2000-01-01", "runtime_minutes": 60})
-    hall = stack.call("CreateHallFunction", identity=admin,
-                      body={"name": "Model", "rows": [{"label": "A", "seats": 4}]})
+    movie = stack.call(
+        "CreateMovieFunction",
+        identity=admin,
+        body={"name": "Model", "genres": [], "premiered": "2000-01-01", "runtime_minutes": 60},
+    )
+    hall = stack.call(
+        "CreateHallFunction", identity=admin, body={"name": "Model", "rows": [{"label": "A", "seats": 4}]}
+    )
     machine = make_machine(stack, aws, movie.body["movie_id"], hall.body["hall_id"])
-    run_state_machine_as_test(machine, settings=settings(
-        max_examples=EXAMPLES // RUNS, stateful_step_count=10, deadline=None, derandomize=False,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-    ))
+    run_state_machine_as_test(
+        machine,
+        settings=settings(
+            max_examples=EXAMPLES // RUNS,
+            stateful_step_count=10,
+            deadline=None,
+            derandomize=False,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )

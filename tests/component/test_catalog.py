@@ -22,8 +22,9 @@ def collect(stack, path, token, query=None, limit=2):
     """Every item of a list, page by page; also checks no page is larger than asked."""
     items, cursor, pages = [], None, 0
     while True:
-        page = stack.api.get(path, token=token, query={**(query or {}), "limit": limit,
-                                                       **({"cursor": cursor} if cursor else {})})
+        page = stack.api.get(
+            path, token=token, query={**(query or {}), "limit": limit, **({"cursor": cursor} if cursor else {})}
+        )
         assert page.status == 200, page
         assert len(page.body["items"]) <= limit
         items += page.body["items"]
@@ -35,6 +36,7 @@ def collect(stack, path, token, query=None, limit=2):
 
 # ---------------------------------------------------------------- movies
 
+
 def test_a_movie_is_created_read_replaced_and_deleted(stack, admin):
     created = stack.api.post("/movies", movie_body(), token=admin.token)
     assert created.status == 201
@@ -42,8 +44,9 @@ def test_a_movie_is_created_read_replaced_and_deleted(stack, admin):
     assert movie["genres"] == ["drama", "sci-fi"] and movie["premiered"] == "1927-01-10"
     assert stack.api.get(f"/movies/{movie['movie_id']}", token=admin.token).body == movie
 
-    replaced = stack.api.put(f"/movies/{movie['movie_id']}", movie_body(name="Metropolis (restored)",
-                                                                          image_url=None), token=admin.token)
+    replaced = stack.api.put(
+        f"/movies/{movie['movie_id']}", movie_body(name="Metropolis (restored)", image_url=None), token=admin.token
+    )
     assert replaced.status == 200
     assert replaced.body["name"] == "Metropolis (restored)" and replaced.body["image_url"] is None
     assert stack.api.get(f"/movies/{movie['movie_id']}", token=admin.token).body["name"] == "Metropolis (restored)"
@@ -93,8 +96,13 @@ def test_an_id_that_cannot_be_one_is_a_422(stack, admin):
 
 
 def test_movies_page_by_name_and_filter_by_genre_and_prefix(stack, catalog, admin):
-    for name, genres in [("Alien", ["horror"]), ("Aliens", ["action"]), ("Amelie", ["comedy"]),
-                         ("Brazil", ["comedy"]), ("Casablanca", ["drama"])]:
+    for name, genres in [
+        ("Alien", ["horror"]),
+        ("Aliens", ["action"]),
+        ("Amelie", ["comedy"]),
+        ("Brazil", ["comedy"]),
+        ("Casablanca", ["drama"]),
+    ]:
         catalog.movie(name=name, genres=genres)
     everything, pages = collect(stack, "/movies", admin.token)
     assert [movie["name"] for movie in everything] == ["Alien", "Aliens", "Amelie", "Brazil", "Casablanca"]
@@ -118,10 +126,16 @@ def test_deleting_a_movie_removes_its_subscriptions(stack, catalog, admin):
     movie, other = catalog.movie(), catalog.movie(name="Other")
     member = catalog.member()
     for day in ("2026-01-01", "2026-01-02"):
-        stack.api.post("/subscriptions", {"member_id": member["member_id"], "movie_id": movie["movie_id"],
-                                          "date": day}, token=admin.token)
-    stack.api.post("/subscriptions", {"member_id": member["member_id"], "movie_id": other["movie_id"],
-                                      "date": "2026-01-01"}, token=admin.token)
+        stack.api.post(
+            "/subscriptions",
+            {"member_id": member["member_id"], "movie_id": movie["movie_id"], "date": day},
+            token=admin.token,
+        )
+    stack.api.post(
+        "/subscriptions",
+        {"member_id": member["member_id"], "movie_id": other["movie_id"], "date": "2026-01-01"},
+        token=admin.token,
+    )
     assert stack.api.delete(f"/movies/{movie['movie_id']}", token=admin.token).status == 204
     left = stack.api.get("/subscriptions", token=admin.token, query={"member_id": member["member_id"]}).body
     assert [item["movie_id"] for item in left["items"]] == [other["movie_id"]]
@@ -140,18 +154,25 @@ def test_a_movie_with_screenings_to_come_cannot_be_deleted_until_they_start(stac
 
 # ---------------------------------------------------------------- members and subscriptions
 
+
 def test_members_are_created_read_replaced_listed_and_deleted_with_their_subscriptions(stack, catalog, admin):
     member = catalog.member(name="Zoe")
     catalog.member(name="Adam")
     assert stack.api.get(f"/members/{member['member_id']}", token=admin.token).body == member
-    replaced = stack.api.put(f"/members/{member['member_id']}", {"name": "Zoe Z", "email": "zoe@example.com",
-                                                                  "city": "Paris"}, token=admin.token)
+    replaced = stack.api.put(
+        f"/members/{member['member_id']}",
+        {"name": "Zoe Z", "email": "zoe@example.com", "city": "Paris"},
+        token=admin.token,
+    )
     assert replaced.status == 200 and replaced.body["city"] == "Paris"
     listed, _ = collect(stack, "/members", admin.token, limit=1)
     assert [item["name"] for item in listed] == ["Adam", "Zoe Z"]
     movie = catalog.movie()
-    stack.api.post("/subscriptions", {"member_id": member["member_id"], "movie_id": movie["movie_id"],
-                                      "date": "2026-02-02"}, token=admin.token)
+    stack.api.post(
+        "/subscriptions",
+        {"member_id": member["member_id"], "movie_id": movie["movie_id"], "date": "2026-02-02"},
+        token=admin.token,
+    )
     assert stack.api.delete(f"/members/{member['member_id']}", token=admin.token).status == 204
     assert stack.api.get("/subscriptions", token=admin.token, query={"movie_id": movie["movie_id"]}).body["items"] == []
     assert stack.api.get(f"/members/{member['member_id']}", token=admin.token).status == 404
@@ -177,11 +198,15 @@ def test_a_subscription_is_unique_per_member_movie_and_date(stack, catalog, admi
 
 def test_a_subscription_needs_an_existing_member_and_movie(stack, catalog, admin, aws):
     member, movie = catalog.member(), catalog.movie()
-    no_member = stack.api.post("/subscriptions", {"member_id": "ghost", "movie_id": movie["movie_id"],
-                                                  "date": "2026-03-03"}, token=admin.token)
+    no_member = stack.api.post(
+        "/subscriptions", {"member_id": "ghost", "movie_id": movie["movie_id"], "date": "2026-03-03"}, token=admin.token
+    )
     assert no_member.status == 404 and no_member.body["details"] == {"member_id": "ghost"}
-    no_movie = stack.api.post("/subscriptions", {"member_id": member["member_id"], "movie_id": "ghost",
-                                                 "date": "2026-03-03"}, token=admin.token)
+    no_movie = stack.api.post(
+        "/subscriptions",
+        {"member_id": member["member_id"], "movie_id": "ghost", "date": "2026-03-03"},
+        token=admin.token,
+    )
     assert no_movie.status == 404 and no_movie.body["details"] == {"movie_id": "ghost"}
     assert aws.dynamodb.scan(TableName=aws.tables["SubscriptionsTable"])["Count"] == 0
 
@@ -190,49 +215,67 @@ def test_subscriptions_list_by_member_by_movie_or_both_and_need_one(stack, catal
     alice, bob = catalog.member("Alice"), catalog.member("Bob")
     heat, up = catalog.movie(name="Heat"), catalog.movie(name="Up")
     for member, movie, date in [(alice, heat, "2026-01-03"), (alice, up, "2026-01-01"), (bob, heat, "2026-01-02")]:
-        stack.api.post("/subscriptions", {"member_id": member["member_id"], "movie_id": movie["movie_id"],
-                                          "date": date}, token=admin.token)
+        stack.api.post(
+            "/subscriptions",
+            {"member_id": member["member_id"], "movie_id": movie["movie_id"], "date": date},
+            token=admin.token,
+        )
     by_alice, _ = collect(stack, "/subscriptions", admin.token, {"member_id": alice["member_id"]}, limit=1)
     assert [item["date"] for item in by_alice] == ["2026-01-01", "2026-01-03"]
     by_heat, _ = collect(stack, "/subscriptions", admin.token, {"movie_id": heat["movie_id"]})
     assert sorted(item["member_id"] for item in by_heat) == sorted([alice["member_id"], bob["member_id"]])
-    both, _ = collect(stack, "/subscriptions", admin.token,
-                      {"member_id": alice["member_id"], "movie_id": heat["movie_id"]}, limit=10)
+    both, _ = collect(
+        stack, "/subscriptions", admin.token, {"member_id": alice["member_id"], "movie_id": heat["movie_id"]}, limit=10
+    )
     assert [item["date"] for item in both] == ["2026-01-03"]
     assert stack.api.get("/subscriptions", token=admin.token).status == 422
 
 
 def test_a_subscription_is_deleted_once(stack, catalog, admin):
     member, movie = catalog.member(), catalog.movie()
-    created = stack.api.post("/subscriptions", {"member_id": member["member_id"], "movie_id": movie["movie_id"],
-                                                "date": "2026-03-03"}, token=admin.token).body
+    created = stack.api.post(
+        "/subscriptions",
+        {"member_id": member["member_id"], "movie_id": movie["movie_id"], "date": "2026-03-03"},
+        token=admin.token,
+    ).body
     assert stack.api.delete(f"/subscriptions/{created['subscription_id']}", token=admin.token).status == 204
     assert stack.api.delete(f"/subscriptions/{created['subscription_id']}", token=admin.token).status == 404
 
 
 # ---------------------------------------------------------------- halls
 
+
 def test_a_hall_with_aisles_and_price_classes(stack, admin):
-    created = stack.api.post("/halls", {"name": "Grand", "rows": [
-        {"label": "A", "seats": 10, "gaps": [5, 6]},
-        {"label": "B", "seats": 12, "price_class": "premium"},
-    ]}, token=admin.token)
+    created = stack.api.post(
+        "/halls",
+        {
+            "name": "Grand",
+            "rows": [
+                {"label": "A", "seats": 10, "gaps": [5, 6]},
+                {"label": "B", "seats": 12, "price_class": "premium"},
+            ],
+        },
+        token=admin.token,
+    )
     assert created.status == 201
     assert created.body["chair_count"] == 8 + 12
     assert stack.api.get(f"/halls/{created.body['hall_id']}", token=admin.token).body == created.body
     assert stack.api.get("/halls/missing", token=admin.token).status == 404
 
 
-@pytest.mark.parametrize("rows", [
-    [],
-    [{"label": "A", "seats": 5}, {"label": "A", "seats": 5}],
-    [{"label": "A", "seats": 5, "gaps": [6]}],
-    [{"label": "A", "seats": 2, "gaps": [1, 2]}],
-    [{"label": "a", "seats": 5}],
-    [{"label": "A", "seats": 0}],
-    [{"label": f"R{index}"[:3].upper().replace("R", "") or "Z", "seats": 1} for index in range(2)],
-    [{"label": chr(65 + index // 26) + chr(65 + index % 26), "seats": 200} for index in range(16)],
-])
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [],
+        [{"label": "A", "seats": 5}, {"label": "A", "seats": 5}],
+        [{"label": "A", "seats": 5, "gaps": [6]}],
+        [{"label": "A", "seats": 2, "gaps": [1, 2]}],
+        [{"label": "a", "seats": 5}],
+        [{"label": "A", "seats": 0}],
+        [{"label": f"R{index}"[:3].upper().replace("R", "") or "Z", "seats": 1} for index in range(2)],
+        [{"label": chr(65 + index // 26) + chr(65 + index % 26), "seats": 200} for index in range(16)],
+    ],
+)
 def test_an_invalid_layout_is_a_422(stack, admin, rows):
     assert stack.api.post("/halls", {"name": "Bad", "rows": rows}, token=admin.token).status == 422
 
@@ -246,6 +289,7 @@ def test_halls_list_by_name(stack, catalog, admin):
 
 # ---------------------------------------------------------------- screenings
 
+
 def test_a_300_chair_screening_has_exactly_300_chairs_even_when_created_twice(stack, catalog, admin, aws):
     movie, hall = catalog.movie(), catalog.hall(rows=15, seats=20)
     body = screening_body(movie["movie_id"], hall["hall_id"])
@@ -254,8 +298,10 @@ def test_a_300_chair_screening_has_exactly_300_chairs_even_when_created_twice(st
     second = stack.api.post("/screenings", body, token=admin.token)
     assert second.status == 201 and second.body["screening_id"] == first.body["screening_id"]
     count = aws.dynamodb.query(
-        TableName=aws.tables["ChairsTable"], KeyConditionExpression="screening_id = :s",
-        ExpressionAttributeValues={":s": {"S": first.body["screening_id"]}}, Select="COUNT",
+        TableName=aws.tables["ChairsTable"],
+        KeyConditionExpression="screening_id = :s",
+        ExpressionAttributeValues={":s": {"S": first.body["screening_id"]}},
+        Select="COUNT",
     )["Count"]
     assert count == 300
 
@@ -266,31 +312,56 @@ def test_a_retry_completes_chairs_a_crashed_first_attempt_left_out(stack, catalo
     screening = stack.api.post("/screenings", body, token=admin.token).body
     # The first attempt "crashed" after 60 chairs: remove the rest and mark it unfinished.
     key = {"screening_id": {"S": screening["screening_id"]}}
-    chairs = aws.dynamodb.query(TableName=aws.tables["ChairsTable"], KeyConditionExpression="screening_id = :s",
-                                ExpressionAttributeValues={":s": key["screening_id"]})["Items"]
+    chairs = aws.dynamodb.query(
+        TableName=aws.tables["ChairsTable"],
+        KeyConditionExpression="screening_id = :s",
+        ExpressionAttributeValues={":s": key["screening_id"]},
+    )["Items"]
     for chair in chairs[60:]:
-        aws.dynamodb.delete_item(TableName=aws.tables["ChairsTable"],
-                                 Key={"screening_id": chair["screening_id"], "seat": chair["seat"]})
-    aws.dynamodb.update_item(TableName=aws.tables["ScreeningsTable"], Key=key, UpdateExpression="SET chairs_ready = :f",
-                             ExpressionAttributeValues={":f": {"BOOL": False}})
+        aws.dynamodb.delete_item(
+            TableName=aws.tables["ChairsTable"], Key={"screening_id": chair["screening_id"], "seat": chair["seat"]}
+        )
+    aws.dynamodb.update_item(
+        TableName=aws.tables["ScreeningsTable"],
+        Key=key,
+        UpdateExpression="SET chairs_ready = :f",
+        ExpressionAttributeValues={":f": {"BOOL": False}},
+    )
     retried = stack.api.post("/screenings", body, token=admin.token)
     assert retried.status == 201 and retried.body["chairs_ready"] is True
-    count = aws.dynamodb.query(TableName=aws.tables["ChairsTable"], KeyConditionExpression="screening_id = :s",
-                               ExpressionAttributeValues={":s": key["screening_id"]}, Select="COUNT")["Count"]
+    count = aws.dynamodb.query(
+        TableName=aws.tables["ChairsTable"],
+        KeyConditionExpression="screening_id = :s",
+        ExpressionAttributeValues={":s": key["screening_id"]},
+        Select="COUNT",
+    )["Count"]
     assert count == 150
 
 
 def test_chair_prices_follow_row_classes(stack, catalog, admin, aws):
     movie = catalog.movie()
-    hall = stack.api.post("/halls", {"name": "Mixed", "rows": [
-        {"label": "A", "seats": 2}, {"label": "B", "seats": 2, "price_class": "premium"},
-    ]}, token=admin.token).body
-    screening = stack.api.post("/screenings", screening_body(
-        movie["movie_id"], hall["hall_id"], price_cents=1000, price_classes={"premium": 1500}
-    ), token=admin.token).body
+    hall = stack.api.post(
+        "/halls",
+        {
+            "name": "Mixed",
+            "rows": [
+                {"label": "A", "seats": 2},
+                {"label": "B", "seats": 2, "price_class": "premium"},
+            ],
+        },
+        token=admin.token,
+    ).body
+    screening = stack.api.post(
+        "/screenings",
+        screening_body(movie["movie_id"], hall["hall_id"], price_cents=1000, price_classes={"premium": 1500}),
+        token=admin.token,
+    ).body
     assert screening["price_classes"] == {"premium": 1500}
-    chairs = aws.dynamodb.query(TableName=aws.tables["ChairsTable"], KeyConditionExpression="screening_id = :s",
-                                ExpressionAttributeValues={":s": {"S": screening["screening_id"]}})["Items"]
+    chairs = aws.dynamodb.query(
+        TableName=aws.tables["ChairsTable"],
+        KeyConditionExpression="screening_id = :s",
+        ExpressionAttributeValues={":s": {"S": screening["screening_id"]}},
+    )["Items"]
     prices = {chair["chair_id"]["S"]: int(chair["price_cents"]["N"]) for chair in chairs}
     assert prices == {"A-1": 1000, "A-2": 1000, "B-1": 1500, "B-2": 1500}
 
@@ -325,15 +396,24 @@ def test_a_different_screening_at_the_same_start_in_the_same_hall_is_refused(sta
     assert dearer.status == 409 and dearer.body["code"] == "SCREENING_OVERLAP"
 
 
-@pytest.mark.parametrize(("change", "status"), [
-    ({"movie_id": "ghost"}, 404), ({"hall_id": "ghost"}, 404), ({"currency": "eur"}, 422),
-    ({"price_cents": -1}, 422), ({"starts_at": "2026-12-24T20:00:00"}, 422), ({"starts_at": "tomorrow"}, 422),
-    ({"price_classes": {"Premium!": 100}}, 422), ({"extra": 1}, 422),
-])
+@pytest.mark.parametrize(
+    ("change", "status"),
+    [
+        ({"movie_id": "ghost"}, 404),
+        ({"hall_id": "ghost"}, 404),
+        ({"currency": "eur"}, 422),
+        ({"price_cents": -1}, 422),
+        ({"starts_at": "2026-12-24T20:00:00"}, 422),
+        ({"starts_at": "tomorrow"}, 422),
+        ({"price_classes": {"Premium!": 100}}, 422),
+        ({"extra": 1}, 422),
+    ],
+)
 def test_an_invalid_screening_changes_nothing(stack, catalog, admin, aws, change, status):
     movie, hall = catalog.movie(), catalog.hall()
-    answer = stack.api.post("/screenings", {**screening_body(movie["movie_id"], hall["hall_id"]), **change},
-                            token=admin.token)
+    answer = stack.api.post(
+        "/screenings", {**screening_body(movie["movie_id"], hall["hall_id"]), **change}, token=admin.token
+    )
     assert answer.status == status, answer
     assert aws.dynamodb.scan(TableName=aws.tables["ScreeningsTable"])["Count"] == 0
     assert aws.dynamodb.scan(TableName=aws.tables["ChairsTable"])["Count"] == 0
@@ -361,8 +441,12 @@ def test_screenings_list_by_time_window_and_by_movie(stack, catalog, admin):
     assert len(heats) == 2 and {item["movie_id"] for item in heats} == {heat["movie_id"]}
     assert stack.api.get("/screenings", token=admin.token, query={"from": at(9), "to": at(8)}).status == 422
     clock.advance(12 * 3600)
-    later = stack.api.get("/screenings", token=stack.api.post(
-        "/auth/login", {"username": admin.username, "password": admin.password}).body["access_token"])
+    later = stack.api.get(
+        "/screenings",
+        token=stack.api.post("/auth/login", {"username": admin.username, "password": admin.password}).body[
+            "access_token"
+        ],
+    )
     assert len(later.body["items"]) == 2, "past screenings are not listed by default"
 
 
@@ -371,6 +455,10 @@ def test_a_customer_sees_screenings_but_cannot_schedule_them(stack, catalog, acc
     customer = accounts.customer()
     assert stack.api.get(f"/screenings/{screening['screening_id']}", token=customer.token).status == 200
     assert stack.api.get("/screenings", token=customer.token).status == 200
-    assert stack.api.post("/screenings", screening_body(screening["movie_id"], screening["hall_id"], 100),
-                          token=customer.token).status == 403
+    assert (
+        stack.api.post(
+            "/screenings", screening_body(screening["movie_id"], screening["hall_id"], 100), token=customer.token
+        ).status
+        == 403
+    )
     assert stack.api.get("/members", token=customer.token).status == 403

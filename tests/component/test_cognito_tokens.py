@@ -41,14 +41,17 @@ def cognito(aws, jwks_server):
     client = boto3.client("cognito-idp", region_name="us-east-1")
     pool = client.create_user_pool(PoolName="boxoffice-staff")["UserPool"]["Id"]
     app = client.create_user_pool_client(
-        UserPoolId=pool, ClientName="boxoffice-web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"],
+        UserPoolId=pool,
+        ClientName="boxoffice-web",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"],
     )["UserPoolClient"]["ClientId"]
     client.admin_create_user(UserPoolId=pool, Username="carol", TemporaryPassword="Temporary-pass-1")
     client.admin_set_user_password(UserPoolId=pool, Username="carol", Password="Permanent-pass-1", Permanent=True)
     client.create_group(GroupName="users:manage", UserPoolId=pool)
     client.admin_add_user_to_group(UserPoolId=pool, Username="carol", GroupName="users:manage")
     token = client.initiate_auth(
-        ClientId=app, AuthFlow="USER_PASSWORD_AUTH",
+        ClientId=app,
+        AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": "carol", "PASSWORD": "Permanent-pass-1"},
     )["AuthenticationResult"]["AccessToken"]
     document, url = jwks_server
@@ -60,7 +63,8 @@ def cognito(aws, jwks_server):
 
 def test_a_cognito_token_is_accepted_when_the_pool_is_configured(make_stack, cognito):
     stack = make_stack(
-        CognitoUserPoolId=cognito["pool"], CognitoClientId=cognito["client"],
+        CognitoUserPoolId=cognito["pool"],
+        CognitoClientId=cognito["client"],
         environment={"AuthorizerFunction": {"COGNITO_JWKS_URL": cognito["jwks_url"]}},
     )
     me = stack.api.get("/me", token=cognito["token"])
@@ -79,7 +83,8 @@ def test_a_cognito_token_is_refused_when_no_pool_is_configured(stack, cognito):
 
 def test_a_cognito_token_of_another_app_client_is_refused(make_stack, cognito):
     stack = make_stack(
-        CognitoUserPoolId=cognito["pool"], CognitoClientId="some-other-client",
+        CognitoUserPoolId=cognito["pool"],
+        CognitoClientId="some-other-client",
         environment={"AuthorizerFunction": {"COGNITO_JWKS_URL": cognito["jwks_url"]}},
     )
     assert stack.api.get("/me", token=cognito["token"]).status == 401
@@ -87,7 +92,8 @@ def test_a_cognito_token_of_another_app_client_is_refused(make_stack, cognito):
 
 def test_a_cognito_token_of_another_pool_is_refused(make_stack, cognito):
     stack = make_stack(
-        CognitoUserPoolId="us-east-1_another", CognitoClientId=cognito["client"],
+        CognitoUserPoolId="us-east-1_another",
+        CognitoClientId=cognito["client"],
         environment={"AuthorizerFunction": {"COGNITO_JWKS_URL": cognito["jwks_url"]}},
     )
     assert stack.api.get("/me", token=cognito["token"]).status == 401

@@ -33,9 +33,14 @@ def mutations(key: dict[str, Any], partition: str) -> list[tuple[str, Any]]:
         kind, text = next(iter(value.items()))
         other = "N" if kind == "S" else "S"
         for label, replacement in [
-            ("type", {other: text if other == "S" else "12"}), ("binary", {"B": "AAAA"}), ("null", {"NULL": True}),
-            ("empty", {kind: ""}), ("oversized", {kind: "x" * 1100 if kind == "S" else "9" * 60}),
-            ("not a string", {kind: 12}), ("two types", {kind: text, other: "1"}), ("list", [text]),
+            ("type", {other: text if other == "S" else "12"}),
+            ("binary", {"B": "AAAA"}),
+            ("null", {"NULL": True}),
+            ("empty", {kind: ""}),
+            ("oversized", {kind: "x" * 1100 if kind == "S" else "9" * 60}),
+            ("not a string", {kind: 12}),
+            ("two types", {kind: text, other: "1"}),
+            ("list", [text]),
             ("control", {kind: "a\u0000"}),
         ] + ([("number syntax", {kind: "1e400"}), ("not a number", {kind: "x"})] if kind == "N" else []):
             edited.append((f"{name}: {label}", {**key, name: replacement}))
@@ -60,16 +65,17 @@ def world(stack, accounts) -> dict[str, Any]:
     first = catalog.screening(movie["movie_id"], hall["hall_id"], hours_from_now=48)
     catalog.screening(movie["movie_id"], hall["hall_id"], hours_from_now=72)
     for date in ("2026-01-01", "2026-01-02"):
-        answer = stack.api.post("/subscriptions", {"member_id": member["member_id"], "movie_id": movie["movie_id"],
-                                                   "date": date}, token=admin.token)
+        answer = stack.api.post(
+            "/subscriptions",
+            {"member_id": member["member_id"], "movie_id": movie["movie_id"], "date": date},
+            token=admin.token,
+        )
         assert answer.status == 201, answer
     customer, other = accounts.customer(), accounts.customer()
     for user, chairs in ((customer, ["A-1"]), (customer, ["A-2"]), (other, ["B-1"]), (other, ["B-2"])):
-        answer = stack.api.post("/orders", {"screening_id": first["screening_id"], "chairs": chairs},
-                                token=user.token)
+        answer = stack.api.post("/orders", {"screening_id": first["screening_id"], "chairs": chairs}, token=user.token)
         assert answer.status == 201, answer
-    return {"admin": admin, "customer": customer, "other": other, "screening": first, "member": member,
-            "movie": movie}
+    return {"admin": admin, "customer": customer, "other": other, "screening": first, "member": member, "movie": movie}
 
 
 def list_requests(world: dict[str, Any]) -> dict[str, tuple[str, dict[str, str], Any]]:
@@ -89,8 +95,18 @@ def list_requests(world: dict[str, Any]) -> dict[str, tuple[str, dict[str, str],
     }
 
 
-LISTS = ["movies", "members", "halls", "screenings", "screenings of a movie", "subscriptions", "chairs",
-         "orders of a screening", "own orders", "users"]
+LISTS = [
+    "movies",
+    "members",
+    "halls",
+    "screenings",
+    "screenings of a movie",
+    "subscriptions",
+    "chairs",
+    "orders of a screening",
+    "own orders",
+    "users",
+]
 
 
 @pytest.mark.parametrize("name", LISTS)
@@ -115,8 +131,9 @@ def test_a_real_cursor_continues_and_every_edit_of_it_is_refused(stack, world, n
 def test_a_cursor_of_another_users_orders_is_refused(stack, world):
     mine = stack.api.get("/orders", query={"limit": 1}, token=world["other"].token)
     assert mine.body["next_cursor"]
-    borrowed = stack.api.get("/orders", query={"limit": 1, "cursor": mine.body["next_cursor"]},
-                             token=world["customer"].token)
+    borrowed = stack.api.get(
+        "/orders", query={"limit": 1, "cursor": mine.body["next_cursor"]}, token=world["customer"].token
+    )
     assert borrowed.status == 422 and borrowed.body["code"] == "INVALID_CURSOR"
 
 
@@ -139,9 +156,11 @@ def test_a_filtered_seat_map_page_holds_the_chairs_asked_for(stack, accounts):
     rows = "ABCDEFGHI"
     for row in rows:
         for start in (1, 11, 21):
-            answer = stack.api.post("/orders", {"screening_id": screening["screening_id"],
-                                                "chairs": [f"{row}-{n}" for n in range(start, start + 10)]},
-                                    token=admin.token)
+            answer = stack.api.post(
+                "/orders",
+                {"screening_id": screening["screening_id"], "chairs": [f"{row}-{n}" for n in range(start, start + 10)]},
+                token=admin.token,
+            )
             assert answer.status == 201, answer
     seen: list[str] = []
     cursor = None

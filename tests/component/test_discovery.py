@@ -30,8 +30,9 @@ def test_jwks_publishes_both_signing_keys_with_stable_kids(stack, aws):
     message = b"signed by KMS"
     verified = 0
     for kms_key_id in aws.keys.values():
-        signature = aws.kms.sign(KeyId=kms_key_id, Message=message, MessageType="RAW",
-                                 SigningAlgorithm="RSASSA_PKCS1_V1_5_SHA_256")["Signature"]
+        signature = aws.kms.sign(
+            KeyId=kms_key_id, Message=message, MessageType="RAW", SigningAlgorithm="RSASSA_PKCS1_V1_5_SHA_256"
+        )["Signature"]
         for key in keys:
             public = RSAAlgorithm.from_jwk(key)
             try:

@@ -24,8 +24,7 @@ from tests.harness import StackUnderTest
 
 
 def throttling(operation: str, params: dict) -> Exception:
-    return ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
-                       operation)
+    return ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, operation)
 
 
 def internal_error(operation: str, params: dict) -> Exception:
@@ -35,8 +34,10 @@ def internal_error(operation: str, params: dict) -> Exception:
 def transaction_conflict(operation: str, params: dict) -> Exception:
     if operation == "TransactWriteItems":
         reasons = [{"Code": "TransactionConflict", "Message": "conflict"} for _ in params["TransactItems"]]
-        return ClientError({"Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
-                            "CancellationReasons": reasons}, operation)
+        return ClientError(
+            {"Error": {"Code": "TransactionCanceledException", "Message": "conflict"}, "CancellationReasons": reasons},
+            operation,
+        )
     return ClientError({"Error": {"Code": "TransactionConflictException", "Message": "conflict"}}, operation)
 
 
@@ -44,8 +45,12 @@ def timeout(operation: str, params: dict) -> Exception:
     return ReadTimeoutError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")
 
 
-FAULTS = {"throttling": throttling, "internal error": internal_error, "transaction conflict": transaction_conflict,
-          "timeout": timeout}
+FAULTS = {
+    "throttling": throttling,
+    "internal error": internal_error,
+    "transaction conflict": transaction_conflict,
+    "timeout": timeout,
+}
 
 
 class Faults:
@@ -61,8 +66,9 @@ class Faults:
         faults = self
 
         def maybe_fail(client: Any, operation: str, params: dict) -> Any:
-            ours = client.meta.service_model.service_name == "dynamodb" and params.get(
-                "TableName") != "PaymentLedgerTable"
+            ours = (
+                client.meta.service_model.service_name == "dynamodb" and params.get("TableName") != "PaymentLedgerTable"
+            )
             if ours:
                 faults.calls.append(operation)
                 if faults.fail_at == len(faults.calls):
@@ -172,8 +178,9 @@ def test_paying(stack_with_quick_payments, faults, aws, fault_name):
                 answer = booking.pay(alice, order, key=key)
         assert answer.status == 200 and answer.body["status"] == "PAID", answer
         assert booking.statuses()[chair] == "SOLD"
-        paid_for_this_order = [charge for charge in charges(aws) if charge["idempotency_key"].startswith(
-            order["order_id"])]
+        paid_for_this_order = [
+            charge for charge in charges(aws) if charge["idempotency_key"].startswith(order["order_id"])
+        ]
         assert len(paid_for_this_order) == 1, "charged exactly once"
 
 
@@ -201,7 +208,8 @@ def test_refunding(stack, faults, aws, fault_name):
         assert booking.statuses()[chair] == "AVAILABLE"
     mine = {charge["reference"] for charge in charges(aws)}
     assert sorted(refund["charge_id"] for refund in refunds(aws)) == sorted(
-        refund["charge_id"] for refund in refunds(aws) if refund["charge_id"] in mine)
+        refund["charge_id"] for refund in refunds(aws) if refund["charge_id"] in mine
+    )
     assert len(refunds(aws)) == len({refund["charge_id"] for refund in refunds(aws)}), "each charge refunded once"
 
 

@@ -10,7 +10,8 @@ from boxoffice import permissions
 from tools.generate_events import EVENTS_DIR
 
 API_FUNCTIONS = sorted(
-    path.stem for path in EVENTS_DIR.glob("*.json")
+    path.stem
+    for path in EVENTS_DIR.glob("*.json")
     if "routeKey" in json.loads(path.read_text()) and json.loads(path.read_text()).get("type") != "REQUEST"
 )
 

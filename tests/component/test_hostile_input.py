@@ -74,7 +74,9 @@ LONG_TEXT = "x" * 20_000
 # (null is left out: on an update it means "leave as it is", a valid request)
 WRONG_TYPES: list[Any] = [True, [[1]], {"$ne": ""}, -1, 1e308, "\u0000", "\ud800"]
 FORGED_CURSORS = [
-    "!!!", "a" * 5000, base64.urlsafe_b64encode(b"[1,2]").decode(),
+    "!!!",
+    "a" * 5000,
+    base64.urlsafe_b64encode(b"[1,2]").decode(),
     base64.urlsafe_b64encode(json.dumps({"x": {"S": "1"}}).encode()).decode(),
 ]
 HOSTILE_IDS = ["x" * 3000, "../../etc", "a b\u0000", "ü" * 40, "0" * 65]
@@ -114,8 +116,11 @@ def hostile_requests(route_key: str, real_ids: dict[str, str]) -> list[tuple[str
         ("wrong content type", {"raw_body": "{}", "content_type": "text/plain"}),
         ("wrong content type", {"raw_body": "<a/>", "content_type": "application/xml"}),
     ]
-    requests += [("wrong type", {"raw_body": json.dumps({name: value for name in fields})}) for value in WRONG_TYPES
-                 if value != "\ud800"]
+    requests += [
+        ("wrong type", {"raw_body": json.dumps({name: value for name in fields})})
+        for value in WRONG_TYPES
+        if value != "\ud800"
+    ]
     requests.append(("wrong type", {"raw_body": json.dumps({fields[0]: "\ud800"})}))
     requests.append(("wrong type", {"raw_body": json.dumps([{name: "x" for name in fields}])}))
     for name in query_names(route_key):
@@ -142,9 +147,14 @@ def _event(logical_id: str, parts: dict[str, Any], identity: dict[str, str] | No
     for name, value in (parts.get("path") or {}).items():
         raw_path = raw_path.replace("{" + name + "}", value)
     query = parts.get("query") or {}
-    event.update(rawPath=raw_path, pathParameters=parts.get("path") or None, body=parts.get("raw_body"),
-                 isBase64Encoded=bool(parts.get("base64")), queryStringParameters=query or None,
-                 rawQueryString="&".join(f"{key}={value}" for key, value in query.items()))
+    event.update(
+        rawPath=raw_path,
+        pathParameters=parts.get("path") or None,
+        body=parts.get("raw_body"),
+        isBase64Encoded=bool(parts.get("base64")),
+        queryStringParameters=query or None,
+        rawQueryString="&".join(f"{key}={value}" for key, value in query.items()),
+    )
     event["headers"]["content-type"] = parts.get("content_type", "application/json")
     event["headers"].update(parts.get("headers") or {})
     event["requestContext"]["http"]["path"] = raw_path
@@ -172,21 +182,28 @@ def real_ids(stack, accounts) -> dict[str, str]:
     catalog = Catalog(stack, admin.token)
     screening = catalog.screening()
     member = catalog.member()
-    subscription = stack.api.post("/subscriptions", {"member_id": member["member_id"],
-                                                      "movie_id": screening["movie_id"], "date": "2026-01-01"},
-                                  token=admin.token)
-    order = stack.api.post("/orders", {"screening_id": screening["screening_id"], "chairs": ["A-1"]},
-                           token=admin.token)
+    subscription = stack.api.post(
+        "/subscriptions",
+        {"member_id": member["member_id"], "movie_id": screening["movie_id"], "date": "2026-01-01"},
+        token=admin.token,
+    )
+    order = stack.api.post("/orders", {"screening_id": screening["screening_id"], "chairs": ["A-1"]}, token=admin.token)
     assert order.status == 201, order
-    return {"movie_id": screening["movie_id"], "hall_id": screening["hall_id"],
-            "screening_id": screening["screening_id"], "member_id": member["member_id"],
-            "subscription_id": subscription.body["subscription_id"], "order_id": order.body["order_id"],
-            "user_id": admin.user_id}
+    return {
+        "movie_id": screening["movie_id"],
+        "hall_id": screening["hall_id"],
+        "screening_id": screening["screening_id"],
+        "member_id": member["member_id"],
+        "subscription_id": subscription.body["subscription_id"],
+        "order_id": order.body["order_id"],
+        "user_id": admin.user_id,
+    }
 
 
 @pytest.mark.parametrize(("logical_id", "route_key"), API_FUNCTIONS, ids=[name for name, _ in API_FUNCTIONS])
-def test_every_hostile_request_gets_a_4xx_in_the_error_shape_and_changes_nothing(stack, aws, real_ids, logical_id,
-                                                                                 route_key):
+def test_every_hostile_request_gets_a_4xx_in_the_error_shape_and_changes_nothing(
+    stack, aws, real_ids, logical_id, route_key
+):
     before = snapshot(aws)
     sent, refused, wrong = 0, 0, []
     for kind, parts in hostile_requests(route_key, real_ids):

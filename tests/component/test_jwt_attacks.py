@@ -30,8 +30,12 @@ def encode(header: dict, claims: dict) -> str:
 def kms_signed(aws, header: dict, claims: dict, key: str = "TokenSigningKeyBlue") -> str:
     """A token signed by the stack's own KMS key: only the claims or header make it wrong."""
     signing_input = encode(header, claims)
-    signature = aws.kms.sign(KeyId=aws.keys[key], Message=signing_input.encode(), MessageType="RAW",
-                             SigningAlgorithm="RSASSA_PKCS1_V1_5_SHA_256")["Signature"]
+    signature = aws.kms.sign(
+        KeyId=aws.keys[key],
+        Message=signing_input.encode(),
+        MessageType="RAW",
+        SigningAlgorithm="RSASSA_PKCS1_V1_5_SHA_256",
+    )["Signature"]
     return f"{signing_input}.{b64(signature)}"
 
 
@@ -161,8 +165,9 @@ def test_a_token_issued_before_the_account_was_deleted(stack, accounts, victim):
     assert_refused(stack, victim.token)
 
 
-@pytest.mark.parametrize("value", ["", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "bearer x.y.z", "garbage",
-                                   "Bearer " + "A" * 9000])
+@pytest.mark.parametrize(
+    "value", ["", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "bearer x.y.z", "garbage", "Bearer " + "A" * 9000]
+)
 def test_malformed_authorization_headers(stack, value):
     answer = stack.api.get("/me", headers={"Authorization": value})
     assert answer.status == 401

@@ -14,18 +14,26 @@ def test_a_full_booking_logs_no_secret_and_a_correlation_id_everywhere(stack, ca
     log_stream.truncate(0)
     log_stream.seek(0)
     password = "a very secret passphrase"
-    stack.api.post("/auth/register", {"username": "logger", "password": password, "first_name": "L",
-                                      "last_name": "G", "email": "lg@example.com"})
+    stack.api.post(
+        "/auth/register",
+        {"username": "logger", "password": password, "first_name": "L", "last_name": "G", "email": "lg@example.com"},
+    )
     stack.api.post("/auth/login", {"username": "logger", "password": "a wrong passphrase"})
     token = stack.api.post("/auth/login", {"username": "logger", "password": password}).body["access_token"]
     held = stack.api.post("/orders", {"screening_id": screening_id, "chairs": ["A-1", "A-2"]}, token=token).body
-    paid = stack.api.post(f"/orders/{held['order_id']}/payment",
-                          {"confirmation_id": held["confirmation_id"], "payment_method": "tok_ok"},
-                          token=token, headers={"Idempotency-Key": "log-test-payment-1"}).body
+    paid = stack.api.post(
+        f"/orders/{held['order_id']}/payment",
+        {"confirmation_id": held["confirmation_id"], "payment_method": "tok_ok"},
+        token=token,
+        headers={"Idempotency-Key": "log-test-payment-1"},
+    ).body
     stack.api.get(f"/orders/{held['order_id']}", token=token)
-    stack.api.post(f"/orders/{held['order_id']}/payment",
-                   {"confirmation_id": "guessed-wrong", "payment_method": "tok_ok"},
-                   token=token, headers={"Idempotency-Key": "log-test-payment-2"})
+    stack.api.post(
+        f"/orders/{held['order_id']}/payment",
+        {"confirmation_id": "guessed-wrong", "payment_method": "tok_ok"},
+        token=token,
+        headers={"Idempotency-Key": "log-test-payment-2"},
+    )
     stack.api.post(f"/orders/{held['order_id']}/refund", token=token)
     stack.api.get("/me", token=token + "x")
     stack.invoke("SweepHoldsFunction", {"id": "sweep-event-1", "detail-type": "Scheduled Event"})
@@ -47,5 +55,9 @@ def test_a_full_booking_logs_no_secret_and_a_correlation_id_everywhere(stack, ca
     assert len(log_lines) >= 4
     without = [line["message"] for line in log_lines if not line.get("correlation_id")]
     assert not without, f"log lines without a correlation id: {without}"
-    assert {line["function_name"] for line in log_lines} >= {"PlaceOrderFunction", "PayOrderFunction",
-                                                             "AuthorizerFunction", "SweepHoldsFunction"}
+    assert {line["function_name"] for line in log_lines} >= {
+        "PlaceOrderFunction",
+        "PayOrderFunction",
+        "AuthorizerFunction",
+        "SweepHoldsFunction",
+    }

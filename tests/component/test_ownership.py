@@ -24,9 +24,15 @@ def world(stack, accounts):
         return answer.body
 
     paid = hold("A-1")
-    assert stack.api.post(f"/orders/{paid['order_id']}/payment", {
-        "confirmation_id": paid["confirmation_id"], "payment_method": "tok_ok"},
-        token=alice.token, headers={"Idempotency-Key": "alice-pays-0001"}).status == 200
+    assert (
+        stack.api.post(
+            f"/orders/{paid['order_id']}/payment",
+            {"confirmation_id": paid["confirmation_id"], "payment_method": "tok_ok"},
+            token=alice.token,
+            headers={"Idempotency-Key": "alice-pays-0001"},
+        ).status
+        == 200
+    )
     return {"alice": alice, "held": hold("A-2"), "paid": paid, "hold": hold, "people": people}
 
 
@@ -40,9 +46,12 @@ def act(stack, who, action: str, order: dict):
     if action == "cancel":
         return stack.api.delete(f"/orders/{order['order_id']}", token=who.token)
     if action == "pay":
-        return stack.api.post(f"/orders/{order['order_id']}/payment", {
-            "confirmation_id": order["confirmation_id"], "payment_method": "tok_ok"},
-            token=who.token, headers={"Idempotency-Key": f"{who.username}-pays-0001"})
+        return stack.api.post(
+            f"/orders/{order['order_id']}/payment",
+            {"confirmation_id": order["confirmation_id"], "payment_method": "tok_ok"},
+            token=who.token,
+            headers={"Idempotency-Key": f"{who.username}-pays-0001"},
+        )
     return stack.api.post(f"/orders/{order['order_id']}/refund", token=who.token)
 
 
@@ -69,8 +78,11 @@ def test_each_person_gets_exactly_what_their_permissions_allow(stack, world, act
     if expected != 200 or action == "read":
         assert after == before, "nothing changed"
     if expected == 404:
-        assert answer.body == {"code": "NOT_FOUND", "message": "No such order",
-                               "details": {"order_id": order["order_id"]}}, "the same answer as for no order at all"
+        assert answer.body == {
+            "code": "NOT_FOUND",
+            "message": "No such order",
+            "details": {"order_id": order["order_id"]},
+        }, "the same answer as for no order at all"
         ghost = act(stack, who, action, {**order, "order_id": "0" * 32})
         assert ghost.status == 404 and ghost.body["message"] == answer.body["message"]
 

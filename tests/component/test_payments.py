@@ -62,8 +62,12 @@ def test_the_same_key_with_another_body_is_a_422(booking, held):
 
 def test_a_payment_needs_an_idempotency_key(stack, booking, held, aws):
     alice, order = held
-    answer = stack.call("PayOrderFunction", identity=alice, path={"order_id": order["order_id"]},
-                        body={"confirmation_id": order["confirmation_id"], "payment_method": "tok_ok"})
+    answer = stack.call(
+        "PayOrderFunction",
+        identity=alice,
+        path={"order_id": order["order_id"]},
+        body={"confirmation_id": order["confirmation_id"], "payment_method": "tok_ok"},
+    )
     assert answer.status == 400 and answer.body["code"] == "IDEMPOTENCY_KEY_REQUIRED"
     assert ledger(aws) == []
 
@@ -279,8 +283,11 @@ def test_the_request_budget_of_paying(booking, held, aws_calls):
     alice, order = held
     aws_calls.reset()
     assert booking.pay(alice, order).status == 200
-    ours = [(operation, params) for service, operation, params in aws_calls.log
-            if service == "dynamodb" and params.get("TableName") != "PaymentLedgerTable"]
+    ours = [
+        (operation, params)
+        for service, operation, params in aws_calls.log
+        if service == "dynamodb" and params.get("TableName") != "PaymentLedgerTable"
+    ]
     idempotency = [op for op, params in ours if params.get("TableName") == "IdempotencyTable"]
     others = [op for op, params in ours if params.get("TableName") != "IdempotencyTable"]
     assert idempotency == ["PutItem", "UpdateItem"]

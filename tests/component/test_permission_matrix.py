@@ -81,9 +81,10 @@ def test_the_matrix(stack, users, accounts):
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize(("implier", "implied"), sorted(
-    (implier, implied) for implier, implieds in permissions.IMPLIES.items() for implied in implieds
-))
+@pytest.mark.parametrize(
+    ("implier", "implied"),
+    sorted((implier, implied) for implier, implieds in permissions.IMPLIES.items() for implied in implieds),
+)
 def test_creating_updating_or_deleting_implies_viewing(implier, implied):
     assert implied in permissions.expand({implier})
     assert implier not in permissions.expand({implied})

@@ -10,6 +10,7 @@ from tests.component.catalog_helpers import hall_body, movie_body, screening_bod
 @pytest.fixture
 def counted(stack, aws_calls):
     """Call a function directly and return (answer, {operation: count}) of the DynamoDB requests it made."""
+
     def call(logical_id, **kwargs):
         aws_calls.reset()
         answer = stack.call(logical_id, **kwargs)
@@ -27,7 +28,9 @@ def test_catalog_endpoints_make_the_fewest_requests_and_never_scan(counted, aws_
     assert counted("ListMoviesFunction", query={"limit": "5"})[1] == {"Query": 1}
     assert counted("ListMoviesFunction", query={"genre": "drama", "name": "met"})[1] == {"Query": 1}
     assert counted("UpdateMovieFunction", path={"movie_id": movie_id}, body=movie_body(name="M2"))[1] == {
-        "GetItem": 1, "UpdateItem": 1}
+        "GetItem": 1,
+        "UpdateItem": 1,
+    }
 
     member, calls = counted("CreateMemberFunction", body={"name": "M", "email": "m@example.com", "city": "Oslo"})
     assert calls == {"PutItem": 1}
@@ -35,12 +38,15 @@ def test_catalog_endpoints_make_the_fewest_requests_and_never_scan(counted, aws_
     assert counted("GetMemberFunction", path={"member_id": member_id})[1] == {"GetItem": 1}
     assert counted("ListMembersFunction")[1] == {"Query": 1}
 
-    subscription, calls = counted("CreateSubscriptionFunction", body={
-        "member_id": member_id, "movie_id": movie_id, "date": "2026-05-05"})
+    subscription, calls = counted(
+        "CreateSubscriptionFunction", body={"member_id": member_id, "movie_id": movie_id, "date": "2026-05-05"}
+    )
     assert calls == {"TransactWriteItems": 1}
     assert counted("ListSubscriptionsFunction", query={"member_id": member_id})[1] == {"Query": 1}
-    assert counted("DeleteSubscriptionFunction",
-                   path={"subscription_id": subscription.body["subscription_id"]})[1] == {"GetItem": 1, "DeleteItem": 1}
+    assert counted("DeleteSubscriptionFunction", path={"subscription_id": subscription.body["subscription_id"]})[1] == {
+        "GetItem": 1,
+        "DeleteItem": 1,
+    }
 
     hall, calls = counted("CreateHallFunction", body=hall_body(rows=15, seats=20))
     assert calls == {"PutItem": 1}
@@ -56,5 +62,8 @@ def test_catalog_endpoints_make_the_fewest_requests_and_never_scan(counted, aws_
     assert counted("ListScreeningsFunction", query={"movie_id": movie_id})[1] == {"Query": 1}
 
     assert counted("DeleteMemberFunction", path={"member_id": member_id})[1] == {
-        "GetItem": 1, "DeleteItem": 1, "Query": 1}
+        "GetItem": 1,
+        "DeleteItem": 1,
+        "Query": 1,
+    }
     assert ("dynamodb", "Scan") not in aws_calls.calls

@@ -47,19 +47,43 @@ def test_a_booking_from_hold_to_refund():
     admin = login(ADMIN, ADMIN_PASSWORD)
     suffix = uuid.uuid4().hex[:8]
     hall = send("POST", "/halls", admin, json={"name": f"e2e {suffix}", "rows": [{"label": "A", "seats": 4}]}).json()
-    movie = send("POST", "/movies", admin, json={"name": f"e2e {suffix}", "genres": [], "premiered": "2000-01-01",
-                                                  "runtime_minutes": 90}).json()
+    movie = send(
+        "POST",
+        "/movies",
+        admin,
+        json={"name": f"e2e {suffix}", "genres": [], "premiered": "2000-01-01", "runtime_minutes": 90},
+    ).json()
     starts = (datetime.now(UTC) + timedelta(days=30, minutes=int(suffix, 16) % 10_000)).replace(microsecond=0)
-    screening = send("POST", "/screenings", admin, json={
-        "movie_id": movie["movie_id"], "hall_id": hall["hall_id"], "starts_at": starts.isoformat(),
-        "price_cents": 500, "currency": "EUR"})
+    screening = send(
+        "POST",
+        "/screenings",
+        admin,
+        json={
+            "movie_id": movie["movie_id"],
+            "hall_id": hall["hall_id"],
+            "starts_at": starts.isoformat(),
+            "price_cents": 500,
+            "currency": "EUR",
+        },
+    )
     assert screening.status_code == 201, screening.text
     screening_id = screening.json()["screening_id"]
 
     username = f"e2e{suffix}"
-    assert send("POST", "/auth/register", json={"username": username, "password": "e2e password 123",
-                                                "first_name": "E", "last_name": "Two",
-                                                "email": f"{username}@example.com"}).status_code == 201
+    assert (
+        send(
+            "POST",
+            "/auth/register",
+            json={
+                "username": username,
+                "password": "e2e password 123",
+                "first_name": "E",
+                "last_name": "Two",
+                "email": f"{username}@example.com",
+            },
+        ).status_code
+        == 201
+    )
     customer = login(username, "e2e password 123")
     held = send("POST", "/orders", customer, json={"screening_id": screening_id, "chairs": ["A-1", "A-2"]})
     assert held.status_code == 201, held.text

@@ -52,7 +52,11 @@ def start_local_stack(*extra: str, port: int | None = None, wait: bool = True) -
         del environment[variable]
     process = subprocess.Popen(
         [sys.executable, "-m", "local.stack", "--port", str(port), *extra],
-        cwd=PROJECT_ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     stack = LocalStackProcess(url=f"http://127.0.0.1:{port}", port=port, process=process)
     threading.Thread(target=lambda: stack.output.extend(iter(process.stdout.readline, "")), daemon=True).start()

@@ -34,8 +34,9 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 @pytest.fixture(scope="module")
 def tokens(local_stack):
     def login(username: str, password: str) -> str:
-        answer = requests.post(f"{local_stack.url}/auth/login", json={"username": username, "password": password},
-                               timeout=30)
+        answer = requests.post(
+            f"{local_stack.url}/auth/login", json={"username": username, "password": password}, timeout=30
+        )
         assert answer.status_code == 200, answer.text
         return answer.json()["access_token"]
 
@@ -46,5 +47,6 @@ def tokens(local_stack):
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_answers_as_documented(case, who, local_stack, tokens):
-    case.call_and_validate(base_url=local_stack.url, headers={"Authorization": f"Bearer {tokens[who]}"},
-                           checks=CHECKS, timeout=30)
+    case.call_and_validate(
+        base_url=local_stack.url, headers={"Authorization": f"Bearer {tokens[who]}"}, checks=CHECKS, timeout=30
+    )

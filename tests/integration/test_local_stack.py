@@ -43,7 +43,10 @@ def test_a_taken_port_is_a_one_line_error_and_status_1():
         port = holder.getsockname()[1]
         finished = subprocess.run(
             [sys.executable, "-m", "local.stack", "--port", str(port)],
-            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert finished.returncode == 1
     assert finished.stdout == ""
@@ -65,20 +68,33 @@ def test_the_docs_page_has_a_strict_content_security_policy(local_stack):
 def test_a_parameter_the_template_refuses_is_a_one_line_error_and_status_1():
     finished = subprocess.run(
         [sys.executable, "-m", "local.stack", "--port", "0", "--params", "HoldSecond=30"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert finished.returncode == 1
     assert finished.stderr.strip() == "error: Parameters: [HoldSecond] do not exist in the template"
 
 
 def test_make_invoke_runs_one_function_on_one_event_without_docker():
-    finished = subprocess.run([sys.executable, "-m", "tools.invoke", "JwksFunction", "tests/events/JwksFunction.json"],
-                              cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    finished = subprocess.run(
+        [sys.executable, "-m", "tools.invoke", "JwksFunction", "tests/events/JwksFunction.json"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert finished.returncode == 0, finished.stderr
     answer = json.loads(finished.stdout)
     assert answer["statusCode"] == 200 and len(json.loads(answer["body"])["keys"]) == 2
-    unknown = subprocess.run([sys.executable, "-m", "tools.invoke", "NoSuchFunction", "tests/events/JwksFunction.json"],
-                             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    unknown = subprocess.run(
+        [sys.executable, "-m", "tools.invoke", "NoSuchFunction", "tests/events/JwksFunction.json"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert unknown.returncode == 1 and "no function 'NoSuchFunction'" in unknown.stderr
 
 
@@ -88,13 +104,23 @@ def test_the_embedded_aws_alone_has_the_templates_tables_and_keys():
     from tests.integration.conftest import free_port
 
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "local.embedded_aws", "--port", str(port)], cwd=PROJECT_ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "local.embedded_aws", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         lines = [server.stdout.readline() for _ in range(3)]
         assert "sam local start-api --parameter-overrides" in lines[2], lines
-        client = boto3.client("dynamodb", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
-                              aws_access_key_id="local", aws_secret_access_key="local")
+        client = boto3.client(
+            "dynamodb",
+            endpoint_url=f"http://127.0.0.1:{port}",
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
         from local.template import table_ids
 
         assert sorted(client.list_tables()["TableNames"]) == table_ids()

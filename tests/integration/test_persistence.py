@@ -27,14 +27,25 @@ def test_what_was_acknowledged_survives_a_kill_9_and_old_tokens_still_verify(tmp
         customer = _login(stack.url, "demo", DEMO_PASSWORD)
         headers = {"Authorization": f"Bearer {admin}"}
         screening = requests.get(f"{stack.url}/screenings", headers=headers, timeout=30).json()["items"][0]
-        chairs = requests.get(f"{stack.url}/screenings/{screening['screening_id']}/chairs", headers=headers,
-                              params={"limit": 200}, timeout=30).json()["items"]
+        chairs = requests.get(
+            f"{stack.url}/screenings/{screening['screening_id']}/chairs",
+            headers=headers,
+            params={"limit": 200},
+            timeout=30,
+        ).json()["items"]
         seats = [chair["chair_id"] for chair in chairs]
-        paid = requests.post(f"{stack.url}/orders", json={"screening_id": screening["screening_id"],
-                                                           "chairs": [seats.pop()]}, headers=headers, timeout=30).json()
-        sale = requests.post(f"{stack.url}/orders/{paid['order_id']}/payment", headers={**headers,
-                             "Idempotency-Key": "persist-0001"},
-                             json={"confirmation_id": paid["confirmation_id"], "payment_method": "tok_ok"}, timeout=30)
+        paid = requests.post(
+            f"{stack.url}/orders",
+            json={"screening_id": screening["screening_id"], "chairs": [seats.pop()]},
+            headers=headers,
+            timeout=30,
+        ).json()
+        sale = requests.post(
+            f"{stack.url}/orders/{paid['order_id']}/payment",
+            headers={**headers, "Idempotency-Key": "persist-0001"},
+            json={"confirmation_id": paid["confirmation_id"], "payment_method": "tok_ok"},
+            timeout=30,
+        )
         assert sale.status_code == 200, sale.text
 
         acknowledged: list[str] = []
@@ -44,8 +55,12 @@ def test_what_was_acknowledged_survives_a_kill_9_and_old_tokens_still_verify(tmp
         def book(mine: list[str]) -> None:
             for seat in mine:
                 try:
-                    answer = requests.post(f"{stack.url}/orders", headers=headers, timeout=30,
-                                           json={"screening_id": screening["screening_id"], "chairs": [seat]})
+                    answer = requests.post(
+                        f"{stack.url}/orders",
+                        headers=headers,
+                        timeout=30,
+                        json={"screening_id": screening["screening_id"], "chairs": [seat]},
+                    )
                 except requests.RequestException:
                     return  # the stack was killed under this request: it was never acknowledged
                 if answer.status_code == 201:
@@ -80,8 +95,12 @@ def test_what_was_acknowledged_survives_a_kill_9_and_old_tokens_still_verify(tmp
         sold = requests.get(f"{again.url}/orders/{paid['order_id']}", headers=headers, timeout=30).json()
         assert sold["status"] == "PAID" and sold["tickets"]
         # The restored stack goes on working: the next hold of a chair held before the kill is refused.
-        taken = requests.post(f"{again.url}/orders", json={"screening_id": screening["screening_id"],
-                                                            "chairs": [sold["chairs"][0]]}, headers=headers, timeout=30)
+        taken = requests.post(
+            f"{again.url}/orders",
+            json={"screening_id": screening["screening_id"], "chairs": [sold["chairs"][0]]},
+            headers=headers,
+            timeout=30,
+        )
         assert taken.status_code == 409
     finally:
         assert again.stop() == 0, again.log()

@@ -34,7 +34,10 @@ def fresh_stack():
 @pytest.mark.skipif(shutil.which("curl") is None, reason="the walk-through uses curl")
 def test_the_readme_walkthrough_books_pays_and_refunds(fresh_stack):
     finished = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", walkthrough()], capture_output=True, text=True, timeout=120,
+        ["bash", "-euo", "pipefail", "-c", walkthrough()],
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "API": fresh_stack.url},
     )
     assert finished.returncode == 0, finished.stderr + finished.stdout

@@ -16,4 +16,11 @@ def test_every_factory_permission_is_a_permission():
 
 def test_rows_are_labelled_like_a_spreadsheet():
     assert [factories.row_label(index) for index in (0, 1, 25, 26, 27, 51, 52)] == [
-        "A", "B", "Z", "AA", "AB", "AZ", "BA"]
+        "A",
+        "B",
+        "Z",
+        "AA",
+        "AB",
+        "AZ",
+        "BA",
+    ]

@@ -12,8 +12,20 @@ from boxoffice.models.users import AdministratorsCounter, UserLogin, UserProfile
 from boxoffice.payments.simulated import LedgerEntry
 from local.template import resources_of_type
 
-MODELS = [Movie, Member, Subscription, Hall, Screening, Chair, Order, HoldQuota, UserProfile, UserLogin,
-          AdministratorsCounter, LedgerEntry]
+MODELS = [
+    Movie,
+    Member,
+    Subscription,
+    Hall,
+    Screening,
+    Chair,
+    Order,
+    HoldQuota,
+    UserProfile,
+    UserLogin,
+    AdministratorsCounter,
+    LedgerEntry,
+]
 
 
 def template_table(model: type[Model]) -> dict:

@@ -9,17 +9,20 @@ from boxoffice.models.catalog import Movie, Screening
 from boxoffice.pagination import decode_cursor, encode_cursor, key_schema, within
 
 
-@pytest.mark.parametrize(("condition", "starts_at", "inside"), [
-    (Screening.starts_at.between(100, 200), "100", True),
-    (Screening.starts_at.between(100, 200), "200", True),
-    (Screening.starts_at.between(100, 200), "99", False),
-    (Screening.starts_at.between(100, 200), "201", False),
-    (Screening.starts_at >= 100, "100", True),
-    (Screening.starts_at >= 100, "99", False),
-    (Screening.starts_at < 100, "99", True),
-    (Screening.starts_at < 100, "100", False),
-    (None, "1", True),
-])
+@pytest.mark.parametrize(
+    ("condition", "starts_at", "inside"),
+    [
+        (Screening.starts_at.between(100, 200), "100", True),
+        (Screening.starts_at.between(100, 200), "200", True),
+        (Screening.starts_at.between(100, 200), "99", False),
+        (Screening.starts_at.between(100, 200), "201", False),
+        (Screening.starts_at >= 100, "100", True),
+        (Screening.starts_at >= 100, "99", False),
+        (Screening.starts_at < 100, "99", True),
+        (Screening.starts_at < 100, "100", False),
+        (None, "1", True),
+    ],
+)
 def test_a_start_key_lies_within_the_sort_key_condition(condition, starts_at, inside):
     assert within(condition, {"starts_at": {"N": starts_at}, "kind": {"S": "SCREENING"}}) is inside
 

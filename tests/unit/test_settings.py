@@ -13,8 +13,10 @@ def test_defaults_and_overrides():
     assert settings.table("orders") == "o"
 
 
-@pytest.mark.parametrize(("variable", "value"), [("HOLD_SECONDS", "5"), ("HOLD_SECONDS", "ten"),
-                                                 ("STAGE", "staging"), ("MAX_CHAIRS_PER_ORDER", "0")])
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("HOLD_SECONDS", "5"), ("HOLD_SECONDS", "ten"), ("STAGE", "staging"), ("MAX_CHAIRS_PER_ORDER", "0")],
+)
 def test_a_bad_value_is_a_clear_configuration_error(variable, value):
     with pytest.raises(ConfigurationError, match=variable):
         Settings.from_environ({variable: value})

@@ -64,8 +64,11 @@ def test_every_function_logs_to_its_own_log_group_with_retention(logical_id):
     log_group = raw_template()["Resources"][log_group_id]
     assert log_group["Type"] == "AWS::Logs::LogGroup"
     assert "RetentionInDays" in log_group["Properties"]
-    others = [other for other, resource in FUNCTIONS.items()
-              if other != logical_id and resource["Properties"]["LoggingConfig"]["LogGroup"]["Ref"] == log_group_id]
+    others = [
+        other
+        for other, resource in FUNCTIONS.items()
+        if other != logical_id and resource["Properties"]["LoggingConfig"]["LogGroup"]["Ref"] == log_group_id
+    ]
     assert not others, f"{logical_id} shares its log group with {others}"
 
 
@@ -90,7 +93,8 @@ def test_tables_are_on_demand_and_orders_expire_by_ttl():
     tables = resources_of_type("AWS::DynamoDB::Table")
     assert all(table["Properties"]["BillingMode"] == "PAY_PER_REQUEST" for table in tables.values())
     assert tables["OrdersTable"]["Properties"]["TimeToLiveSpecification"] == {
-        "AttributeName": "expires_at", "Enabled": True,
+        "AttributeName": "expires_at",
+        "Enabled": True,
     }
 
 
@@ -107,11 +111,17 @@ def test_alarms_watch_5xx_function_errors_throttles_the_authorizer_and_dynamodb(
     for alarm in alarms.values():
         properties = alarm["Properties"]
         assert properties["AlarmActions"] == [{"Ref": "AlarmTopic"}]
-        metrics = [properties] + [query.get("MetricStat", {}).get("Metric", {}) for query in
-                                  properties.get("Metrics", [])]
+        metrics = [properties] + [
+            query.get("MetricStat", {}).get("Metric", {}) for query in properties.get("Metrics", [])
+        ]
         watched |= {(metric["Namespace"], metric.get("MetricName")) for metric in metrics if metric.get("Namespace")}
         for reference in _references(properties) - {"AlarmTopic", "AWS::Region"}:
             assert reference in raw_template()["Resources"], reference
-    assert {("AWS/ApiGateway", "5xx"), ("AWS/Lambda", "Errors"), ("AWS/Lambda", "Throttles"),
-            ("Boxoffice", "TokensRejected"), ("AWS/DynamoDB", "WriteThrottleEvents")} <= watched
+    assert {
+        ("AWS/ApiGateway", "5xx"),
+        ("AWS/Lambda", "Errors"),
+        ("AWS/Lambda", "Throttles"),
+        ("Boxoffice", "TokensRejected"),
+        ("AWS/DynamoDB", "WriteThrottleEvents"),
+    } <= watched
     assert resources_of_type("AWS::CloudWatch::Dashboard")

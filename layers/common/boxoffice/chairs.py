@@ -43,8 +43,13 @@ def price_of(screening: Screening, row: str) -> int:
 def new_chair(screening: Screening, chair_id: str) -> Chair:
     row = row_of(chair_id)
     return Chair(
-        screening_id=screening.screening_id, seat=seat_key(chair_id), chair_id=chair_id, row=row,
-        number=int(chair_id.split("-")[1]), price_cents=price_of(screening, row), currency=screening.currency,
+        screening_id=screening.screening_id,
+        seat=seat_key(chair_id),
+        chair_id=chair_id,
+        row=row,
+        number=int(chair_id.split("-")[1]),
+        price_cents=price_of(screening, row),
+        currency=screening.currency,
         price_class=price_class_of(screening, row),
     )
 
@@ -60,7 +65,7 @@ def chairs_from_layout(screening: Screening, hall: Hall) -> list[Chair]:
 
 def _batches(chairs: list[Chair]) -> Iterable[list[Chair]]:
     for start in range(0, len(chairs), BATCH):
-        yield chairs[start:start + BATCH]
+        yield chairs[start : start + BATCH]
 
 
 def create_missing(chairs: list[Chair]) -> int:
@@ -96,8 +101,9 @@ def add(screening_id: str, chair_ids: list[str]) -> list[Chair]:
     transaction = Transaction()
     for chair in chairs:
         transaction.put(chair.seat, chair, condition=Chair.seat.does_not_exist())
-    transaction.update("screening", screening, [Screening.chair_count.add(len(chairs))],
-                       condition=Screening.screening_id.exists())
+    transaction.update(
+        "screening", screening, [Screening.chair_count.add(len(chairs))], condition=Screening.screening_id.exists()
+    )
     try:
         transaction.commit()
     except TransactionCancelled as cancelled:
@@ -126,8 +132,15 @@ def seat_map(screening_id: str, status: str | None, limit: int, cursor: str | No
     from "no chair matches".
     """
     now = now_epoch()
-    chairs, next_cursor = query_page(Chair, None, screening_id, limit=limit, cursor=cursor,
-                                     filter_condition=_status_filter(status, now), consistent_read=True)
+    chairs, next_cursor = query_page(
+        Chair,
+        None,
+        screening_id,
+        limit=limit,
+        cursor=cursor,
+        filter_condition=_status_filter(status, now),
+        consistent_read=True,
+    )
     if not chairs and not cursor and not next_cursor:
         get_or_404(Screening, screening_id, "screening")
     return chairs, next_cursor

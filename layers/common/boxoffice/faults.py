@@ -20,15 +20,30 @@ from botocore.exceptions import (
 
 from boxoffice.errors import DomainError, TooManyRequests, Unavailable
 
-THROTTLING = frozenset({
-    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
-    "TooManyRequestsException", "ThrottlingError",
-})
-TRANSIENT = frozenset({
-    "InternalServerError", "InternalFailure", "ServiceUnavailable", "ServiceUnavailableException",
-    "TransactionConflictException", "TransactionConflict", "TransactionInProgressException",
-    "RequestTimeout", "RequestTimeoutException", "KMSInternalException", "DependencyTimeoutException",
-})
+THROTTLING = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "TooManyRequestsException",
+        "ThrottlingError",
+    }
+)
+TRANSIENT = frozenset(
+    {
+        "InternalServerError",
+        "InternalFailure",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "TransactionConflictException",
+        "TransactionConflict",
+        "TransactionInProgressException",
+        "RequestTimeout",
+        "RequestTimeoutException",
+        "KMSInternalException",
+        "DependencyTimeoutException",
+    }
+)
 _TIMEOUTS = (ReadTimeoutError, ConnectTimeoutError, EndpointConnectionError, ConnectionClosedError)
 RETRY_AFTER_SECONDS = "1"
 
@@ -67,6 +82,9 @@ def as_client_answer(error: BaseException) -> DomainError | None:
     if codes & THROTTLING:
         return TooManyRequests("The service is busy; retry shortly", code="THROTTLED", headers=headers)
     if codes & TRANSIENT or timed_out:
-        return Unavailable("A dependency failed for a moment; nothing was half done, retry",
-                           code="SERVICE_UNAVAILABLE", headers=headers)
+        return Unavailable(
+            "A dependency failed for a moment; nothing was half done, retry",
+            code="SERVICE_UNAVAILABLE",
+            headers=headers,
+        )
     return None

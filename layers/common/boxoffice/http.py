@@ -120,23 +120,27 @@ class Router(PowertoolsRouter):
     def _declare(self, method: str, rule: str, needs: permissions.Declared, answers: dict[int, str] | None) -> None:
         self.declarations[route_key(method, rule)] = RouteDeclaration(permissions.needs(needs), dict(answers or {}))
 
-    def get(self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None,
-            **kwargs: Any) -> Any:
+    def get(
+        self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None, **kwargs: Any
+    ) -> Any:
         self._declare("GET", rule, needs, answers)
         return super().get(rule, *args, **kwargs)
 
-    def post(self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None,
-             **kwargs: Any) -> Any:
+    def post(
+        self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None, **kwargs: Any
+    ) -> Any:
         self._declare("POST", rule, needs, answers)
         return super().post(rule, *args, **kwargs)
 
-    def put(self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None,
-            **kwargs: Any) -> Any:
+    def put(
+        self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None, **kwargs: Any
+    ) -> Any:
         self._declare("PUT", rule, needs, answers)
         return super().put(rule, *args, **kwargs)
 
-    def delete(self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None,
-               **kwargs: Any) -> Any:
+    def delete(
+        self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None, **kwargs: Any
+    ) -> Any:
         self._declare("DELETE", rule, needs, answers)
         return super().delete(rule, *args, **kwargs)
 
@@ -172,8 +176,11 @@ def _validation_error(error: RequestValidationError) -> Response:
 
 
 def _refuse_json(message: str) -> Invalid:
-    return Invalid("The body is not JSON this API accepts", code="VALIDATION_FAILED",
-                   details={"errors": [{"location": "body", "message": message}]})
+    return Invalid(
+        "The body is not JSON this API accepts",
+        code="VALIDATION_FAILED",
+        details={"errors": [{"location": "body", "message": message}]},
+    )
 
 
 def _bounded_number(text: str) -> Any:
@@ -213,8 +220,7 @@ def _check_json_shape(value: Any) -> None:
 def check_json_body(text: str) -> None:
     """Refuse (422) a body that is not JSON, or is JSON beyond JSON_LIMITS; never raise anything else."""
     try:
-        parsed = json.loads(text, parse_int=_bounded_number, parse_float=_bounded_number,
-                            parse_constant=_no_constant)
+        parsed = json.loads(text, parse_int=_bounded_number, parse_float=_bounded_number, parse_constant=_no_constant)
     except RecursionError:
         raise _refuse_json(f"nested deeper than {JSON_LIMITS['depth']} levels") from None
     except ValueError:
@@ -241,13 +247,23 @@ class RouteShape:
 def _check_shape(event: dict[str, Any], text: str, shape: RouteShape) -> None:
     """A body on a route that takes none, or a query parameter it does not know, is refused: never ignored."""
     if text.strip() not in ("", "{}") and not shape.takes_body:
-        raise Invalid("This route takes no body", code="VALIDATION_FAILED",
-                      details={"errors": [{"location": "body", "message": "not expected"}]})
+        raise Invalid(
+            "This route takes no body",
+            code="VALIDATION_FAILED",
+            details={"errors": [{"location": "body", "message": "not expected"}]},
+        )
     unknown = sorted(set(event.get("queryStringParameters") or {}) - shape.query_names)
     if unknown:
-        raise Invalid("Unknown query parameters", code="UNKNOWN_PARAMETER",
-                      details={"errors": [{"location": f"query.{name[:64]}", "message": "not a parameter of this route"}
-                                          for name in unknown[:10]]})
+        raise Invalid(
+            "Unknown query parameters",
+            code="UNKNOWN_PARAMETER",
+            details={
+                "errors": [
+                    {"location": f"query.{name[:64]}", "message": "not a parameter of this route"}
+                    for name in unknown[:10]
+                ]
+            },
+        )
 
 
 def _guard(event: dict[str, Any], shape: RouteShape, declarations: dict[str, RouteDeclaration]) -> None:
@@ -292,8 +308,9 @@ def _infrastructure_error(error: Exception) -> Response:
     answer = as_client_answer(error)
     if answer is None:
         raise error
-    logger.warning("dependency failure answered as retryable", extra={"code": answer.code,
-                                                                       "error": type(error).__name__})
+    logger.warning(
+        "dependency failure answered as retryable", extra={"code": answer.code, "error": type(error).__name__}
+    )
     return _domain_error(answer)
 
 

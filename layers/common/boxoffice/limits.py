@@ -49,8 +49,12 @@ class Window:
 
     def refusal(self, now: int, message: str, code: str) -> TooManyRequests:
         wait = max(1, self.seconds - now % self.seconds)
-        return TooManyRequests(message, code=code, details={"retry_after_seconds": wait, "limit": self.allowed},
-                               headers={"Retry-After": str(wait)})
+        return TooManyRequests(
+            message,
+            code=code,
+            details={"retry_after_seconds": wait, "limit": self.allowed},
+            headers={"Retry-After": str(wait)},
+        )
 
     def take(self, subject: str, now: int, *, message: str, code: str, amount: int = 1) -> None:
         """Count `amount` now, or refuse (429) if that would pass the limit; one UpdateItem either way."""
@@ -60,7 +64,8 @@ class Window:
         try:
             RateCounter(counter_id).update(
                 actions=[RateCounter.hits.add(amount), RateCounter.expires_at.set(ends + _LINGER_SECONDS)],
-                condition=_room(self.allowed, amount))
+                condition=_room(self.allowed, amount),
+            )
         except UpdateError as error:
             if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
                 raise self.refusal(now, message, code) from None
@@ -81,13 +86,18 @@ class Gauge:
         return f"{self.name}#{subject}"
 
     def refusal(self, message: str, code: str, retry_after: int) -> TooManyRequests:
-        return TooManyRequests(message, code=code, details={"limit": self.allowed, "retry_after_seconds": retry_after},
-                               headers={"Retry-After": str(retry_after)})
+        return TooManyRequests(
+            message,
+            code=code,
+            details={"limit": self.allowed, "retry_after_seconds": retry_after},
+            headers={"Retry-After": str(retry_after)},
+        )
 
     def add_to(self, transaction: Transaction, label: str, subject: str, amount: int, keep_until: int) -> None:
         """Count `amount` up in `transaction` (refused, `label` in its failures, past the limit)."""
         transaction.update(
-            label, RateCounter(self.counter_id(subject)),
+            label,
+            RateCounter(self.counter_id(subject)),
             [RateCounter.hits.add(amount), RateCounter.expires_at.set(keep_until)],
             condition=_room(self.allowed, amount),
         )

@@ -52,8 +52,9 @@ def key_schema(model: type[Model], index: Any = None) -> dict[str, str]:
     """Every attribute of the query's LastEvaluatedKey and its type ("S" or "N"): the table's key and the index's."""
     attributes = {name: attr for name, attr in model.get_attributes().items() if attr.is_hash_key or attr.is_range_key}
     if index is not None:
-        attributes.update({attr.attr_name: attr for attr in index.Meta.attributes.values()
-                           if attr.is_hash_key or attr.is_range_key})
+        attributes.update(
+            {attr.attr_name: attr for attr in index.Meta.attributes.values() if attr.is_hash_key or attr.is_range_key}
+        )
     return {attr.attr_name: attr.attr_type for attr in attributes.values()}
 
 
@@ -84,8 +85,11 @@ def _valid_value(kind: str, value: Any) -> bool:
     return True
 
 
-def decode_cursor(cursor: str | None, schema: dict[str, str], partition: dict[str, str] | None = None,
-                  ) -> dict[str, Any] | None:
+def decode_cursor(
+    cursor: str | None,
+    schema: dict[str, str],
+    partition: dict[str, str] | None = None,
+) -> dict[str, Any] | None:
     """The start key a cursor carries, if it fits the query: its key attributes, types and partition value."""
     if not cursor:
         return None
@@ -140,9 +144,16 @@ def _start_key_refused(error: QueryError) -> bool:
 
 
 def query_page(
-    model: type[M], index: Any, hash_value: str, *, limit: int, cursor: str | None,
-    range_condition: Condition | None = None, filter_condition: Condition | None = None,
-    newest_first: bool = False, consistent_read: bool = False,
+    model: type[M],
+    index: Any,
+    hash_value: str,
+    *,
+    limit: int,
+    cursor: str | None,
+    range_condition: Condition | None = None,
+    filter_condition: Condition | None = None,
+    newest_first: bool = False,
+    consistent_read: bool = False,
 ) -> tuple[list[M], str | None]:
     """Up to `limit` items of a query (of `index`, or of the table when it is None), in its order.
 
@@ -157,9 +168,15 @@ def query_page(
     page_size = limit if filter_condition is None else min(max(limit, FILTERED_READ_SIZE), 1000)
     raw_items: list[dict[str, Any]] = []
     for _ in range(MAX_REQUESTS_PER_PAGE):
-        results = source.query(hash_value, range_condition, filter_condition, page_size=page_size,
-                               last_evaluated_key=start, scan_index_forward=not newest_first,
-                               consistent_read=consistent_read)
+        results = source.query(
+            hash_value,
+            range_condition,
+            filter_condition,
+            page_size=page_size,
+            last_evaluated_key=start,
+            scan_index_forward=not newest_first,
+            consistent_read=consistent_read,
+        )
         try:
             page = next(results.page_iter, None) or {}
         except QueryError as error:
@@ -169,7 +186,7 @@ def query_page(
         found = page.get("Items", [])
         start = results.page_iter.last_evaluated_key
         if len(raw_items) + len(found) >= limit:
-            taken = found[:limit - len(raw_items)]
+            taken = found[: limit - len(raw_items)]
             raw_items += taken
             ended = start is None and len(taken) == len(found)
             last = {name: raw_items[-1][name] for name in schema}

@@ -12,26 +12,47 @@ from collections.abc import Iterable
 from pathlib import Path
 
 MOVIES_VIEW, MOVIES_CREATE, MOVIES_UPDATE, MOVIES_DELETE = (
-    "movies:view", "movies:create", "movies:update", "movies:delete",
+    "movies:view",
+    "movies:create",
+    "movies:update",
+    "movies:delete",
 )
 MEMBERS_VIEW, MEMBERS_CREATE, MEMBERS_UPDATE, MEMBERS_DELETE = (
-    "members:view", "members:create", "members:update", "members:delete",
+    "members:view",
+    "members:create",
+    "members:update",
+    "members:delete",
 )
 SUBSCRIPTIONS_VIEW, SUBSCRIPTIONS_CREATE, SUBSCRIPTIONS_DELETE = (
-    "subscriptions:view", "subscriptions:create", "subscriptions:delete",
+    "subscriptions:view",
+    "subscriptions:create",
+    "subscriptions:delete",
 )
 SCREENINGS_VIEW, SCREENINGS_MANAGE = "screenings:view", "screenings:manage"
 ORDERS_CREATE, ORDERS_VIEW_ALL, ORDERS_MANAGE = "orders:create", "orders:view-all", "orders:manage"
 USERS_MANAGE = "users:manage"
 
-ALL_PERMISSIONS: frozenset[str] = frozenset({
-    MOVIES_VIEW, MOVIES_CREATE, MOVIES_UPDATE, MOVIES_DELETE,
-    MEMBERS_VIEW, MEMBERS_CREATE, MEMBERS_UPDATE, MEMBERS_DELETE,
-    SUBSCRIPTIONS_VIEW, SUBSCRIPTIONS_CREATE, SUBSCRIPTIONS_DELETE,
-    SCREENINGS_VIEW, SCREENINGS_MANAGE,
-    ORDERS_CREATE, ORDERS_VIEW_ALL, ORDERS_MANAGE,
-    USERS_MANAGE,
-})
+ALL_PERMISSIONS: frozenset[str] = frozenset(
+    {
+        MOVIES_VIEW,
+        MOVIES_CREATE,
+        MOVIES_UPDATE,
+        MOVIES_DELETE,
+        MEMBERS_VIEW,
+        MEMBERS_CREATE,
+        MEMBERS_UPDATE,
+        MEMBERS_DELETE,
+        SUBSCRIPTIONS_VIEW,
+        SUBSCRIPTIONS_CREATE,
+        SUBSCRIPTIONS_DELETE,
+        SCREENINGS_VIEW,
+        SCREENINGS_MANAGE,
+        ORDERS_CREATE,
+        ORDERS_VIEW_ALL,
+        ORDERS_MANAGE,
+        USERS_MANAGE,
+    }
+)
 
 DEFAULT_CUSTOMER_PERMISSIONS: frozenset[str] = frozenset({MOVIES_VIEW, SCREENINGS_VIEW, ORDERS_CREATE})
 
@@ -74,8 +95,9 @@ def _load_routes() -> dict[str, Needs]:
     """The authorizer's table, generated from the functions' own route declarations (`make generated`)."""
     path = Path(__file__).parent / "routes.json"
     table = json.loads(path.read_text()) if path.exists() else {}  # none yet: every route closed
-    return {route: needs(declared if isinstance(declared, str) else tuple(declared)) for route, declared in
-            table.items()}
+    return {
+        route: needs(declared if isinstance(declared, str) else tuple(declared)) for route, declared in table.items()
+    }
 
 
 # route key (as API Gateway writes $context.routeKey) -> what it needs

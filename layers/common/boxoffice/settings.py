@@ -22,12 +22,22 @@ from boxoffice.errors import ConfigurationError
 # Every setting is the upper-cased variable of its name, except:
 _VARIABLE_OF = {"region": "AWS_REGION"}
 _RANGES = {
-    "hold_seconds": (10, 3600), "max_chairs_per_order": (1, 40), "max_held_chairs_per_user": (1, 200),
-    "max_holds_per_minute": (1, 10_000), "refund_cutoff_minutes": (0, 10_080), "cleaning_minutes": (0, 240),
-    "sweep_batch_size": (1, 1000), "login_max_failures": (1, 100), "login_lock_minutes": (1, 1440),
-    "max_logins_per_minute": (1, 1000), "payment_claim_seconds": (5, 900),
-    "max_registrations_per_address": (1, 100_000), "login_failures_per_address": (1, 100_000),
-    "max_held_chairs_per_address": (1, 100_000), "new_account_hours": (0, 8760), "new_account_share_percent": (1, 100),
+    "hold_seconds": (10, 3600),
+    "max_chairs_per_order": (1, 40),
+    "max_held_chairs_per_user": (1, 200),
+    "max_holds_per_minute": (1, 10_000),
+    "refund_cutoff_minutes": (0, 10_080),
+    "cleaning_minutes": (0, 240),
+    "sweep_batch_size": (1, 1000),
+    "login_max_failures": (1, 100),
+    "login_lock_minutes": (1, 1440),
+    "max_logins_per_minute": (1, 1000),
+    "payment_claim_seconds": (5, 900),
+    "max_registrations_per_address": (1, 100_000),
+    "login_failures_per_address": (1, 100_000),
+    "max_held_chairs_per_address": (1, 100_000),
+    "new_account_hours": (0, 8760),
+    "new_account_share_percent": (1, 100),
 }
 _CHOICES = {"stage": ("local", "dev", "prod", "test"), "payment_provider": ("simulated",)}
 _TABLE_VARIABLES = {

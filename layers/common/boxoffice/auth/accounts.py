@@ -81,8 +81,9 @@ def user_out(profile: UserProfile, login: UserLogin | None) -> UserOut:
     )
 
 
-def _new_profile(body: RegisterIn | CreateUserIn, account_type: str, permissions: list[str],
-                 session_minutes: int, now: int) -> UserProfile:
+def _new_profile(
+    body: RegisterIn | CreateUserIn, account_type: str, permissions: list[str], session_minutes: int, now: int
+) -> UserProfile:
     return UserProfile(
         user_id=new_id(),
         kind=USER_KIND,
@@ -106,8 +107,9 @@ def _create(profile: UserProfile, login: UserLogin) -> None:
     transaction.put("login", login, condition=UserLogin.user_id.does_not_exist())
     transaction.put("profile", profile, condition=UserProfile.user_id.does_not_exist())
     if _is_administrator(profile.permissions, profile.enabled):
-        transaction.update("administrators", AdministratorsCounter(ADMINISTRATORS_COUNTER_ID),
-                           [AdministratorsCounter.count.add(1)])
+        transaction.update(
+            "administrators", AdministratorsCounter(ADMINISTRATORS_COUNTER_ID), [AdministratorsCounter.count.add(1)]
+        )
     try:
         transaction.commit()
     except TransactionCancelled as cancelled:
@@ -119,11 +121,16 @@ def _create(profile: UserProfile, login: UserLogin) -> None:
 def register_customer(body: RegisterIn, client_address: str) -> UserOut:
     now = now_epoch()
     registrations = Window("registrations-by-address", get_settings().max_registrations_per_address, 3600)
-    registrations.take(client_address, now, message="Too many accounts registered from this address; try later",
-                       code="TOO_MANY_REGISTRATIONS")
+    registrations.take(
+        client_address,
+        now,
+        message="Too many accounts registered from this address; try later",
+        code="TOO_MANY_REGISTRATIONS",
+    )
     profile = _new_profile(body, CUSTOMER, sorted(perms.DEFAULT_CUSTOMER_PERMISSIONS), CUSTOMER_SESSION_MINUTES, now)
-    login = UserLogin(user_id=login_key(body.username), owner_id=profile.user_id,
-                      password_hash=passwords.hash_password(body.password))
+    login = UserLogin(
+        user_id=login_key(body.username), owner_id=profile.user_id, password_hash=passwords.hash_password(body.password)
+    )
     _create(profile, login)
     return user_out(profile, login)
 
@@ -134,8 +141,9 @@ def _check_grants(granted: list[str] | set[str], by: Identity | None) -> None:
         return  # the stack's own tools: the first administrator, tests
     beyond = sorted(perms.expand(granted) - by.permissions)
     if beyond:
-        raise Forbidden("You can only grant permissions you hold yourself", code="GRANT_BEYOND_OWN",
-                        details={"permissions": beyond})
+        raise Forbidden(
+            "You can only grant permissions you hold yourself", code="GRANT_BEYOND_OWN", details={"permissions": beyond}
+        )
 
 
 def create_staff(body: CreateUserIn, by: Identity | None = None) -> CreatedUserOut:
@@ -144,21 +152,33 @@ def create_staff(body: CreateUserIn, by: Identity | None = None) -> CreatedUserO
     profile = _new_profile(body, STAFF, list(body.permissions), body.session_timeout_minutes, now)
     code = secrets.token_urlsafe(24)
     expires = now + SIGNUP_CODE_DAYS * 86400
-    login = UserLogin(user_id=login_key(body.username), owner_id=profile.user_id,
-                      signup_code_hash=passwords.hash_secret_code(code), signup_expires_at=expires)
+    login = UserLogin(
+        user_id=login_key(body.username),
+        owner_id=profile.user_id,
+        signup_code_hash=passwords.hash_secret_code(code),
+        signup_expires_at=expires,
+    )
     _create(profile, login)
     return CreatedUserOut(**user_out(profile, login).model_dump(), signup_code=code, signup_expires_at=iso(expires))
 
 
-def create_administrator(username: str, first_name: str, last_name: str, email: str, password: str,
-                         session_minutes: int = 480) -> UserOut:
+def create_administrator(
+    username: str, first_name: str, last_name: str, email: str, password: str, session_minutes: int = 480
+) -> UserOut:
     """The first administrator of a stack (tools/create_admin.py, and `make run`'s demo admin)."""
-    body = CreateUserIn(username=username, first_name=first_name, last_name=last_name, email=email,
-                        session_timeout_minutes=session_minutes, permissions=sorted(perms.ALL_PERMISSIONS))
+    body = CreateUserIn(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        session_timeout_minutes=session_minutes,
+        permissions=sorted(perms.ALL_PERMISSIONS),
+    )
     now = now_epoch()
     profile = _new_profile(body, STAFF, list(body.permissions), session_minutes, now)
-    login = UserLogin(user_id=login_key(body.username), owner_id=profile.user_id,
-                      password_hash=passwords.hash_password(password))
+    login = UserLogin(
+        user_id=login_key(body.username), owner_id=profile.user_id, password_hash=passwords.hash_password(password)
+    )
     _create(profile, login)
     return user_out(profile, login)
 
@@ -230,8 +250,13 @@ def _record_failure(pair_id: str, failures: int, client_address: str, now: int) 
     settings = get_settings()
     pair = RateCounter(pair_id)
     count = [RateCounter.hits.add(1)] if failures else [RateCounter.hits.set(1)]
-    pair.update(actions=[*count, RateCounter.last_at.set(now),
-                         RateCounter.expires_at.set(now + 2 * settings.login_lock_minutes * 60)])
+    pair.update(
+        actions=[
+            *count,
+            RateCounter.last_at.set(now),
+            RateCounter.expires_at.set(now + 2 * settings.login_lock_minutes * 60),
+        ]
+    )
     # This failure is answered 401 like any other; the next try from the address is refused.
     with contextlib.suppress(TooManyRequests):
         _failures_by_address().take(client_address, now, message=_BAD_LOGIN_ADDRESS, code="LOGIN_THROTTLED")
@@ -257,9 +282,12 @@ def login(body: LoginIn, issuer: str, client_address: str) -> TokenOut:
     failures = _recent_failures(pair, credentials, now)
     wait = _wait_for(failures, int(pair.last_at) if pair else 0, now)
     if wait:
-        raise TooManyRequests("Too many failed logins for this username from here; wait a little",
-                              code="LOGIN_THROTTLED", details={"retry_after_seconds": wait},
-                              headers={"Retry-After": str(wait)})
+        raise TooManyRequests(
+            "Too many failed logins for this username from here; wait a little",
+            code="LOGIN_THROTTLED",
+            details={"retry_after_seconds": wait},
+            headers={"Retry-After": str(wait)},
+        )
     stored = credentials.password_hash if credentials is not None else None
     if credentials is None or stored is None:
         passwords.burn_equal_time(body.password)
@@ -281,12 +309,20 @@ def login(body: LoginIn, issuer: str, client_address: str) -> TokenOut:
         raise TooManyRequests("Too many logins in a minute", code="RATE_LIMITED", headers={"Retry-After": str(wait)})
     if pair is not None:
         pair.delete()  # the owner got in from here: earlier slips from here are forgotten
-    window = ([UserProfile.login_window_count.add(1)] if same_minute
-              else [UserProfile.login_window_start.set(now), UserProfile.login_window_count.set(1)])
+    window = (
+        [UserProfile.login_window_count.add(1)]
+        if same_minute
+        else [UserProfile.login_window_start.set(now), UserProfile.login_window_count.set(1)]
+    )
     profile.update(actions=[UserProfile.last_login_at.set(now), *window])
     token = issue_access_token(
-        issuer=issuer, user_id=profile.user_id, username=profile.username, permissions=list(profile.permissions),
-        account_type=profile.account_type, session_minutes=int(profile.session_timeout_minutes), now=now,
+        issuer=issuer,
+        user_id=profile.user_id,
+        username=profile.username,
+        permissions=list(profile.permissions),
+        account_type=profile.account_type,
+        session_minutes=int(profile.session_timeout_minutes),
+        now=now,
     )
     return TokenOut(access_token=token.access_token, expires_in=token.expires_in)
 
@@ -304,8 +340,12 @@ def me(identity: Identity, session_ends_at: int | None, issuer_kind: str) -> MeO
             profile = UserProfile.get(identity.user_id)
         except DoesNotExist:
             raise NotFound("This account no longer exists") from None
-        answer.update(first_name=profile.first_name, last_name=profile.last_name, email=profile.email,
-                      account_type=profile.account_type)
+        answer.update(
+            first_name=profile.first_name,
+            last_name=profile.last_name,
+            email=profile.email,
+            account_type=profile.account_type,
+        )
     return MeOut(**answer)
 
 
@@ -330,10 +370,11 @@ def get_user(user_id: str) -> UserOut:
 
 def list_users(limit: int, cursor: str | None) -> Page[UserOut]:
     profiles, next_cursor = query_page(UserProfile, UserProfile.by_username, USER_KIND, limit=limit, cursor=cursor)
-    logins = {
-        login.owner_id: login
-        for login in UserLogin.batch_get([login_key(profile.username) for profile in profiles])
-    } if profiles else {}
+    logins = (
+        {login.owner_id: login for login in UserLogin.batch_get([login_key(profile.username) for profile in profiles])}
+        if profiles
+        else {}
+    )
     return Page[UserOut](
         items=[user_out(profile, logins.get(profile.user_id)) for profile in profiles],
         next_cursor=next_cursor,
@@ -343,8 +384,9 @@ def list_users(limit: int, cursor: str | None) -> Page[UserOut]:
 def _administrator_change(transaction: Transaction, was: bool, will_be: bool) -> None:
     counter = AdministratorsCounter(ADMINISTRATORS_COUNTER_ID)
     if was and not will_be:
-        transaction.update("administrators", counter, [AdministratorsCounter.count.add(-1)],
-                           condition=AdministratorsCounter.count > 1)
+        transaction.update(
+            "administrators", counter, [AdministratorsCounter.count.add(-1)], condition=AdministratorsCounter.count > 1
+        )
     elif will_be and not was:
         transaction.update("administrators", counter, [AdministratorsCounter.count.add(1)])
 
@@ -384,12 +426,18 @@ def update_user(user_id: str, body: UpdateUserIn, by: Identity) -> UserOut:
     transaction = Transaction()
     # Conditional on the version we read, so two administrators never overwrite each other unseen.
     transaction.update("profile", profile, actions, condition=UserProfile.updated_at == profile.updated_at)
-    _administrator_change(transaction, _is_administrator(profile.permissions, profile.enabled),
-                          _is_administrator(new_permissions, enabled))
+    _administrator_change(
+        transaction,
+        _is_administrator(profile.permissions, profile.enabled),
+        _is_administrator(new_permissions, enabled),
+    )
     if body.unlock:
-        transaction.update("login", UserLogin(login_key(profile.username)),
-                           [UserLogin.throttle_reset_at.set(now)],
-                           condition=UserLogin.user_id.exists())
+        transaction.update(
+            "login",
+            UserLogin(login_key(profile.username)),
+            [UserLogin.throttle_reset_at.set(now)],
+            condition=UserLogin.user_id.exists(),
+        )
     _commit_account_change(transaction)
     return get_user(user_id)
 

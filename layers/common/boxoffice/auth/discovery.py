@@ -26,7 +26,16 @@ def openid_configuration(issuer: str) -> dict[str, Any]:
         "token_endpoint_auth_methods_supported": ["none"],
         "grant_types_supported": ["password"],
         "claims_supported": [
-            "iss", "sub", "token_use", "client_id", "username", "scope",
-            "cognito:groups", "auth_time", "iat", "exp", "jti",
+            "iss",
+            "sub",
+            "token_use",
+            "client_id",
+            "username",
+            "scope",
+            "cognito:groups",
+            "auth_time",
+            "iat",
+            "exp",
+            "jti",
         ],
     }

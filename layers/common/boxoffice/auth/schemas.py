@@ -53,8 +53,9 @@ class UpdateUserIn(Body):
     session_timeout_minutes: SessionMinutes | None = None
     permissions: list[Permission] | None = Field(None, max_length=len(perms.ALL_PERMISSIONS))
     enabled: bool | None = None
-    unlock: bool | None = Field(None, description="true lifts the login delays this account's username has earned, "
-                                                 "from every address")
+    unlock: bool | None = Field(
+        None, description="true lifts the login delays this account's username has earned, from every address"
+    )
 
     @field_validator("permissions")
     @classmethod

@@ -68,8 +68,14 @@ def groups_for(permissions: frozenset[str] | set[str], account_type: str) -> lis
 
 
 def issue_access_token(
-    *, issuer: str, user_id: str, username: str, permissions: list[str], account_type: str,
-    session_minutes: int, now: int,
+    *,
+    issuer: str,
+    user_id: str,
+    username: str,
+    permissions: list[str],
+    account_type: str,
+    session_minutes: int,
+    now: int,
 ) -> IssuedToken:
     settings = get_settings()
     lifetime = session_minutes * 60

@@ -117,8 +117,9 @@ class TokenVerifier:
             if self._cognito is None:
                 url = cognito_issuer(settings.region, settings.cognito_user_pool_id)
                 jwks_url = settings.cognito_jwks_url or f"{url}/.well-known/jwks.json"
-                self._cognito = Issuer("cognito", url, settings.cognito_client_id,
-                                       KeySet(lambda: self._cognito_fetch(jwks_url)))
+                self._cognito = Issuer(
+                    "cognito", url, settings.cognito_client_id, KeySet(lambda: self._cognito_fetch(jwks_url))
+                )
             issuers.append(self._cognito)
         return issuers
 
@@ -133,8 +134,14 @@ class TokenVerifier:
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid:
             raise InvalidToken("no kid")
-        issuer = next((candidate for candidate in self._issuers(own_issuer_url)
-                       if candidate.url and unverified.get("iss") == candidate.url), None)
+        issuer = next(
+            (
+                candidate
+                for candidate in self._issuers(own_issuer_url)
+                if candidate.url and unverified.get("iss") == candidate.url
+            ),
+            None,
+        )
         if issuer is None:
             raise InvalidToken("unknown issuer")
         key = issuer.keys.get(kid)
@@ -142,9 +149,17 @@ class TokenVerifier:
             raise InvalidToken("unknown kid")
         try:
             claims = jwt.decode(
-                token, key=key, algorithms=[ALGORITHM], issuer=issuer.url,
-                options={"require": _REQUIRED_CLAIMS, "verify_exp": False, "verify_iat": False,
-                         "verify_nbf": False, "verify_aud": False},
+                token,
+                key=key,
+                algorithms=[ALGORITHM],
+                issuer=issuer.url,
+                options={
+                    "require": _REQUIRED_CLAIMS,
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                    "verify_aud": False,
+                },
             )
         except jwt.PyJWTError as error:
             raise InvalidToken(f"rejected by PyJWT: {type(error).__name__}") from error

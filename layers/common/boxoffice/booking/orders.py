@@ -41,11 +41,20 @@ def to_out(order: Order, now: int | None = None) -> OrderOut:
     now = now_epoch() if now is None else now
     status = order.status_now(now)
     return OrderOut(
-        order_id=order.order_id, status=status, confirmation_id=order.confirmation_id,
-        screening_id=order.screening_id, movie_name=order.movie_name, hall_name=order.hall_name,
-        starts_at=iso(order.starts_at), chairs=list(order.chairs), amount_cents=int(order.amount_cents),
-        currency=order.currency, expires_at=iso(order.expires_at) if status == HELD and order.expires_at else None,
-        user_id=order.user_id, member_id=order.member_id, created_at=iso(order.created_at),
+        order_id=order.order_id,
+        status=status,
+        confirmation_id=order.confirmation_id,
+        screening_id=order.screening_id,
+        movie_name=order.movie_name,
+        hall_name=order.hall_name,
+        starts_at=iso(order.starts_at),
+        chairs=list(order.chairs),
+        amount_cents=int(order.amount_cents),
+        currency=order.currency,
+        expires_at=iso(order.expires_at) if status == HELD and order.expires_at else None,
+        user_id=order.user_id,
+        member_id=order.member_id,
+        created_at=iso(order.created_at),
         updated_at=iso(order.updated_at),
         tickets=[TicketOut(chair=t.chair, code=t.code) for t in order.tickets] if order.tickets else None,
         paid_at=iso(order.paid_at) if order.paid_at else None,
@@ -55,8 +64,9 @@ def to_out(order: Order, now: int | None = None) -> OrderOut:
 
 
 def _fingerprint(body: HoldIn) -> str:
-    canonical = json.dumps({"screening_id": body.screening_id, "chairs": sorted(body.chairs),
-                            "member_id": body.member_id}, sort_keys=True)
+    canonical = json.dumps(
+        {"screening_id": body.screening_id, "chairs": sorted(body.chairs), "member_id": body.member_id}, sort_keys=True
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -64,8 +74,12 @@ def _quota_actions(quota: HoldQuota | None, order: Order, now: int) -> tuple[lis
     """The quota update for a new hold, and its condition (the version read, or "still absent")."""
     entry = {"chairs": len(order.chairs), "expires_at": int(order.expires_at)}
     if quota is None:
-        actions = [HoldQuota.holds.set({order.order_id: entry}), HoldQuota.version.set(1),
-                   HoldQuota.window_start.set(now), HoldQuota.window_holds.set(1)]
+        actions = [
+            HoldQuota.holds.set({order.order_id: entry}),
+            HoldQuota.version.set(1),
+            HoldQuota.window_start.set(now),
+            HoldQuota.window_holds.set(1),
+        ]
         return actions, HoldQuota.user_id.does_not_exist()
     actions = [HoldQuota.holds[order.order_id].set(entry), HoldQuota.version.set(int(quota.version) + 1)]
     actions += [HoldQuota.holds[expired].remove() for expired in quota.expired_orders(now)]
@@ -82,8 +96,12 @@ def _check_limits(quota: HoldQuota | None, chairs: int, now: int) -> None:
         return
     if now - int(quota.window_start) < RATE_WINDOW_SECONDS and int(quota.window_holds) >= settings.max_holds_per_minute:
         wait = int(quota.window_start) + RATE_WINDOW_SECONDS - now
-        raise TooManyRequests("Too many holds in a minute; slow down", code="RATE_LIMITED",
-                              details={"retry_after_seconds": wait}, headers={"Retry-After": str(wait)})
+        raise TooManyRequests(
+            "Too many holds in a minute; slow down",
+            code="RATE_LIMITED",
+            details={"retry_after_seconds": wait},
+            headers={"Retry-After": str(wait)},
+        )
     held = quota.live_chairs(now)
     if held + chairs > settings.max_held_chairs_per_user:
         wait = max(1, (quota.earliest_expiry(now) or now + 1) - now)
@@ -109,18 +127,28 @@ def is_new_account(identity: Identity, now: int) -> bool:
     return created is None or now - created < get_settings().new_account_hours * 3600
 
 
-def _cross_account_limits(identity: Identity, screening: Screening, client_address: str,
-                          ) -> list[tuple[str, Gauge, str, str]]:
+def _cross_account_limits(
+    identity: Identity,
+    screening: Screening,
+    client_address: str,
+) -> list[tuple[str, Gauge, str, str]]:
     """The limits a customer's hold counts against besides their own quota: (label, gauge, subject, refusal)."""
     settings = get_settings()
-    limits = [("address-limit", Gauge("held-chairs-by-address", settings.max_held_chairs_per_address),
-               client_address, "ADDRESS_HOLD_LIMIT")]
+    limits = [
+        (
+            "address-limit",
+            Gauge("held-chairs-by-address", settings.max_held_chairs_per_address),
+            client_address,
+            "ADDRESS_HOLD_LIMIT",
+        )
+    ]
     if is_new_account(identity, now_epoch()):
         share = math.ceil(int(screening.chair_count or 0) * settings.new_account_share_percent / 100)
         # One new account may always hold what any account may (a one-row hall is not shut to newcomers).
         allowed = max(share, settings.max_held_chairs_per_user)
-        limits.append(("new-account-share", Gauge("new-account-chairs", allowed), screening.screening_id,
-                       "NEW_ACCOUNT_SHARE"))
+        limits.append(
+            ("new-account-share", Gauge("new-account-chairs", allowed), screening.screening_id, "NEW_ACCOUNT_SHARE")
+        )
     return limits
 
 
@@ -130,8 +158,9 @@ _LIMIT_MESSAGES = {
 }
 
 
-def place_hold(identity: Identity, body: HoldIn, idempotency_key: str | None,
-               client_address: str = "unknown") -> tuple[OrderOut, bool]:
+def place_hold(
+    identity: Identity, body: HoldIn, idempotency_key: str | None, client_address: str = "unknown"
+) -> tuple[OrderOut, bool]:
     """Hold the chairs, all or none. Returns the order and whether this call created it."""
     if body.member_id and not identity.can(permissions.ORDERS_MANAGE):
         raise Forbidden("Selling on behalf of a member needs orders:manage")
@@ -150,8 +179,9 @@ def place_hold(identity: Identity, body: HoldIn, idempotency_key: str | None,
         if int(screening.starts_at) <= now:
             raise Conflict("The screening has started", code="SCREENING_STARTED")
         if not screening.chairs_ready:
-            raise Unavailable("The screening's chairs are still being created", code="NOT_READY",
-                              headers={"Retry-After": "2"})
+            raise Unavailable(
+                "The screening's chairs are still being created", code="NOT_READY", headers={"Retry-After": "2"}
+            )
         limits = _cross_account_limits(identity, screening, client_address) if quota_user else []
         if quota_user:
             _check_limits(quota, len(body.chairs), now)
@@ -160,22 +190,39 @@ def place_hold(identity: Identity, body: HoldIn, idempotency_key: str | None,
                     raise gauge.refusal(_LIMIT_MESSAGES[code], code, settings.hold_seconds)
         expires_at = now + settings.hold_seconds
         order = Order(
-            order_id=order_id, user_id=identity.user_id, username=identity.username, member_id=body.member_id,
-            quota_user_id=quota_user, screening_id=screening.screening_id, movie_id=screening.movie_id,
-            movie_name=screening.movie_name, hall_name=screening.hall_name, starts_at=int(screening.starts_at),
-            chairs=list(body.chairs), amount_cents=sum(price_of(screening, row_of(chair)) for chair in body.chairs),
-            currency=screening.currency, status=HELD, confirmation_id=secrets.token_urlsafe(24),
-            request_fingerprint=fingerprint, expires_at=expires_at, hold_shard=hold_shard(order_id),
-            created_at=now, updated_at=now,
+            order_id=order_id,
+            user_id=identity.user_id,
+            username=identity.username,
+            member_id=body.member_id,
+            quota_user_id=quota_user,
+            screening_id=screening.screening_id,
+            movie_id=screening.movie_id,
+            movie_name=screening.movie_name,
+            hall_name=screening.hall_name,
+            starts_at=int(screening.starts_at),
+            chairs=list(body.chairs),
+            amount_cents=sum(price_of(screening, row_of(chair)) for chair in body.chairs),
+            currency=screening.currency,
+            status=HELD,
+            confirmation_id=secrets.token_urlsafe(24),
+            request_fingerprint=fingerprint,
+            expires_at=expires_at,
+            hold_shard=hold_shard(order_id),
+            created_at=now,
+            updated_at=now,
             limit_counters=[gauge.counter_id(subject) for _, gauge, subject, _ in limits] or None,
         )
         transaction = Transaction()
         transaction.put("order", order, condition=Order.order_id.does_not_exist())
         for chair_id in body.chairs:
             transaction.update(
-                chair_id, Chair(screening.screening_id, seat_key(chair_id)),
-                [Chair.hold_order_id.set(order_id), Chair.hold_user_id.set(identity.user_id),
-                 Chair.hold_expires_at.set(expires_at)],
+                chair_id,
+                Chair(screening.screening_id, seat_key(chair_id)),
+                [
+                    Chair.hold_order_id.set(order_id),
+                    Chair.hold_user_id.set(identity.user_id),
+                    Chair.hold_expires_at.set(expires_at),
+                ],
                 condition=Chair.free(now),
             )
         if quota_user:
@@ -202,12 +249,14 @@ def place_hold(identity: Identity, body: HoldIn, idempotency_key: str | None,
             refused = [chair for chair in body.chairs if chair in failed]
             unknown = [chair for chair in refused if failed[chair].old_item is None]
             if unknown:
-                raise NotFound("No such chairs in this screening", code="UNKNOWN_CHAIRS",
-                               details={"chairs": unknown}) from cancelled
+                raise NotFound(
+                    "No such chairs in this screening", code="UNKNOWN_CHAIRS", details={"chairs": unknown}
+                ) from cancelled
             if refused:
                 metrics.add_metric(name="HoldConflicts", unit=MetricUnit.Count, value=1)
-                raise Conflict("Some chairs are taken", code="CHAIR_UNAVAILABLE",
-                               details={"chairs": refused}) from cancelled
+                raise Conflict(
+                    "Some chairs are taken", code="CHAIR_UNAVAILABLE", details={"chairs": refused}
+                ) from cancelled
             if "quota" in failed or cancelled.retryable:
                 continue  # another hold of the same user, or a conflicting transaction: read again
             raise
@@ -250,8 +299,9 @@ def _status_condition(status: str, now: int) -> Condition:
     return Order.status == status
 
 
-def list_page(identity: Identity, limit: int, cursor: str | None, status: str | None,
-              screening_id: str | None) -> Page[OrderOut]:
+def list_page(
+    identity: Identity, limit: int, cursor: str | None, status: str | None, screening_id: str | None
+) -> Page[OrderOut]:
     """Newest first. Customers see their own orders; orders:view-all sees everyone's, by screening or status."""
     now = now_epoch()
     conditions = []
@@ -272,8 +322,9 @@ def list_page(identity: Identity, limit: int, cursor: str | None, status: str | 
     condition = None
     for part in conditions:
         condition = part if condition is None else condition & part
-    orders, next_cursor = query_page(Order, index, hash_value, limit=limit, cursor=cursor,
-                                     filter_condition=condition, newest_first=True)
+    orders, next_cursor = query_page(
+        Order, index, hash_value, limit=limit, cursor=cursor, filter_condition=condition, newest_first=True
+    )
     return Page[OrderOut](items=[to_out(order, now) for order in orders], next_cursor=next_cursor)
 
 
@@ -283,13 +334,18 @@ def release_chairs(transaction: Transaction, order: Order, now: int | None, *, c
     for chair_id in order.chairs if chairs is None else chairs:
         condition = Chair.held_by(order.order_id, now) if now is not None else Chair.hold_order_id == order.order_id
         transaction.update(
-            chair_id, Chair(order.screening_id, seat_key(chair_id)),
+            chair_id,
+            Chair(order.screening_id, seat_key(chair_id)),
             [Chair.hold_order_id.remove(), Chair.hold_user_id.remove(), Chair.hold_expires_at.remove()],
             condition=condition,
         )
     if order.quota_user_id:
-        transaction.update("quota", HoldQuota(order.quota_user_id), [HoldQuota.holds[order.order_id].remove()],
-                           condition=HoldQuota.user_id.exists())
+        transaction.update(
+            "quota",
+            HoldQuota(order.quota_user_id),
+            [HoldQuota.holds[order.order_id].remove()],
+            condition=HoldQuota.user_id.exists(),
+        )
     for counter_id in order.limit_counters or []:
         give_back(transaction, counter_id, len(order.chairs))
 
@@ -320,9 +376,17 @@ def cancel(order_id: str, identity: Identity) -> OrderOut:
     if status == EXPIRED:
         raise Conflict("The hold has expired", code="HOLD_EXPIRED")
     transaction = Transaction()
-    transaction.update("order", order, [Order.status.set(CANCELLED), Order.cancelled_at.set(now),
-                                        Order.updated_at.set(now), Order.hold_shard.remove()],
-                       condition=(Order.status == HELD) & (Order.expires_at > now))
+    transaction.update(
+        "order",
+        order,
+        [
+            Order.status.set(CANCELLED),
+            Order.cancelled_at.set(now),
+            Order.updated_at.set(now),
+            Order.hold_shard.remove(),
+        ],
+        condition=(Order.status == HELD) & (Order.expires_at > now),
+    )
     release_chairs(transaction, order, now)
     current = commit_or_current(transaction, order_id)
     if current is not None:  # it changed meanwhile (paid, expired, cancelled by someone else)
@@ -332,4 +396,3 @@ def cancel(order_id: str, identity: Identity) -> OrderOut:
     order.status, order.cancelled_at, order.updated_at = CANCELLED, now, now
     metrics.add_metric(name="HoldsCancelled", unit=MetricUnit.Count, value=1)
     return to_out(order, now)
-

@@ -11,8 +11,9 @@ from boxoffice.models.orders import STATUSES
 from boxoffice.schemas import Body, OpaqueId, Out
 from boxoffice.settings import get_settings
 
-ChairId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,3}-[1-9][0-9]{0,2}$"),
-                    Field(description='Row and seat, e.g. "A-7"')]
+ChairId = Annotated[
+    str, StringConstraints(pattern=r"^[A-Z]{1,3}-[1-9][0-9]{0,2}$"), Field(description='Row and seat, e.g. "A-7"')
+]
 ChairStatus = Literal[AVAILABLE, HELD, SOLD]  # type: ignore[valid-type]
 OrderStatus = Literal[STATUSES]  # type: ignore[valid-type]
 IdempotencyKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{8,128}$")]
@@ -57,9 +58,15 @@ class ChairOut(Out):
     @classmethod
     def of(cls, chair: Any, status: str) -> ChairOut:
         """A chair of boxoffice.models.chairs as the seat map shows it, in the given status."""
-        return cls(chair_id=chair.chair_id, row=chair.row, number=int(chair.number),
-                   price_cents=int(chair.price_cents), currency=chair.currency, price_class=chair.price_class,
-                   status=status)
+        return cls(
+            chair_id=chair.chair_id,
+            row=chair.row,
+            number=int(chair.number),
+            price_cents=int(chair.price_cents),
+            currency=chair.currency,
+            price_class=chair.price_class,
+            status=status,
+        )
 
 
 class TicketOut(Out):

@@ -37,9 +37,17 @@ def _expire(order: Order, now: int) -> bool:
     chairs = list(order.chairs)
     while True:
         transaction = Transaction()
-        transaction.update("order", order, [Order.status.set(EXPIRED), Order.expired_at.set(now),
-                                            Order.updated_at.set(now), Order.hold_shard.remove()],
-                           condition=(Order.status == HELD) & (Order.expires_at <= now))
+        transaction.update(
+            "order",
+            order,
+            [
+                Order.status.set(EXPIRED),
+                Order.expired_at.set(now),
+                Order.updated_at.set(now),
+                Order.hold_shard.remove(),
+            ],
+            condition=(Order.status == HELD) & (Order.expires_at <= now),
+        )
         release_chairs(transaction, order, None, chairs=chairs)
         try:
             transaction.commit()
@@ -70,8 +78,9 @@ def sweep() -> dict[str, int]:
             if as_client_answer(error) is None and not isinstance(error, TransactionCancelled):
                 raise
             # A transient failure: the order stays a lapsed hold (free for every reader) until the next run.
-            logger.warning("could not expire an order this run", extra={"order_id": order.order_id,
-                                                                        "error": type(error).__name__})
+            logger.warning(
+                "could not expire an order this run", extra={"order_id": order.order_id, "error": type(error).__name__}
+            )
     metrics.add_metric(name="HoldsExpired", unit=MetricUnit.Count, value=expired)
     logger.info("sweep done", extra={"candidates": len(candidates), "expired": expired})
     return {"candidates": len(candidates), "expired": expired}

@@ -14,16 +14,27 @@ from boxoffice.schemas import Page
 
 def to_out(member: Member) -> MemberOut:
     return MemberOut(
-        member_id=member.member_id, name=member.name, email=member.email, city=member.city,
-        created_at=iso(member.created_at), updated_at=iso(member.updated_at),
+        member_id=member.member_id,
+        name=member.name,
+        email=member.email,
+        city=member.city,
+        created_at=iso(member.created_at),
+        updated_at=iso(member.updated_at),
     )
 
 
 def create(body: MemberIn) -> MemberOut:
     now = now_epoch()
     member_id = new_id()
-    member = Member(member_id=member_id, name=body.name, name_key=name_key(body.name, member_id),
-                    email=str(body.email), city=body.city, created_at=now, updated_at=now)
+    member = Member(
+        member_id=member_id,
+        name=body.name,
+        name_key=name_key(body.name, member_id),
+        email=str(body.email),
+        city=body.city,
+        created_at=now,
+        updated_at=now,
+    )
     member.save(condition=Member.member_id.does_not_exist())
     return to_out(member)
 
@@ -35,8 +46,13 @@ def get(member_id: str) -> MemberOut:
 def replace(member_id: str, body: MemberIn) -> MemberOut:
     member = get_or_404(Member, member_id, "member")
     member.update(
-        actions=[Member.name.set(body.name), Member.name_key.set(name_key(body.name, member_id)),
-                 Member.email.set(str(body.email)), Member.city.set(body.city), Member.updated_at.set(now_epoch())],
+        actions=[
+            Member.name.set(body.name),
+            Member.name_key.set(name_key(body.name, member_id)),
+            Member.email.set(str(body.email)),
+            Member.city.set(body.city),
+            Member.updated_at.set(now_epoch()),
+        ],
         condition=Member.member_id.exists(),
     )
     return to_out(member)
@@ -51,7 +67,11 @@ def delete(member_id: str) -> None:
 
 def list_page(limit: int, cursor: str | None, name: str | None) -> Page[MemberOut]:
     members, next_cursor = query_page(
-        Member, Member.by_name, "MEMBER", limit=limit, cursor=cursor,
+        Member,
+        Member.by_name,
+        "MEMBER",
+        limit=limit,
+        cursor=cursor,
         range_condition=Member.name_key.startswith(prefix_key(name)) if name else None,
     )
     return Page[MemberOut](items=[to_out(member) for member in members], next_cursor=next_cursor)

@@ -15,9 +15,15 @@ from boxoffice.schemas import Page
 
 def to_out(movie: Movie) -> MovieOut:
     return MovieOut(
-        movie_id=movie.movie_id, name=movie.name, genres=list(movie.genres), premiered=movie.premiered,
-        runtime_minutes=int(movie.runtime_minutes), image_url=movie.image_url, description=movie.description,
-        created_at=iso(movie.created_at), updated_at=iso(movie.updated_at),
+        movie_id=movie.movie_id,
+        name=movie.name,
+        genres=list(movie.genres),
+        premiered=movie.premiered,
+        runtime_minutes=int(movie.runtime_minutes),
+        image_url=movie.image_url,
+        description=movie.description,
+        created_at=iso(movie.created_at),
+        updated_at=iso(movie.updated_at),
     )
 
 
@@ -35,8 +41,9 @@ def _fields(body: MovieIn) -> dict:
 def create(body: MovieIn) -> MovieOut:
     now = now_epoch()
     movie_id = new_id()
-    movie = Movie(movie_id=movie_id, name_key=name_key(body.name, movie_id), created_at=now, updated_at=now,
-                  **_fields(body))
+    movie = Movie(
+        movie_id=movie_id, name_key=name_key(body.name, movie_id), created_at=now, updated_at=now, **_fields(body)
+    )
     movie.save(condition=Movie.movie_id.does_not_exist())
     return to_out(movie)
 
@@ -48,8 +55,10 @@ def get(movie_id: str) -> MovieOut:
 def replace(movie_id: str, body: MovieIn) -> MovieOut:
     movie = get_or_404(Movie, movie_id, "movie")
     fields = _fields(body)
-    actions = [getattr(Movie, name).set(value) if value is not None else getattr(Movie, name).remove()
-               for name, value in fields.items()]
+    actions = [
+        getattr(Movie, name).set(value) if value is not None else getattr(Movie, name).remove()
+        for name, value in fields.items()
+    ]
     actions += [Movie.name_key.set(name_key(body.name, movie_id)), Movie.updated_at.set(now_epoch())]
     movie.update(actions=actions, condition=Movie.movie_id.exists())
     return to_out(movie)
@@ -60,8 +69,9 @@ def delete(movie_id: str) -> None:
     movie = get_or_404(Movie, movie_id, "movie")
     now = now_epoch()
     try:
-        movie.delete(condition=Movie.last_screening_starts_at.does_not_exist()
-                     | (Movie.last_screening_starts_at <= now))
+        movie.delete(
+            condition=Movie.last_screening_starts_at.does_not_exist() | (Movie.last_screening_starts_at <= now)
+        )
     except Exception as error:
         if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
             raise Conflict("The movie has screenings that have not started", code="MOVIE_HAS_SCREENINGS") from error
@@ -72,7 +82,11 @@ def delete(movie_id: str) -> None:
 def list_page(limit: int, cursor: str | None, genre: str | None, name: str | None) -> Page[MovieOut]:
     """By name; `name` keeps the names starting with it, `genre` the movies of that genre."""
     movies, next_cursor = query_page(
-        Movie, Movie.by_name, "MOVIE", limit=limit, cursor=cursor,
+        Movie,
+        Movie.by_name,
+        "MOVIE",
+        limit=limit,
+        cursor=cursor,
         range_condition=Movie.name_key.startswith(prefix_key(name)) if name else None,
         filter_condition=Movie.genres.contains(genre.strip().lower()) if genre else None,
     )

@@ -36,20 +36,25 @@ def price_classes(screening: Screening) -> dict[str, int]:
 
 def to_out(screening: Screening) -> ScreeningOut:
     return ScreeningOut(
-        screening_id=screening.screening_id, movie_id=screening.movie_id, movie_name=screening.movie_name,
-        hall_id=screening.hall_id, hall_name=screening.hall_name, starts_at=iso(screening.starts_at),
-        ends_at=iso(screening.ends_at), price_cents=int(screening.price_cents), currency=screening.currency,
+        screening_id=screening.screening_id,
+        movie_id=screening.movie_id,
+        movie_name=screening.movie_name,
+        hall_id=screening.hall_id,
+        hall_name=screening.hall_name,
+        starts_at=iso(screening.starts_at),
+        ends_at=iso(screening.ends_at),
+        price_cents=int(screening.price_cents),
+        currency=screening.currency,
         price_classes=price_classes(screening),
-        chair_count=int(screening.chair_count), chairs_ready=bool(screening.chairs_ready),
+        chair_count=int(screening.chair_count),
+        chairs_ready=bool(screening.chairs_ready),
         created_at=iso(screening.created_at),
     )
 
 
 def _overlapping(hall_id: str, starts_at: int, ends_at: int, screening_id: str) -> Screening | None:
     """A screening of the hall that is on between `starts_at` and `ends_at`, if any."""
-    candidates = Screening.by_hall.query(
-        hall_id, Screening.starts_at < ends_at, scan_index_forward=False, page_size=20
-    )
+    candidates = Screening.by_hall.query(hall_id, Screening.starts_at < ends_at, scan_index_forward=False, page_size=20)
     for other in candidates:
         if other.starts_at <= starts_at - MAX_SCREENING_SECONDS:
             return None
@@ -68,17 +73,32 @@ def _same_request(existing: Screening, wanted: Screening) -> bool:
 def _book_the_hall(screening: Screening, movie: Movie, hall: Hall) -> bool:
     """Commit the screening if the hall's schedule and the movie are as read; False to read again."""
     transaction = Transaction()
-    transaction.update("hall", hall, [Hall.schedule_version.set(hall.schedule_version + 1)],
-                       condition=Hall.schedule_version == hall.schedule_version)
+    transaction.update(
+        "hall",
+        hall,
+        [Hall.schedule_version.set(hall.schedule_version + 1)],
+        condition=Hall.schedule_version == hall.schedule_version,
+    )
     latest = movie.last_screening_starts_at
     if latest is None or latest < screening.starts_at:
-        seen = Movie.last_screening_starts_at.does_not_exist() if latest is None else (
-            Movie.last_screening_starts_at == latest)
-        transaction.update("movie", movie, [Movie.last_screening_starts_at.set(screening.starts_at)],
-                           condition=Movie.movie_id.exists() & seen)
+        seen = (
+            Movie.last_screening_starts_at.does_not_exist()
+            if latest is None
+            else (Movie.last_screening_starts_at == latest)
+        )
+        transaction.update(
+            "movie",
+            movie,
+            [Movie.last_screening_starts_at.set(screening.starts_at)],
+            condition=Movie.movie_id.exists() & seen,
+        )
     else:
-        transaction.check("movie", Movie, movie.movie_id,
-                          condition=Movie.movie_id.exists() & (Movie.last_screening_starts_at >= screening.starts_at))
+        transaction.check(
+            "movie",
+            Movie,
+            movie.movie_id,
+            condition=Movie.movie_id.exists() & (Movie.last_screening_starts_at >= screening.starts_at),
+        )
     transaction.put("screening", screening, condition=Screening.screening_id.does_not_exist())
     try:
         transaction.commit()
@@ -107,18 +127,32 @@ def create(body: ScreeningIn) -> tuple[ScreeningOut, bool]:
         movie = get_or_404(Movie, body.movie_id, "movie")
         hall = get_or_404(Hall, body.hall_id, "hall")
         screening = Screening(
-            screening_id=screening_id, movie_id=movie.movie_id, movie_name=movie.name, hall_id=hall.hall_id,
-            hall_name=hall.name, starts_at=starts_at,
+            screening_id=screening_id,
+            movie_id=movie.movie_id,
+            movie_name=movie.name,
+            hall_id=hall.hall_id,
+            hall_name=hall.name,
+            starts_at=starts_at,
             ends_at=starts_at + (int(movie.runtime_minutes) + settings.cleaning_minutes) * 60,
-            price_cents=body.price_cents, currency=body.currency, price_classes=dict(body.price_classes),
+            price_cents=body.price_cents,
+            currency=body.currency,
+            price_classes=dict(body.price_classes),
             row_classes={row.label: row.price_class for row in hall.rows if row.price_class},
-            chair_count=int(hall.chair_count), chairs_ready=False, created_at=now_epoch(),
+            chair_count=int(hall.chair_count),
+            chairs_ready=False,
+            created_at=now_epoch(),
         )
         clash = _overlapping(hall.hall_id, screening.starts_at, screening.ends_at, screening_id)
         if clash is not None:
-            raise Conflict("The hall is busy then", code="SCREENING_OVERLAP",
-                           details={"screening_id": clash.screening_id, "starts_at": iso(clash.starts_at),
-                                    "ends_at": iso(clash.ends_at)})
+            raise Conflict(
+                "The hall is busy then",
+                code="SCREENING_OVERLAP",
+                details={
+                    "screening_id": clash.screening_id,
+                    "starts_at": iso(clash.starts_at),
+                    "ends_at": iso(clash.ends_at),
+                },
+            )
         try:
             if not _book_the_hall(screening, movie, hall):
                 continue
@@ -126,15 +160,17 @@ def create(body: ScreeningIn) -> tuple[ScreeningOut, bool]:
         except _AlreadyThere:
             existing = get_or_404(Screening, screening_id, "screening")
             if not _same_request(existing, screening):
-                raise Conflict("The hall already has another screening at that time", code="SCREENING_OVERLAP",
-                               details={"screening_id": screening_id}) from None
+                raise Conflict(
+                    "The hall already has another screening at that time",
+                    code="SCREENING_OVERLAP",
+                    details={"screening_id": screening_id},
+                ) from None
             screening, created = existing, False
         if not screening.chairs_ready:
             chair_store.create_missing(chair_store.chairs_from_layout(screening, hall))
             screening.update(actions=[Screening.chairs_ready.set(True)])
         return to_out(screening), created
-    raise Unavailable("The hall's schedule is changing right now; try again", code="BUSY",
-                      headers={"Retry-After": "1"})
+    raise Unavailable("The hall's schedule is changing right now; try again", code="BUSY", headers={"Retry-After": "1"})
 
 
 def get(screening_id: str) -> ScreeningOut:
@@ -145,8 +181,9 @@ def _epoch(moment: datetime | None) -> int | None:
     return int(moment.timestamp()) if moment else None
 
 
-def list_page(limit: int, cursor: str | None, movie_id: str | None, starts_from: datetime | None,
-              starts_before: datetime | None) -> Page[ScreeningOut]:
+def list_page(
+    limit: int, cursor: str | None, movie_id: str | None, starts_from: datetime | None, starts_before: datetime | None
+) -> Page[ScreeningOut]:
     """By start time, from now unless `starts_from` says otherwise; optionally one movie's."""
     low = _epoch(starts_from) if starts_from else now_epoch()
     high = _epoch(starts_before)
@@ -157,6 +194,7 @@ def list_page(limit: int, cursor: str | None, movie_id: str | None, starts_from:
     else:
         index, hash_value = Screening.by_start, "SCREENING"
     window = Screening.starts_at.between(low, high - 1) if high is not None else Screening.starts_at >= low
-    screenings, next_cursor = query_page(Screening, index, hash_value, limit=limit, cursor=cursor,
-                                         range_condition=window)
+    screenings, next_cursor = query_page(
+        Screening, index, hash_value, limit=limit, cursor=cursor, range_condition=window
+    )
     return Page[ScreeningOut](items=[to_out(screening) for screening in screenings], next_cursor=next_cursor)

@@ -27,18 +27,29 @@ def date_of(epoch_seconds: int) -> str:
 
 def to_out(subscription: Subscription) -> SubscriptionOut:
     return SubscriptionOut(
-        subscription_id=subscription.subscription_id, member_id=subscription.member_id,
-        movie_id=subscription.movie_id, date=subscription.date, source=subscription.source,
-        order_id=subscription.order_id, created_at=iso(subscription.created_at),
+        subscription_id=subscription.subscription_id,
+        member_id=subscription.member_id,
+        movie_id=subscription.movie_id,
+        date=subscription.date,
+        source=subscription.source,
+        order_id=subscription.order_id,
+        created_at=iso(subscription.created_at),
     )
 
 
-def new_subscription(member_id: str, movie_id: str, date: str, *, source: str = "staff",
-                     order_id: str | None = None) -> Subscription:
+def new_subscription(
+    member_id: str, movie_id: str, date: str, *, source: str = "staff", order_id: str | None = None
+) -> Subscription:
     identifier = subscription_id(member_id, movie_id, date)
     return Subscription(
-        subscription_id=identifier, member_id=member_id, movie_id=movie_id, date=date,
-        date_key=f"{date}#{identifier}", source=source, order_id=order_id, created_at=now_epoch(),
+        subscription_id=identifier,
+        member_id=member_id,
+        movie_id=movie_id,
+        date=date,
+        date_key=f"{date}#{identifier}",
+        source=source,
+        order_id=order_id,
+        created_at=now_epoch(),
     )
 
 
@@ -57,9 +68,11 @@ def create(body: SubscriptionIn) -> SubscriptionOut:
         if "movie" in failed:
             raise NotFound("No such movie", details={"movie_id": body.movie_id}) from cancelled
         if "subscription" in failed:
-            raise Conflict("The member is already subscribed to this movie on this date",
-                           code="ALREADY_SUBSCRIBED",
-                           details={"subscription_id": subscription.subscription_id}) from cancelled
+            raise Conflict(
+                "The member is already subscribed to this movie on this date",
+                code="ALREADY_SUBSCRIBED",
+                details={"subscription_id": subscription.subscription_id},
+            ) from cancelled
         raise
     return to_out(subscription)
 
@@ -73,13 +86,20 @@ def list_for(member_id: str | None, movie_id: str | None, limit: int, cursor: st
     """A member's subscriptions (optionally to one movie), or a movie's; by date."""
     if member_id:
         items, next_cursor = query_page(
-            Subscription, Subscription.by_member, member_id,
-            limit=limit, cursor=cursor, filter_condition=(Subscription.movie_id == movie_id) if movie_id else None,
+            Subscription,
+            Subscription.by_member,
+            member_id,
+            limit=limit,
+            cursor=cursor,
+            filter_condition=(Subscription.movie_id == movie_id) if movie_id else None,
         )
     elif movie_id:
         items, next_cursor = query_page(
-            Subscription, Subscription.by_movie, movie_id,
-            limit=limit, cursor=cursor,
+            Subscription,
+            Subscription.by_movie,
+            movie_id,
+            limit=limit,
+            cursor=cursor,
         )
     else:
         raise Invalid("Say whose subscriptions: member_id, movie_id or both", code="FILTER_REQUIRED")
@@ -105,4 +125,3 @@ def record_sale(member_id: str, movie_id: str, date: str, order_id: str) -> None
     except Exception as error:
         if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
             raise
-

@@ -102,8 +102,9 @@ class Transaction:
         self._write = TransactWrite(connection=_transaction_connection(), client_request_token=client_request_token)
         self._labels: dict[str, list[str]] = {"check": [], "delete": [], "put": [], "update": []}
 
-    def check(self, label: str, model_cls: type[Model], hash_key: Any, range_key: Any = None, *,
-              condition: Condition) -> None:
+    def check(
+        self, label: str, model_cls: type[Model], hash_key: Any, range_key: Any = None, *, condition: Condition
+    ) -> None:
         self._write.condition_check(model_cls, hash_key, range_key, condition=condition)
         self._labels["check"].append(label)
 
@@ -165,8 +166,11 @@ def get_many(*wanted: tuple[type[Model], str]) -> list[Model | None]:
         answer = client.batch_get_item(RequestItems=requests)
         for table, items in answer.get("Responses", {}).items():
             for item in items:
-                hash_name = next(model._hash_keyname for model, _ in wanted  # type: ignore[attr-defined]
-                                 if model.Meta.table_name == table)
+                hash_name = next(
+                    model._hash_keyname
+                    for model, _ in wanted  # type: ignore[attr-defined]
+                    if model.Meta.table_name == table
+                )
                 found[(table, item[hash_name]["S"])] = item
         requests = answer.get("UnprocessedKeys") or {}
     return [

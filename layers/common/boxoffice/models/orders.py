@@ -106,8 +106,10 @@ class HoldQuota(Model):
     window_holds = NumberAttribute(default=0)
 
     def entries(self) -> dict[str, dict[str, int]]:
-        return {order_id: {"chairs": int(entry["chairs"]), "expires_at": int(entry["expires_at"])}
-                for order_id, entry in plain(self.holds).items()}
+        return {
+            order_id: {"chairs": int(entry["chairs"]), "expires_at": int(entry["expires_at"])}
+            for order_id, entry in plain(self.holds).items()
+        }
 
     def live_chairs(self, now: int) -> int:
         return sum(entry["chairs"] for entry in self.entries().values() if entry["expires_at"] > now)

@@ -85,8 +85,9 @@ def _idempotent_pay() -> tuple[IdempotencyConfig, Any]:
         raise_on_no_idempotency_key=True,
         expires_after_seconds=IDEMPOTENCY_HOURS * 3600,
     )
-    store = DynamoDBPersistenceLayer(table_name=get_settings().table("idempotency"),
-                                     boto3_client=aws.client("dynamodb"))
+    store = DynamoDBPersistenceLayer(
+        table_name=get_settings().table("idempotency"), boto3_client=aws.client("dynamodb")
+    )
     return config, idempotent_function(data_keyword_argument="request", persistence_store=store, config=config)(_pay)
 
 
@@ -98,25 +99,38 @@ def pay(request: PaymentRequest, lambda_context: Any) -> OrderOut:
     except IdempotencyValidationError as error:
         raise Invalid("This Idempotency-Key was used with a different body", code="IDEMPOTENCY_KEY_REUSED") from error
     except IdempotencyAlreadyInProgressError as error:
-        raise Conflict("This payment is already under way; retry in a moment", code="PAYMENT_IN_PROGRESS",
-                       headers={"Retry-After": "1"}) from error
+        raise Conflict(
+            "This payment is already under way; retry in a moment",
+            code="PAYMENT_IN_PROGRESS",
+            headers={"Retry-After": "1"},
+        ) from error
     return OrderOut.model_validate(answer)
 
 
 def _claim(request: PaymentRequest, now: int, lambda_seconds: int) -> Order:
     """Claim the order for this payment attempt; the claimed order, or the precise refusal."""
     condition = (
-        (Order.status == HELD) & (Order.expires_at > now) & (Order.starts_at > now)
+        (Order.status == HELD)
+        & (Order.expires_at > now)
+        & (Order.starts_at > now)
         & (Order.confirmation_id == request.confirmation_id)
-        & (Order.payment_attempt.does_not_exist() | (Order.payment_attempt == request.idempotency_key)
-           | (Order.payment_attempt_until < now))
+        & (
+            Order.payment_attempt.does_not_exist()
+            | (Order.payment_attempt == request.idempotency_key)
+            | (Order.payment_attempt_until < now)
+        )
     )
     if not request.manages_orders:
         condition &= Order.user_id == request.user_id
     order = Order(request.order_id)
     try:
-        order.update(actions=[Order.payment_attempt.set(request.idempotency_key),
-                              Order.payment_attempt_until.set(now + lambda_seconds)], condition=condition)
+        order.update(
+            actions=[
+                Order.payment_attempt.set(request.idempotency_key),
+                Order.payment_attempt_until.set(now + lambda_seconds),
+            ],
+            condition=condition,
+        )
     except UpdateError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise
@@ -158,8 +172,9 @@ def _refusal(request: PaymentRequest, now: int) -> Exception:
         if started:
             return Conflict("The screening has started; nothing more is sold for it", code="SCREENING_STARTED")
         return Conflict("The hold has expired; its chairs are free again", code="HOLD_EXPIRED")
-    return Conflict("Another payment of this order is under way", code="PAYMENT_IN_PROGRESS",
-                    headers={"Retry-After": "1"})
+    return Conflict(
+        "Another payment of this order is under way", code="PAYMENT_IN_PROGRESS", headers={"Retry-After": "1"}
+    )
 
 
 def _release_claim(request: PaymentRequest) -> None:
@@ -169,8 +184,9 @@ def _release_claim(request: PaymentRequest) -> None:
             condition=Order.payment_attempt == request.idempotency_key,
         )
     except UpdateError as error:
-        logger.warning("payment claim not released", extra={"order_id": request.order_id,
-                                                              "reason": error.cause_response_code})
+        logger.warning(
+            "payment claim not released", extra={"order_id": request.order_id, "reason": error.cause_response_code}
+        )
 
 
 def _sell(order: Order, request: PaymentRequest, charge_id: str, key: str, tickets: list[Ticket]) -> int:
@@ -178,25 +194,47 @@ def _sell(order: Order, request: PaymentRequest, charge_id: str, key: str, ticke
     now = now_epoch()
     transaction = Transaction()
     transaction.update(
-        "order", order,
-        [Order.status.set(PAID), Order.tickets.set(tickets), Order.charge_id.set(charge_id),
-         Order.charge_key.set(key), Order.payment_method.set(request.payment_method), Order.paid_at.set(now),
-         Order.updated_at.set(now), Order.expires_at.remove(), Order.hold_shard.remove(),
-         Order.payment_attempt.remove(), Order.payment_attempt_until.remove()],
-        condition=(Order.status == HELD) & (Order.expires_at > now) & (Order.starts_at > now)
-        & (Order.confirmation_id == request.confirmation_id) & (Order.payment_attempt == request.idempotency_key),
+        "order",
+        order,
+        [
+            Order.status.set(PAID),
+            Order.tickets.set(tickets),
+            Order.charge_id.set(charge_id),
+            Order.charge_key.set(key),
+            Order.payment_method.set(request.payment_method),
+            Order.paid_at.set(now),
+            Order.updated_at.set(now),
+            Order.expires_at.remove(),
+            Order.hold_shard.remove(),
+            Order.payment_attempt.remove(),
+            Order.payment_attempt_until.remove(),
+        ],
+        condition=(Order.status == HELD)
+        & (Order.expires_at > now)
+        & (Order.starts_at > now)
+        & (Order.confirmation_id == request.confirmation_id)
+        & (Order.payment_attempt == request.idempotency_key),
     )
     for chair_id in order.chairs:
         transaction.update(
-            chair_id, Chair(order.screening_id, seat_key(chair_id)),
-            [Chair.sold_order_id.set(order.order_id), Chair.hold_order_id.remove(), Chair.hold_user_id.remove(),
-             Chair.hold_expires_at.remove()],
+            chair_id,
+            Chair(order.screening_id, seat_key(chair_id)),
+            [
+                Chair.sold_order_id.set(order.order_id),
+                Chair.hold_order_id.remove(),
+                Chair.hold_user_id.remove(),
+                Chair.hold_expires_at.remove(),
+            ],
             condition=Chair.held_by(order.order_id, now),
         )
     release_chairs(transaction, order, now, chairs=[])  # just the quota entry
     if order.member_id:
-        transaction.put("watched", new_subscription(order.member_id, order.movie_id, date_of(order.starts_at),
-                                                    source="sale", order_id=order.order_id))
+        transaction.put(
+            "watched",
+            new_subscription(
+                order.member_id, order.movie_id, date_of(order.starts_at), source="sale", order_id=order.order_id
+            ),
+        )
     transaction.commit()
     return now
 
@@ -210,18 +248,26 @@ def _pay(request: PaymentRequest) -> dict[str, Any]:
     provider = get_provider()
     key = charge_key(order.order_id, request.idempotency_key)
     try:
-        charge = provider.charge(amount_cents=int(order.amount_cents), currency=order.currency,
-                                 payment_method=request.payment_method, idempotency_key=key,
-                                 description=f"Boxoffice order {order.order_id}")
+        charge = provider.charge(
+            amount_cents=int(order.amount_cents),
+            currency=order.currency,
+            payment_method=request.payment_method,
+            idempotency_key=key,
+            description=f"Boxoffice order {order.order_id}",
+        )
     except PaymentDeclinedError as declined:
         _release_claim(request)
         metrics.add_metric(name="PaymentsDeclined", unit=MetricUnit.Count, value=1)
-        raise PaymentDeclined("The payment was declined; try another payment method",
-                              details={"reason": str(declined)}) from None
+        raise PaymentDeclined(
+            "The payment was declined; try another payment method", details={"reason": str(declined)}
+        ) from None
     except ProviderUnavailableError as failure:
         _release_claim(request)
-        raise UpstreamFailed("The payment provider failed; nothing was charged, retry",
-                             code="PAYMENT_PROVIDER_FAILED", headers={"Retry-After": "2"}) from failure
+        raise UpstreamFailed(
+            "The payment provider failed; nothing was charged, retry",
+            code="PAYMENT_PROVIDER_FAILED",
+            headers={"Retry-After": "2"},
+        ) from failure
     tickets = [Ticket(chair=chair, code=secrets.token_urlsafe(16)) for chair in order.chairs]
     for _ in range(_SELL_ATTEMPTS):
         try:
@@ -230,17 +276,27 @@ def _pay(request: PaymentRequest) -> dict[str, Any]:
         except TransactionCancelled as cancelled:
             if cancelled.retryable:
                 continue
-            provider.refund(charge_id=charge.charge_id, amount_cents=charge.amount_cents,
-                            idempotency_key=refund_key(key))
+            provider.refund(
+                charge_id=charge.charge_id, amount_cents=charge.amount_cents, idempotency_key=refund_key(key)
+            )
             metrics.add_metric(name="LatePaymentsRefunded", unit=MetricUnit.Count, value=1)
             if int(order.starts_at) <= now_epoch():
-                raise Conflict("The screening started before the payment completed; the charge was refunded",
-                               code="SCREENING_STARTED", details={"refunded": True}) from None
-            raise Conflict("The hold expired before the payment completed; the charge was refunded",
-                           code="HOLD_EXPIRED", details={"refunded": True}) from None
+                raise Conflict(
+                    "The screening started before the payment completed; the charge was refunded",
+                    code="SCREENING_STARTED",
+                    details={"refunded": True},
+                ) from None
+            raise Conflict(
+                "The hold expired before the payment completed; the charge was refunded",
+                code="HOLD_EXPIRED",
+                details={"refunded": True},
+            ) from None
     else:
-        raise Unavailable("The sale could not be recorded yet; retry with the same Idempotency-Key",
-                          code="BUSY", headers={"Retry-After": "1"})
+        raise Unavailable(
+            "The sale could not be recorded yet; retry with the same Idempotency-Key",
+            code="BUSY",
+            headers={"Retry-After": "1"},
+        )
     order.status, order.tickets, order.paid_at, order.updated_at = PAID, tickets, paid_at, paid_at
     order.charge_id, order.expires_at = charge.charge_id, None
     metrics.add_metric(name="OrdersPaid", unit=MetricUnit.Count, value=1)

@@ -34,8 +34,9 @@ class ProviderUnavailableError(Exception):
 
 
 class PaymentProvider(Protocol):
-    def charge(self, *, amount_cents: int, currency: str, payment_method: str, idempotency_key: str,
-               description: str) -> Charge:
+    def charge(
+        self, *, amount_cents: int, currency: str, payment_method: str, idempotency_key: str, description: str
+    ) -> Charge:
         """Charge once per key; raises PaymentDeclinedError or ProviderUnavailableError."""
 
     def refund(self, *, charge_id: str, amount_cents: int, idempotency_key: str) -> Refund:

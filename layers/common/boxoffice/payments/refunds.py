@@ -26,11 +26,17 @@ def _return_the_money(order: Order) -> None:
     if order.refund_id:
         return
     try:
-        refund = get_provider().refund(charge_id=order.charge_id, amount_cents=int(order.amount_cents),
-                                       idempotency_key=refund_key(order.charge_key))
+        refund = get_provider().refund(
+            charge_id=order.charge_id,
+            amount_cents=int(order.amount_cents),
+            idempotency_key=refund_key(order.charge_key),
+        )
     except ProviderUnavailableError as failure:
-        raise Unavailable("The refund is recorded; the payment provider did not answer, so call again to finish it",
-                          code="REFUND_PENDING", headers={"Retry-After": "5"}) from failure
+        raise Unavailable(
+            "The refund is recorded; the payment provider did not answer, so call again to finish it",
+            code="REFUND_PENDING",
+            headers={"Retry-After": "5"},
+        ) from failure
     order.update(actions=[Order.refund_id.set(refund.refund_id)])
 
 
@@ -57,14 +63,25 @@ def refund(order_id: str, identity: Identity) -> OrderOut:
     if not identity.can(permissions.ORDERS_MANAGE):
         cutoff = int(order.starts_at) - get_settings().refund_cutoff_minutes * 60
         if now >= cutoff:
-            raise Conflict("Refunds close before the screening; ask the box office", code="REFUND_WINDOW_CLOSED",
-                           details={"closed_at": iso(cutoff)})
+            raise Conflict(
+                "Refunds close before the screening; ask the box office",
+                code="REFUND_WINDOW_CLOSED",
+                details={"closed_at": iso(cutoff)},
+            )
     transaction = Transaction()
-    transaction.update("order", order, [Order.status.set(REFUNDED), Order.refunded_at.set(now),
-                                        Order.updated_at.set(now)], condition=Order.status == PAID)
+    transaction.update(
+        "order",
+        order,
+        [Order.status.set(REFUNDED), Order.refunded_at.set(now), Order.updated_at.set(now)],
+        condition=Order.status == PAID,
+    )
     for chair_id in order.chairs:
-        transaction.update(chair_id, Chair(order.screening_id, seat_key(chair_id)), [Chair.sold_order_id.remove()],
-                           condition=Chair.sold_order_id == order.order_id)
+        transaction.update(
+            chair_id,
+            Chair(order.screening_id, seat_key(chair_id)),
+            [Chair.sold_order_id.remove()],
+            condition=Chair.sold_order_id == order.order_id,
+        )
     current = commit_or_current(transaction, order_id)
     if current is not None:  # it changed meanwhile (refunded by someone else, ...)
         if current.status == REFUNDED:

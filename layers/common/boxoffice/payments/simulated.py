@@ -51,26 +51,39 @@ def _first_or_record(entry: LedgerEntry) -> LedgerEntry:
 
 
 class SimulatedProvider:
-    def charge(self, *, amount_cents: int, currency: str, payment_method: str, idempotency_key: str,
-               description: str) -> Charge:
+    def charge(
+        self, *, amount_cents: int, currency: str, payment_method: str, idempotency_key: str, description: str
+    ) -> Charge:
         if payment_method == FAILS:
             raise ProviderUnavailableError("the simulated provider is down for tok_error")
         outcome = "succeeded" if payment_method == SUCCEEDS else "declined"
-        entry = _first_or_record(LedgerEntry(
-            idempotency_key=idempotency_key, kind="charge", outcome=outcome,
-            reference=f"ch_{secrets.token_hex(12)}", amount_cents=amount_cents, currency=currency,
-            created_at=now_epoch(),
-        ))
+        entry = _first_or_record(
+            LedgerEntry(
+                idempotency_key=idempotency_key,
+                kind="charge",
+                outcome=outcome,
+                reference=f"ch_{secrets.token_hex(12)}",
+                amount_cents=amount_cents,
+                currency=currency,
+                created_at=now_epoch(),
+            )
+        )
         if entry.outcome != "succeeded":
             raise PaymentDeclinedError("declined" if payment_method in (SUCCEEDS, DECLINED) else "unknown method")
         return Charge(charge_id=entry.reference, amount_cents=int(entry.amount_cents), currency=entry.currency or "")
 
     def refund(self, *, charge_id: str, amount_cents: int, idempotency_key: str) -> Refund:
-        entry = _first_or_record(LedgerEntry(
-            idempotency_key=idempotency_key, kind="refund", outcome="succeeded",
-            reference=f"re_{secrets.token_hex(12)}", charge_id=charge_id, amount_cents=amount_cents,
-            created_at=now_epoch(),
-        ))
+        entry = _first_or_record(
+            LedgerEntry(
+                idempotency_key=idempotency_key,
+                kind="refund",
+                outcome="succeeded",
+                reference=f"re_{secrets.token_hex(12)}",
+                charge_id=charge_id,
+                amount_cents=amount_cents,
+                created_at=now_epoch(),
+            )
+        )
         return Refund(refund_id=entry.reference, charge_id=charge_id, amount_cents=int(entry.amount_cents))
 
     def find_charge(self, idempotency_key: str) -> Charge | None:
