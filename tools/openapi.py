@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 from typing import Any
 
@@ -69,8 +70,51 @@ def _load_routers() -> list[Any]:
     return [importlib.import_module(module).router for _, module, _ in api_functions()]
 
 
-def _error_content(schema: str) -> dict[str, Any]:
-    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
+# The code a generic answer carries (boxoffice.errors and boxoffice.faults).
+_GENERIC_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    402: "PAYMENT_DECLINED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "VALIDATION_FAILED",
+    429: "THROTTLED",
+    502: "UPSTREAM_FAILED",
+    503: "SERVICE_UNAVAILABLE",
+}
+_CODE = re.compile(r"\b[A-Z][A-Z_]{3,}\b")
+_GATEWAY_MESSAGES = {401: "Unauthorized", 403: "Forbidden"}
+
+
+def _schema(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error_answer(status: int, meaning: str, needed: Any, route_declared: bool) -> dict[str, Any]:
+    """An error answer's content: the shared shape with this route's own code as the example; for 401 and
+    403 of a protected route, API Gateway's own `{message}` (the authorizer refused), and the shared shape
+    too where the route itself answers that status."""
+    found = _CODE.search(meaning) if route_declared else None
+    example = {
+        "code": found.group(0) if found else _GENERIC_CODES.get(status, "ERROR"),
+        "message": meaning,
+        "details": {},
+    }
+    gateway = status in _GATEWAY_MESSAGES and needed != "public"
+    if not gateway:
+        return {"application/json": {"schema": _schema("Error"), "example": example}}
+    gateway_example = {"message": _GATEWAY_MESSAGES[status]}
+    if not route_declared:
+        return {"application/json": {"schema": _schema("GatewayError"), "example": gateway_example}}
+    return {
+        "application/json": {
+            "schema": {"oneOf": [_schema("Error"), _schema("GatewayError")]},
+            "examples": {"route": {"value": example}, "gateway": {"value": gateway_example}},
+        }
+    }
 
 
 def declarations(routers: list[Any]) -> dict[str, Any]:
@@ -109,7 +153,7 @@ def build(routers: list[Any]) -> dict[str, Any]:
         "type": "object",
         "required": ["code", "message", "details"],
         "properties": {
-            "code": {"type": "string", "example": "CHAIR_UNAVAILABLE"},
+            "code": {"type": "string", "description": "What went wrong, for programs: each answer shows its own"},
             "message": {"type": "string"},
             "details": {"type": "object"},
         },
@@ -153,19 +197,10 @@ def build(routers: list[Any]) -> dict[str, Any]:
                         str(status), {"description": meaning, "content": answers.get("201", {}).get("content", {})}
                     )
                     continue
-                content = _error_content("Error")
-                if status in (401, 403) and needed != permissions.PUBLIC:
-                    content = {
-                        "application/json": {
-                            "schema": {
-                                "oneOf": [
-                                    {"$ref": "#/components/schemas/Error"},
-                                    {"$ref": "#/components/schemas/GatewayError"},
-                                ]
-                            }
-                        }
-                    }
-                answers[str(status)] = {"description": meaning, "content": content}
+                answers[str(status)] = {
+                    "description": meaning,
+                    "content": _error_answer(status, meaning, needed, status in route_answers),
+                }
     return document
 
 
