@@ -1,8 +1,8 @@
 """POST /screenings/{screening_id}/chairs: add chairs (never overwriting one); priced as their row."""
 
 from boxoffice import permissions
+from boxoffice.booking.chairs import add
 from boxoffice.booking.schemas import AddChairsIn, ChairOut
-from boxoffice.chairs import add
 from boxoffice.http import Router, lambda_handler_for
 from boxoffice.models.chairs import AVAILABLE
 from boxoffice.schemas import OpaqueId

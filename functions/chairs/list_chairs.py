@@ -6,8 +6,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import Field
 
 from boxoffice import permissions
+from boxoffice.booking.chairs import seat_map
 from boxoffice.booking.schemas import ChairOut, ChairStatus
-from boxoffice.chairs import seat_map
 from boxoffice.clock import now_epoch
 from boxoffice.http import Router, lambda_handler_for
 from boxoffice.schemas import Cursor, OpaqueId, Page

@@ -6,6 +6,7 @@ from aws_lambda_powertools.logging import correlation_paths
 
 from boxoffice.booking.sweeper import sweep
 from boxoffice.observability import logger, metrics
+from boxoffice.payments.charges import refund_orphan_charge
 from boxoffice.tracing import tracer
 
 
@@ -13,4 +14,5 @@ from boxoffice.tracing import tracer
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, int]:
-    return sweep()
+    # A hold that lapsed while its payment was half done may have been charged: refund it.
+    return sweep(settle_charge=refund_orphan_charge)

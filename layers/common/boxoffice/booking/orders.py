@@ -17,8 +17,8 @@ import secrets
 from pynamodb.expressions.condition import Condition
 
 from boxoffice import permissions
+from boxoffice.booking.chairs import price_of, row_of
 from boxoffice.booking.schemas import HoldIn, OrderOut, TicketOut
-from boxoffice.chairs import price_of, row_of
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unavailable
 from boxoffice.identity import Identity

@@ -6,9 +6,15 @@ statuses true, and the quotas short. Each order is one transaction,
 conditional on the order still being a lapsed HELD order, so a payment or a
 cancellation at the same moment wins or loses cleanly, and two sweeps running
 at once expire each order once.
+
+What an expired order's unfinished payment charged is not booking's to undo:
+the caller passes `settle_charge` (the sweep function passes payments'
+`refund_orphan_charge`), so booking never imports payments.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from boxoffice.booking.orders import release_chairs
 from boxoffice.clock import now_epoch
@@ -16,7 +22,6 @@ from boxoffice.faults import as_client_answer
 from boxoffice.models.base import Transaction, TransactionCancelled
 from boxoffice.models.orders import EXPIRED, HELD, SWEEP_SHARDS, Order
 from boxoffice.observability import MetricUnit, logger, metrics
-from boxoffice.payments.charges import refund_orphan_charge
 from boxoffice.settings import get_settings
 
 
@@ -32,7 +37,7 @@ def lapsed_holds(now: int, limit: int) -> list[Order]:
     return found
 
 
-def _expire(order: Order, now: int) -> bool:
+def _expire(order: Order, now: int, settle_charge: Callable[[Order], object]) -> bool:
     """Expire one order; False when it is no longer a lapsed hold (paid, cancelled, already swept)."""
     chairs = list(order.chairs)
     while True:
@@ -62,17 +67,18 @@ def _expire(order: Order, now: int) -> bool:
             chairs = [chair for chair in chairs if chair not in taken]
             continue
         # A payment that charged and then died before selling left a charge without a sale: refund it.
-        refund_orphan_charge(order)
+        settle_charge(order)
         return True
 
 
-def sweep() -> dict[str, int]:
+def sweep(settle_charge: Callable[[Order], object]) -> dict[str, int]:
+    """Expire up to SweepBatchSize lapsed holds; `settle_charge(order)` after each (an unfinished payment's)."""
     now = now_epoch()
     candidates = lapsed_holds(now, get_settings().sweep_batch_size)
     expired = 0
     for order in candidates:
         try:
-            if _expire(order, now):
+            if _expire(order, now, settle_charge):
                 expired += 1
         except Exception as error:
             if as_client_answer(error) is None and not isinstance(error, TransactionCancelled):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from boxoffice.catalog.common import get_or_404, name_key
+from boxoffice.catalog.common import name_key
 from boxoffice.catalog.schemas import HallIn, HallOut, RowOut
 from boxoffice.clock import iso, now_epoch
 from boxoffice.ids import new_id
+from boxoffice.models.base import get_or_404
 from boxoffice.models.catalog import Hall, HallRow
 from boxoffice.pagination import query_page
 from boxoffice.schemas import Page

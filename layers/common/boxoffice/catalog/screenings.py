@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from boxoffice import chairs as chair_store
-from boxoffice.catalog.common import get_or_404
+from boxoffice.booking import chairs as chair_store
 from boxoffice.catalog.schemas import ScreeningIn, ScreeningOut
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Invalid, Unavailable
 from boxoffice.ids import derived_id
-from boxoffice.models.base import Transaction, TransactionCancelled, plain
+from boxoffice.models.base import Transaction, TransactionCancelled, get_or_404, plain
 from boxoffice.models.catalog import Hall, Movie, Screening
 from boxoffice.pagination import query_page
 from boxoffice.schemas import Page

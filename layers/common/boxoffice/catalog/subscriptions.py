@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from boxoffice.catalog.common import get_or_404
 from boxoffice.catalog.schemas import SubscriptionIn, SubscriptionOut
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Invalid, NotFound
 from boxoffice.ids import derived_id
-from boxoffice.models.base import Transaction, TransactionCancelled
+from boxoffice.models.base import Transaction, TransactionCancelled, get_or_404
 from boxoffice.models.catalog import Member, Movie, Subscription
 from boxoffice.pagination import query_page
 from boxoffice.schemas import Page

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pynamodb.connection.base
 from pynamodb.connection import Connection
 from pynamodb.constants import ALL_OLD
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from boxoffice.aws import SDK_CONFIG, botocore_session
+from boxoffice.errors import NotFound
 from boxoffice.settings import get_settings
+
+M = TypeVar("M", bound=Model)
 
 # Every model's connection draws on the shared per-thread botocore session
 # (see boxoffice.aws.botocore_session) instead of building its own.
@@ -141,6 +144,14 @@ class Transaction:
 
 def reset_connections() -> None:
     _transaction_connection.cache_clear()
+
+
+def get_or_404(model: type[M], key: str, what: str) -> M:
+    """One item by its key (strongly consistent), or a 404 naming what was missing."""
+    try:
+        return model.get(key, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound(f"No such {what}", details={f"{what}_id": key}) from None
 
 
 def plain(map_attribute: Any) -> dict[str, Any]:

@@ -11,10 +11,9 @@ from collections.abc import Iterable
 
 from pynamodb.expressions.condition import Condition
 
-from boxoffice.catalog.common import get_or_404
 from boxoffice.clock import now_epoch
 from boxoffice.errors import Conflict
-from boxoffice.models.base import Transaction, TransactionCancelled, plain
+from boxoffice.models.base import Transaction, TransactionCancelled, get_or_404, plain
 from boxoffice.models.catalog import Hall, Screening
 from boxoffice.models.chairs import AVAILABLE, CHAIR_ID, HELD, SOLD, Chair, seat_key
 from boxoffice.pagination import query_page
