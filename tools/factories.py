@@ -36,6 +36,19 @@ def staff_context(name: str = "boxoffice", permissions: str = STAFF_PERMISSIONS)
     return {"sub": f"staff-{name}", "username": name, "permissions": permissions}
 
 
+def staff_body(username: str, permissions: list[str], **changes: Any) -> dict[str, Any]:
+    """What an administrator sends to POST /users."""
+    return {
+        "username": username,
+        "first_name": username.title(),
+        "last_name": "Staff",
+        "email": f"{username}@example.com",
+        "session_timeout_minutes": 30,
+        "permissions": permissions,
+        **changes,
+    }
+
+
 def row_label(index: int) -> str:
     """A, B, ..., Z, AA, AB, ...: the label of the `index`-th row (from 0)."""
     label, index = "", index + 1

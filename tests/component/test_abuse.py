@@ -16,6 +16,7 @@ from boxoffice.clock import clock
 from tests.component.booking_helpers import Booking, make_screening
 from tests.component.catalog_helpers import Catalog
 from tests.harness import AwsCallCounter
+from tools.factories import staff_body
 
 WRONG = "not-the-password"
 
@@ -108,14 +109,7 @@ def test_every_failed_login_does_the_same_work(stack, accounts, monkeypatch):
     admin = accounts.admin()
     pending = stack.api.post(
         "/users",
-        {
-            "username": "pending",
-            "first_name": "P",
-            "last_name": "S",
-            "email": "p@example.com",
-            "session_timeout_minutes": 30,
-            "permissions": ["movies:view"],
-        },
+        staff_body("pending", ["movies:view"]),
         token=admin.token,
     )
     assert pending.status == 201
@@ -292,28 +286,14 @@ def test_a_granter_grants_only_what_it_holds(stack, accounts):
     manager = accounts.staff({"users:manage", "movies:view", "movies:create"})
     beyond = stack.api.post(
         "/users",
-        {
-            "username": "helper",
-            "first_name": "H",
-            "last_name": "E",
-            "email": "h@example.com",
-            "session_timeout_minutes": 30,
-            "permissions": ["movies:view", "orders:manage"],
-        },
+        staff_body("helper", ["movies:view", "orders:manage"]),
         token=manager.token,
     )
     assert beyond.status == 403 and beyond.body["code"] == "GRANT_BEYOND_OWN"
     assert beyond.body["details"]["permissions"] == ["orders:manage", "orders:view-all"]
     within = stack.api.post(
         "/users",
-        {
-            "username": "helper",
-            "first_name": "H",
-            "last_name": "E",
-            "email": "h@example.com",
-            "session_timeout_minutes": 30,
-            "permissions": ["movies:create"],
-        },
+        staff_body("helper", ["movies:create"]),
         token=manager.token,
     )
     assert within.status == 201, within

@@ -11,6 +11,7 @@ import pytest
 from boxoffice import permissions
 from boxoffice.clock import clock
 from tests.harness import TEST_ISSUER
+from tools.factories import staff_body
 
 CUSTOMER = {
     "username": "Alice",
@@ -116,14 +117,7 @@ def test_staff_sign_up_once_with_their_code_then_log_in(stack, accounts):
     admin = accounts.admin()
     created = stack.api.post(
         "/users",
-        {
-            "username": "bob",
-            "first_name": "Bob",
-            "last_name": "Box",
-            "email": "bob@example.com",
-            "session_timeout_minutes": 30,
-            "permissions": ["movies:create", "movies:view"],
-        },
+        staff_body("bob", ["movies:create", "movies:view"]),
         token=admin.token,
     )
     assert created.status == 201
@@ -156,14 +150,7 @@ def test_a_signup_code_expires_after_a_week(stack, accounts):
     admin = accounts.admin()
     created = stack.api.post(
         "/users",
-        {
-            "username": "late",
-            "first_name": "L",
-            "last_name": "Ate",
-            "email": "late@example.com",
-            "session_timeout_minutes": 30,
-            "permissions": [],
-        },
+        staff_body("late", []),
         token=admin.token,
     )
     clock.advance(7 * 86400 + 1)
@@ -307,14 +294,7 @@ def test_creating_a_user_needs_users_manage(stack, accounts):
     customer = accounts.customer()
     answer = stack.api.post(
         "/users",
-        {
-            "username": "sneaky",
-            "first_name": "S",
-            "last_name": "N",
-            "email": "s@example.com",
-            "session_timeout_minutes": 30,
-            "permissions": ["users:manage"],
-        },
+        staff_body("sneaky", ["users:manage"]),
         token=customer.token,
     )
     assert answer.status == 403
@@ -324,14 +304,7 @@ def test_passwords_hashes_tokens_and_codes_never_reach_the_logs(stack, accounts,
     admin = accounts.admin()
     created = stack.api.post(
         "/users",
-        {
-            "username": "logged",
-            "first_name": "L",
-            "last_name": "G",
-            "email": "lg@example.com",
-            "session_timeout_minutes": 30,
-            "permissions": ["movies:view"],
-        },
+        staff_body("logged", ["movies:view"]),
         token=admin.token,
     )
     code = created.body["signup_code"]
