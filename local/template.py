@@ -13,6 +13,7 @@ is never a second hand-written copy of any of them:
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 from dataclasses import dataclass
@@ -37,10 +38,53 @@ _CREATE_TABLE_KEYS = (
 
 @functools.cache
 def raw_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
-    """The template as written (intrinsics unresolved), parsed by the SAM CLI's own YAML loader."""
+    """The template as CloudFormation sees it once AWS::LanguageExtensions has run: every
+    `Fn::ForEach` expanded, every other intrinsic left as written. Parsed by the SAM CLI's YAML loader."""
     from samcli.yamlhelper import yaml_parse
 
-    return yaml_parse(path.read_text())
+    return expand_for_each(yaml_parse(path.read_text()))
+
+
+_FOR_EACH = "Fn::ForEach::"
+
+
+def expand_for_each(node: Any, bindings: dict[str, str] | None = None) -> Any:
+    """Expand `Fn::ForEach` loops over literal lists, as CloudFormation's language extensions do.
+
+    The SAM CLI's own expander also resolves conditions and drops `Fn::Sub` from
+    strings it cannot resolve, which would change what the local stack and the
+    template tests see; this one substitutes `${Id}`/`&{Id}` and `Ref: Id`, and
+    folds `Ref: !Sub "literal"` to a plain `Ref`, nothing else.
+    """
+    bindings = bindings or {}
+    if isinstance(node, list):
+        return [expand_for_each(item, bindings) for item in node]
+    if isinstance(node, str):
+        for name, value in bindings.items():
+            node = node.replace(f"${{{name}}}", value).replace(f"&{{{name}}}", "".join(filter(str.isalnum, value)))
+        return node
+    if not isinstance(node, dict):
+        return node
+    if set(node) == {"Ref"}:
+        target = node["Ref"]
+        if isinstance(target, str) and target in bindings:
+            return bindings[target]
+        if isinstance(target, dict) and set(target) == {"Fn::Sub"} and isinstance(target["Fn::Sub"], str):
+            return {"Ref": expand_for_each(target["Fn::Sub"], bindings)}
+    expanded: dict[str, Any] = {}
+    for key, value in node.items():
+        if key.startswith(_FOR_EACH):
+            identifier, collection, body = value
+            if not isinstance(collection, list) or not all(isinstance(item, str) for item in collection):
+                raise ValueError(f"{key}: only a literal list of strings is expanded locally")
+            for item in collection:
+                for out_key, out_value in expand_for_each(body, {**bindings, identifier: item}).items():
+                    if out_key in expanded or out_key in node:
+                        raise ValueError(f"{key}: {out_key} is declared twice")
+                    expanded[out_key] = out_value
+        else:
+            expanded[expand_for_each(key, bindings)] = expand_for_each(value, bindings)
+    return expanded
 
 
 def resources_of_type(resource_type: str, template: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
@@ -144,7 +188,10 @@ def resolve(parameters: dict[str, str], physical_ids: dict[str, str]) -> LocalSt
     from samcli.lib.providers.sam_stack_provider import SamLocalStackProvider
 
     overrides = {**parameters, **physical_ids}
-    stacks, _ = SamLocalStackProvider.get_stacks(str(TEMPLATE_PATH), parameter_overrides=overrides)
+    # The loops are expanded here, faithfully, rather than by the SAM CLI's own expander (see expand_for_each).
+    stacks, _ = SamLocalStackProvider.get_stacks(
+        template_dictionary=copy.deepcopy(raw_template()), parameter_overrides=overrides
+    )
     function_provider = SamFunctionProvider(stacks, use_raw_codeuri=True)
     api = ApiProvider(stacks, cwd=str(PROJECT_ROOT)).api
     # SAM's own runner computes each function's environment exactly as `sam local` does.
@@ -196,3 +243,34 @@ def rate_seconds(expression: str) -> int:
     amount, unit = inner[5:-1].split()
     seconds_per = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}
     return int(amount) * seconds_per[unit]
+
+
+def translated_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    """The plain CloudFormation that deploying the template creates: ForEach expanded, then the
+    SAM transform run (offline; code locations stand in as s3://code/<dir>). Roles, policies,
+    permissions and the API definition are all in it, so two templates can be compared resource by resource."""
+    import boto3
+    from samtranslator.parser.parser import Parser
+    from samtranslator.translator.translator import Translator
+
+    template = copy.deepcopy(raw_template(path))
+    for resource in template["Resources"].values():
+        properties = resource.get("Properties", {})
+        for key in ("CodeUri", "ContentUri"):
+            if isinstance(properties.get(key), str):
+                properties[key] = "s3://code/" + properties[key].strip("/")
+    # Every policy in the template is inline, so there are no managed policy names to look up in IAM.
+    translator = Translator(None, Parser(), boto_session=boto3.session.Session(region_name=LOCAL_REGION))
+    return translator.translate(template, parameter_values={}, get_managed_policy_map=dict)
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+    import sys
+
+    parser = argparse.ArgumentParser(description="Print template.yaml as CloudFormation will see it")
+    parser.add_argument("--translated", action="store_true", help="also run the SAM transform")
+    arguments = parser.parse_args()
+    json.dump(translated_template() if arguments.translated else raw_template(), sys.stdout, indent=1, sort_keys=True)
+    sys.stdout.write("\n")

@@ -1,0 +1,68 @@
+"""The rewrite of template.yaml into loops and Globals lost nothing: the stack it deploys is the one before it.
+
+template_baseline.json fingerprints every parameter, condition, resource (the
+SAM transform's output: functions, roles and their inline policies, API
+permissions, the API definition) and output of the template as it was before
+the rewrite. The only differences are the ones named below, each on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from local.template import translated_template
+from tools.template_baseline import BASELINE_PATH, fingerprints
+
+# One alarm over seven functions (or five tables) became one alarm per function
+# (or table): the alarm's name now says which one is in trouble.
+REPLACED_ON_PURPOSE = {"BookingFunctionErrorsAlarm", "BookingFunctionThrottlesAlarm", "DynamoDBThrottlingAlarm"}
+# What the three replaced alarms watched, metric by metric.
+WATCHED_BEFORE = {
+    *{("AWS/Lambda", metric, f"{name}Function") for metric in ("Errors", "Throttles") for name in (
+        "PlaceOrder", "PayOrder", "RefundOrder", "CancelOrder", "SweepHolds", "Login", "CreateScreening")},
+    *{("AWS/DynamoDB", metric, f"{name}Table") for metric in ("ReadThrottleEvents", "WriteThrottleEvents") for name in (
+        "Orders", "Chairs", "HoldQuotas", "Users", "Idempotency")},
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def today() -> dict[str, dict[str, str]]:
+    return fingerprints()
+
+
+@pytest.fixture(scope="module")
+def baseline() -> dict[str, dict[str, str]]:
+    return json.loads(BASELINE_PATH.read_text())
+
+
+def test_every_resource_of_the_baseline_is_deployed_unchanged(today, baseline):
+    for section, before in baseline.items():
+        expected_gone = REPLACED_ON_PURPOSE if section == "Resources" else set()
+        missing = sorted(set(before) - set(today[section]) - expected_gone)
+        changed = sorted(name for name in set(before) & set(today[section]) if before[name] != today[section][name])
+        assert not missing, f"{section} no longer in the template: {missing}"
+        assert not changed, f"{section} deployed differently than before: {changed}"
+        assert not (expected_gone & set(today[section])), "a replaced alarm is back; update REPLACED_ON_PURPOSE"
+
+
+def _watched(alarm: dict[str, Any]) -> set[tuple[str, str, str]]:
+    properties = alarm["Properties"]
+    stats = [metric["MetricStat"]["Metric"] for metric in properties.get("Metrics", []) if "MetricStat" in metric]
+    if "MetricName" in properties:
+        stats.append(properties)
+    return {(stat["Namespace"], stat["MetricName"], stat["Dimensions"][0]["Value"]["Ref"]) for stat in stats}
+
+
+def test_the_per_function_and_per_table_alarms_watch_what_the_replaced_alarms_did(today, baseline):
+    resources = translated_template()["Resources"]
+    added = set(today["Resources"]) - set(baseline["Resources"])
+    new_alarms = {name for name in added if resources[name]["Type"] == "AWS::CloudWatch::Alarm"}
+    watched = set().union(*(_watched(resources[name]) for name in new_alarms))
+    assert watched == WATCHED_BEFORE
+    for name in new_alarms:
+        properties = resources[name]["Properties"]
+        assert properties["AlarmActions"] == properties["OKActions"] == [{"Ref": "AlarmTopic"}]
+        assert (properties["Threshold"], properties["ComparisonOperator"]) == (0, "GreaterThanThreshold")
