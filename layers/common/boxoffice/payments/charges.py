@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from boxoffice.models.orders import Order
 from boxoffice.observability import MetricUnit, logger, metrics
-from boxoffice.payments.provider import get_provider
+from boxoffice.payments.configured import get_provider
 
 
 def charge_key(order_id: str, attempt: str) -> str:

@@ -57,7 +57,8 @@ from boxoffice.models.chairs import Chair, seat_key
 from boxoffice.models.orders import CANCELLED, EXPIRED, HELD, PAID, REFUNDED, Order, Ticket
 from boxoffice.observability import MetricUnit, logger, metrics
 from boxoffice.payments.charges import charge_key, refund_key, refund_orphan_charge
-from boxoffice.payments.provider import PaymentDeclinedError, ProviderUnavailableError, get_provider
+from boxoffice.payments.configured import get_provider
+from boxoffice.payments.provider import PaymentDeclinedError, ProviderUnavailableError
 from boxoffice.settings import get_settings
 
 IDEMPOTENCY_HOURS = 24

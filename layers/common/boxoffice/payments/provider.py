@@ -44,12 +44,3 @@ class PaymentProvider(Protocol):
 
     def find_charge(self, idempotency_key: str) -> Charge | None:
         """The charge made with this key, if any (to reconcile after a crash)."""
-
-
-def get_provider() -> PaymentProvider:
-    from boxoffice.payments.simulated import SimulatedProvider
-    from boxoffice.settings import get_settings
-
-    if get_settings().payment_provider == "simulated":
-        return SimulatedProvider()
-    raise NotImplementedError(get_settings().payment_provider)

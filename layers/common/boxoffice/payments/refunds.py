@@ -17,7 +17,8 @@ from boxoffice.models.chairs import Chair, seat_key
 from boxoffice.models.orders import PAID, REFUNDED, Order
 from boxoffice.observability import MetricUnit, logger, metrics
 from boxoffice.payments.charges import refund_key
-from boxoffice.payments.provider import ProviderUnavailableError, get_provider
+from boxoffice.payments.configured import get_provider
+from boxoffice.payments.provider import ProviderUnavailableError
 from boxoffice.settings import get_settings
 
 

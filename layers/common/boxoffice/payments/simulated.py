@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import secrets
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.models import Model
 
 from boxoffice.clock import now_epoch
-from boxoffice.models.base import BaseMeta, TableName
+from boxoffice.models.base import BaseMeta, IntegerAttribute, TableName
 from boxoffice.payments.provider import Charge, PaymentDeclinedError, ProviderUnavailableError, Refund
 
 SUCCEEDS, DECLINED, FAILS = "tok_ok", "tok_declined", "tok_error"
@@ -31,10 +31,10 @@ class LedgerEntry(Model):
     outcome = UnicodeAttribute()  # succeeded | declined
     reference = UnicodeAttribute()  # ch_... or re_...
     charge_id = UnicodeAttribute(null=True)
-    amount_cents = NumberAttribute()
+    amount_cents = IntegerAttribute()
     currency = UnicodeAttribute(null=True)
-    calls = NumberAttribute(default=1)  # how often this key was asked (for tests)
-    created_at = NumberAttribute()
+    calls = IntegerAttribute(default=1)  # how often this key was asked (for tests)
+    created_at = IntegerAttribute()
 
 
 def _first_or_record(entry: LedgerEntry) -> LedgerEntry:
