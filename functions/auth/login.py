@@ -6,7 +6,7 @@ from boxoffice import permissions
 from boxoffice.auth import accounts
 from boxoffice.auth.discovery import issuer_url
 from boxoffice.auth.schemas import LoginIn, TokenOut
-from boxoffice.http import ClientAddress, Router, lambda_handler_for
+from boxoffice.http import ClientAddress, Router, http_event, lambda_handler_for
 
 router = Router()
 
@@ -22,7 +22,7 @@ router = Router()
     tags=["auth"],
 )
 def login(body: LoginIn, request: Request, client_address: ClientAddress) -> TokenOut:
-    return accounts.login(body, issuer_url(request.resolved_event.request_context.domain_name), client_address)
+    return accounts.login(body, issuer_url(http_event(request).request_context.domain_name), client_address)
 
 
 lambda_handler = lambda_handler_for(router)

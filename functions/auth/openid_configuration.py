@@ -4,7 +4,7 @@ from aws_lambda_powertools.event_handler.request import Request
 
 from boxoffice import permissions
 from boxoffice.auth.discovery import issuer_url, openid_configuration
-from boxoffice.http import Router, lambda_handler_for
+from boxoffice.http import Router, http_event, lambda_handler_for
 
 router = Router()
 
@@ -17,7 +17,7 @@ router = Router()
     cache_control="public, max-age=300",
 )
 def get_openid_configuration(request: Request) -> dict:
-    return openid_configuration(issuer_url(request.resolved_event.request_context.domain_name))
+    return openid_configuration(issuer_url(http_event(request).request_context.domain_name))
 
 
 lambda_handler = lambda_handler_for(router)

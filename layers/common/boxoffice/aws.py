@@ -18,9 +18,11 @@ from botocore.config import Config
 
 from boxoffice.settings import get_settings
 
+CONNECT_TIMEOUT_SECONDS = 1
+READ_TIMEOUT_SECONDS = 2
 SDK_CONFIG = Config(
-    connect_timeout=1,
-    read_timeout=2,
+    connect_timeout=CONNECT_TIMEOUT_SECONDS,
+    read_timeout=READ_TIMEOUT_SECONDS,
     retries={"mode": "standard", "total_max_attempts": 3},
 )
 

@@ -27,7 +27,7 @@ import binascii
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router as PowertoolsRouter
@@ -35,6 +35,7 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from boxoffice import permissions
 from boxoffice.errors import (
@@ -73,8 +74,13 @@ __all__ = [
 ]
 
 
+def http_event(request: Request) -> APIGatewayProxyEventV2:
+    """The event behind a request: every Boxoffice route sits behind an HTTP API (payload 2.0)."""
+    return cast(APIGatewayProxyEventV2, request.resolved_event)
+
+
 def identity_from_request(request: Request) -> Identity:
-    return identity_from_context(request.resolved_event.request_context.authorizer.get_lambda)
+    return identity_from_context(http_event(request).request_context.authorizer.get_lambda)
 
 
 def identity_from_context(context: dict[str, Any] | None) -> Identity:
@@ -120,25 +126,25 @@ class Router(PowertoolsRouter):
     def _declare(self, method: str, rule: str, needs: permissions.Declared, answers: dict[int, str] | None) -> None:
         self.declarations[route_key(method, rule)] = RouteDeclaration(permissions.needs(needs), dict(answers or {}))
 
-    def get(
+    def get(  # type: ignore[override]  # each route must say what it needs: a keyword the base lacks
         self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None, **kwargs: Any
     ) -> Any:
         self._declare("GET", rule, needs, answers)
         return super().get(rule, *args, **kwargs)
 
-    def post(
+    def post(  # type: ignore[override]  # each route must say what it needs: a keyword the base lacks
         self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None, **kwargs: Any
     ) -> Any:
         self._declare("POST", rule, needs, answers)
         return super().post(rule, *args, **kwargs)
 
-    def put(
+    def put(  # type: ignore[override]  # each route must say what it needs: a keyword the base lacks
         self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None, **kwargs: Any
     ) -> Any:
         self._declare("PUT", rule, needs, answers)
         return super().put(rule, *args, **kwargs)
 
-    def delete(
+    def delete(  # type: ignore[override]  # each route must say what it needs: a keyword the base lacks
         self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None, **kwargs: Any
     ) -> Any:
         self._declare("DELETE", rule, needs, answers)
@@ -147,7 +153,7 @@ class Router(PowertoolsRouter):
 
 def client_address_from_request(request: Request) -> str:
     """The caller's address as API Gateway saw it (never a header the client could set)."""
-    return str(request.resolved_event.request_context.http.source_ip or "unknown")[:64]
+    return str(http_event(request).request_context.http.source_ip or "unknown")[:64]
 
 
 ClientAddress = Annotated[str, Depends(client_address_from_request)]

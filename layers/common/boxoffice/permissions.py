@@ -106,8 +106,8 @@ ROUTES: dict[str, Needs] = _load_routes()
 
 def satisfied(required: Needs, permissions: Iterable[str]) -> bool:
     """Whether a caller holding `permissions` (already authenticated) meets what a route needs."""
-    if required in (PUBLIC, AUTHENTICATED):
-        return True
+    if isinstance(required, str):
+        return required in (PUBLIC, AUTHENTICATED)
     return bool(required & expand(permissions))
 
 

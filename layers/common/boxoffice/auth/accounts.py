@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.update import Action
 
 from boxoffice import permissions as perms
 from boxoffice.auth import passwords
@@ -50,7 +52,7 @@ _BAD_LOGIN_ADDRESS = "Too many failed logins from this address; wait a little"
 _BAD_SIGNUP = "This username cannot be signed up with that code"
 
 
-def _is_administrator(permissions: list[str] | set[str], enabled: bool) -> bool:
+def _is_administrator(permissions: Iterable[str], enabled: bool) -> bool:
     return enabled and perms.USERS_MANAGE in permissions
 
 
@@ -108,7 +110,9 @@ def _create(profile: UserProfile, login: UserLogin) -> None:
     transaction.put("profile", profile, condition=UserProfile.user_id.does_not_exist())
     if _is_administrator(profile.permissions, profile.enabled):
         transaction.update(
-            "administrators", AdministratorsCounter(ADMINISTRATORS_COUNTER_ID), [AdministratorsCounter.count.add(1)]
+            "administrators",
+            AdministratorsCounter(ADMINISTRATORS_COUNTER_ID),
+            [AdministratorsCounter.administrators.add(1)],
         )
     try:
         transaction.commit()
@@ -135,7 +139,7 @@ def register_customer(body: RegisterIn, client_address: str) -> UserOut:
     return user_out(profile, login)
 
 
-def _check_grants(granted: list[str] | set[str], by: Identity | None) -> None:
+def _check_grants(granted: Iterable[str], by: Identity | None) -> None:
     """A granter grants only what it holds itself (the administrator holds everything)."""
     if by is None:
         return  # the stack's own tools: the first administrator, tests
@@ -249,7 +253,7 @@ def _record_failure(pair_id: str, failures: int, client_address: str, now: int) 
     """Two writes for every kind of failure (unknown user, wrong password, no password yet): equal work."""
     settings = get_settings()
     pair = RateCounter(pair_id)
-    count = [RateCounter.hits.add(1)] if failures else [RateCounter.hits.set(1)]
+    count: list[Action] = [RateCounter.hits.add(1)] if failures else [RateCounter.hits.set(1)]
     pair.update(
         actions=[
             *count,
@@ -309,7 +313,7 @@ def login(body: LoginIn, issuer: str, client_address: str) -> TokenOut:
         raise TooManyRequests("Too many logins in a minute", code="RATE_LIMITED", headers={"Retry-After": str(wait)})
     if pair is not None:
         pair.delete()  # the owner got in from here: earlier slips from here are forgotten
-    window = (
+    window: list[Action] = (
         [UserProfile.login_window_count.add(1)]
         if same_minute
         else [UserProfile.login_window_start.set(now), UserProfile.login_window_count.set(1)]
@@ -385,10 +389,13 @@ def _administrator_change(transaction: Transaction, was: bool, will_be: bool) ->
     counter = AdministratorsCounter(ADMINISTRATORS_COUNTER_ID)
     if was and not will_be:
         transaction.update(
-            "administrators", counter, [AdministratorsCounter.count.add(-1)], condition=AdministratorsCounter.count > 1
+            "administrators",
+            counter,
+            [AdministratorsCounter.administrators.add(-1)],
+            condition=AdministratorsCounter.administrators > 1,
         )
     elif will_be and not was:
-        transaction.update("administrators", counter, [AdministratorsCounter.count.add(1)])
+        transaction.update("administrators", counter, [AdministratorsCounter.administrators.add(1)])
 
 
 def _commit_account_change(transaction: Transaction) -> None:
@@ -412,7 +419,7 @@ def update_user(user_id: str, body: UpdateUserIn, by: Identity) -> UserOut:
         raise Forbidden("Nobody can raise their own permissions", code="SELF_GRANT")
     _check_grants(perms.expand(new_permissions) - perms.expand(profile.permissions), by)
     enabled = profile.enabled if body.enabled is None else body.enabled
-    actions = [UserProfile.updated_at.set(now)]
+    actions: list[Action] = [UserProfile.updated_at.set(now)]
     for field in ("first_name", "last_name", "session_timeout_minutes"):
         value = getattr(body, field)
         if value is not None:

@@ -13,8 +13,10 @@ import hashlib
 import json
 import math
 import secrets
+from typing import cast
 
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from boxoffice import permissions
 from boxoffice.booking.chairs import price_of, row_of
@@ -70,11 +72,11 @@ def _fingerprint(body: HoldIn) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _quota_actions(quota: HoldQuota | None, order: Order, now: int) -> tuple[list, object]:
+def _quota_actions(quota: HoldQuota | None, order: Order, now: int) -> tuple[list[Action], Condition]:
     """The quota update for a new hold, and its condition (the version read, or "still absent")."""
     entry = {"chairs": len(order.chairs), "expires_at": int(order.expires_at)}
     if quota is None:
-        actions = [
+        actions: list[Action] = [
             HoldQuota.holds.set({order.order_id: entry}),
             HoldQuota.version.set(1),
             HoldQuota.window_start.set(now),
@@ -173,7 +175,8 @@ def place_hold(
         now = now_epoch()
         wanted = [(Screening, body.screening_id)] + ([(HoldQuota, quota_user)] if quota_user else [])
         found = get_many(*wanted)  # one BatchGetItem; DynamoDB refuses an empty key, so staff read no quota
-        screening, quota = found[0], (found[1] if quota_user else None)
+        screening = cast(Screening | None, found[0])
+        quota = cast(HoldQuota | None, found[1] if quota_user else None)
         if screening is None:
             raise NotFound("No such screening", details={"screening_id": body.screening_id})
         if int(screening.starts_at) <= now:

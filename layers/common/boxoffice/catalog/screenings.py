@@ -184,7 +184,7 @@ def list_page(
     limit: int, cursor: str | None, movie_id: str | None, starts_from: datetime | None, starts_before: datetime | None
 ) -> Page[ScreeningOut]:
     """By start time, from now unless `starts_from` says otherwise; optionally one movie's."""
-    low = _epoch(starts_from) if starts_from else now_epoch()
+    low = int(starts_from.timestamp()) if starts_from else now_epoch()
     high = _epoch(starts_before)
     if high is not None and high <= low:
         raise Invalid("`to` must come after `from`", code="EMPTY_WINDOW")

@@ -8,27 +8,49 @@ let tests point a model at another table by resetting the settings.
 from __future__ import annotations
 
 import functools
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pynamodb.connection.base
+from pynamodb.attributes import Attribute, ListAttribute
 from pynamodb.connection import Connection
-from pynamodb.constants import ALL_OLD
+from pynamodb.constants import ALL_OLD, NUMBER
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from boxoffice.aws import SDK_CONFIG, botocore_session
+from boxoffice.aws import CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS, botocore_session
 from boxoffice.errors import NotFound
 from boxoffice.settings import get_settings
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 # Every model's connection draws on the shared per-thread botocore session
 # (see boxoffice.aws.botocore_session) instead of building its own.
-pynamodb.connection.base.get_session = botocore_session
+pynamodb.connection.base.get_session = botocore_session  # type: ignore[assignment]  # PynamoDB calls it with no arguments
+
+
+class IntegerAttribute(Attribute[int]):
+    """A DynamoDB number that is always whole here (epoch seconds, cents, counts): PynamoDB's
+    NumberAttribute, stored the same way, but typed as the int it holds rather than a float."""
+
+    attr_type = NUMBER
+
+    def serialize(self, value: int) -> str:
+        return json.dumps(value)
+
+    def deserialize(self, value: str) -> int:
+        return json.loads(value)
+
+
+def list_of(element: type[Attribute[T]], **options: Any) -> ListAttribute[T]:
+    """A list of `element`s, typed as a list of what they hold (PynamoDB types `of` as the held type)."""
+    return ListAttribute(of=element, **options)  # type: ignore[arg-type]  # see the docstring
 
 
 class TableName:
@@ -54,8 +76,8 @@ class BaseMeta:
 
     region: Any = _Region()
     host: Any = _Host()
-    connect_timeout_seconds = int(SDK_CONFIG.connect_timeout)
-    read_timeout_seconds = int(SDK_CONFIG.read_timeout)
+    connect_timeout_seconds = CONNECT_TIMEOUT_SECONDS
+    read_timeout_seconds = READ_TIMEOUT_SECONDS
     max_retry_attempts = 2
     max_pool_connections = 10
 
@@ -119,8 +141,10 @@ class Transaction:
         self._write.save(model, condition=condition, return_values=ALL_OLD)
         self._labels["put"].append(label)
 
-    def update(self, label: str, model: Model, actions: list[Action], *, condition: Condition | None = None) -> None:
-        self._write.update(model, actions, condition=condition, return_values=ALL_OLD)
+    def update(
+        self, label: str, model: Model, actions: Sequence[Action], *, condition: Condition | None = None
+    ) -> None:
+        self._write.update(model, list(actions), condition=condition, return_values=ALL_OLD)
         self._labels["update"].append(label)
 
     def __len__(self) -> int:
@@ -169,7 +193,7 @@ def get_many(*wanted: tuple[type[Model], str]) -> list[Model | None]:
     for model, key in wanted:
         table = model.Meta.table_name
         requests.setdefault(table, {"Keys": [], "ConsistentRead": True})["Keys"].append(
-            {model._hash_keyname: {"S": key}}  # type: ignore[attr-defined]
+            {model._hash_keyname: {"S": key}}
         )
     found: dict[tuple[str, str], dict[str, Any]] = {}
     client = aws.client("dynamodb")
@@ -177,11 +201,7 @@ def get_many(*wanted: tuple[type[Model], str]) -> list[Model | None]:
         answer = client.batch_get_item(RequestItems=requests)
         for table, items in answer.get("Responses", {}).items():
             for item in items:
-                hash_name = next(
-                    model._hash_keyname
-                    for model, _ in wanted  # type: ignore[attr-defined]
-                    if model.Meta.table_name == table
-                )
+                hash_name = next(model._hash_keyname for model, _ in wanted if model.Meta.table_name == table)
                 found[(table, item[hash_name]["S"])] = item
         requests = answer.get("UnprocessedKeys") or {}
     return [

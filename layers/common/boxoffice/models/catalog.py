@@ -13,12 +13,11 @@ from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
     MapAttribute,
-    NumberAttribute,
     UnicodeAttribute,
 )
 from pynamodb.models import Model
 
-from boxoffice.models.base import BaseMeta, TableName, index
+from boxoffice.models.base import BaseMeta, IntegerAttribute, TableName, index, list_of
 
 
 class Movie(Model):
@@ -29,15 +28,15 @@ class Movie(Model):
     kind = UnicodeAttribute(default="MOVIE")
     name = UnicodeAttribute()
     name_key = UnicodeAttribute()  # lower-cased name, for ordering and prefix search
-    genres = ListAttribute(of=UnicodeAttribute, default=list)
+    genres = list_of(UnicodeAttribute, default=list)
     premiered = UnicodeAttribute()  # YYYY-MM-DD
-    runtime_minutes = NumberAttribute()
+    runtime_minutes = IntegerAttribute()
     image_url = UnicodeAttribute(null=True)
     description = UnicodeAttribute(null=True)
     # Start of its latest screening: a movie with screenings still to come cannot be deleted.
-    last_screening_starts_at = NumberAttribute(null=True)
-    created_at = NumberAttribute()
-    updated_at = NumberAttribute()
+    last_screening_starts_at = IntegerAttribute(null=True)
+    created_at = IntegerAttribute()
+    updated_at = IntegerAttribute()
 
     by_name = index("by_name", ("kind", UnicodeAttribute), ("name_key", UnicodeAttribute))
 
@@ -52,8 +51,8 @@ class Member(Model):
     name_key = UnicodeAttribute()
     email = UnicodeAttribute()
     city = UnicodeAttribute()
-    created_at = NumberAttribute()
-    updated_at = NumberAttribute()
+    created_at = IntegerAttribute()
+    updated_at = IntegerAttribute()
 
     by_name = index("by_name", ("kind", UnicodeAttribute), ("name_key", UnicodeAttribute))
 
@@ -69,7 +68,7 @@ class Subscription(Model):
     date_key = UnicodeAttribute()  # date#subscription_id: ordered by date, unique per index partition
     source = UnicodeAttribute(default="staff")  # staff | sale (a paid order of the member)
     order_id = UnicodeAttribute(null=True)
-    created_at = NumberAttribute()
+    created_at = IntegerAttribute()
 
     by_member = index("by_member", ("member_id", UnicodeAttribute), ("date_key", UnicodeAttribute))
     by_movie = index("by_movie", ("movie_id", UnicodeAttribute), ("date_key", UnicodeAttribute))
@@ -77,8 +76,8 @@ class Subscription(Model):
 
 class HallRow(MapAttribute):
     label = UnicodeAttribute()
-    seats = NumberAttribute()
-    gaps = ListAttribute(of=NumberAttribute, default=list)
+    seats = IntegerAttribute()
+    gaps = list_of(IntegerAttribute, default=list)
     price_class = UnicodeAttribute(null=True)
 
 
@@ -90,12 +89,12 @@ class Hall(Model):
     kind = UnicodeAttribute(default="HALL")
     name = UnicodeAttribute()
     name_key = UnicodeAttribute()
-    rows = ListAttribute(of=HallRow)
-    chair_count = NumberAttribute()
+    rows = ListAttribute[HallRow](of=HallRow)
+    chair_count = IntegerAttribute()
     # Bumped by every screening created in the hall, so two racing creations
     # cannot both pass the overlap check (optimistic concurrency).
-    schedule_version = NumberAttribute(default=0)
-    created_at = NumberAttribute()
+    schedule_version = IntegerAttribute(default=0)
+    created_at = IntegerAttribute()
 
     by_name = index("by_name", ("kind", UnicodeAttribute), ("name_key", UnicodeAttribute))
 
@@ -110,16 +109,18 @@ class Screening(Model):
     movie_name = UnicodeAttribute()
     hall_id = UnicodeAttribute()
     hall_name = UnicodeAttribute()
-    starts_at = NumberAttribute()
-    ends_at = NumberAttribute()  # start + runtime + cleaning: the hall is busy until then
-    price_cents = NumberAttribute()
+    starts_at = IntegerAttribute()
+    ends_at = IntegerAttribute()  # start + runtime + cleaning: the hall is busy until then
+    price_cents = IntegerAttribute()
     currency = UnicodeAttribute()
-    price_classes = MapAttribute(default=dict)  # class name -> cents
-    row_classes = MapAttribute(default=dict)  # row label -> class name, for the rows that have one
-    chair_count = NumberAttribute()
+    price_classes: MapAttribute[str, int] = MapAttribute(default=dict)  # class name -> cents
+    row_classes: MapAttribute[str, str] = MapAttribute(
+        default=dict
+    )  # row label -> class name, for the rows that have one
+    chair_count = IntegerAttribute()
     chairs_ready = BooleanAttribute(default=False)
-    created_at = NumberAttribute()
+    created_at = IntegerAttribute()
 
-    by_start = index("by_start", ("kind", UnicodeAttribute), ("starts_at", NumberAttribute))
-    by_movie = index("by_movie", ("movie_id", UnicodeAttribute), ("starts_at", NumberAttribute))
-    by_hall = index("by_hall", ("hall_id", UnicodeAttribute), ("starts_at", NumberAttribute))
+    by_start = index("by_start", ("kind", UnicodeAttribute), ("starts_at", IntegerAttribute))
+    by_movie = index("by_movie", ("movie_id", UnicodeAttribute), ("starts_at", IntegerAttribute))
+    by_hall = index("by_hall", ("hall_id", UnicodeAttribute), ("starts_at", IntegerAttribute))

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
-from boxoffice.models.base import BaseMeta, TableName
+from boxoffice.models.base import BaseMeta, IntegerAttribute, TableName
 
 CHAIR_ID = re.compile(r"^([A-Z]{1,3})-([1-9][0-9]{0,2})$")
 AVAILABLE, HELD, SOLD = "AVAILABLE", "HELD", "SOLD"
@@ -37,13 +37,13 @@ class Chair(Model):
     seat = UnicodeAttribute(range_key=True)
     chair_id = UnicodeAttribute()
     row = UnicodeAttribute()
-    number = NumberAttribute()
-    price_cents = NumberAttribute()
+    number = IntegerAttribute()
+    price_cents = IntegerAttribute()
     currency = UnicodeAttribute()
     price_class = UnicodeAttribute(null=True)
     hold_order_id = UnicodeAttribute(null=True)
     hold_user_id = UnicodeAttribute(null=True)
-    hold_expires_at = NumberAttribute(null=True)
+    hold_expires_at = IntegerAttribute(null=True)
     sold_order_id = UnicodeAttribute(null=True)
 
     def status(self, now: int) -> str:

@@ -10,10 +10,10 @@ its window is over, and correctness never depends on TTL having deleted it
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
 
-from boxoffice.models.base import BaseMeta, TableName
+from boxoffice.models.base import BaseMeta, IntegerAttribute, TableName
 
 
 class RateCounter(Model):
@@ -21,6 +21,6 @@ class RateCounter(Model):
         table_name = TableName("rate_limits")
 
     counter_id = UnicodeAttribute(hash_key=True)
-    hits = NumberAttribute(default=0)
-    last_at = NumberAttribute(default=0)
-    expires_at = NumberAttribute(default=0)
+    hits = IntegerAttribute(default=0)
+    last_at = IntegerAttribute(default=0)
+    expires_at = IntegerAttribute(default=0)

@@ -10,16 +10,16 @@ DynamoDB's TTL only ever deletes orders that never sold.
 from __future__ import annotations
 
 import zlib
+from typing import Any
 
 from pynamodb.attributes import (
     ListAttribute,
     MapAttribute,
-    NumberAttribute,
     UnicodeAttribute,
 )
 from pynamodb.models import Model
 
-from boxoffice.models.base import BaseMeta, TableName, index, plain
+from boxoffice.models.base import BaseMeta, IntegerAttribute, TableName, index, list_of, plain
 
 HELD, PAID, CANCELLED, EXPIRED, REFUNDED = "HELD", "PAID", "CANCELLED", "EXPIRED", "REFUNDED"
 STATUSES = (HELD, PAID, CANCELLED, EXPIRED, REFUNDED)
@@ -45,40 +45,40 @@ class Order(Model):
     member_id = UnicodeAttribute(null=True)  # box office sale: the member it was sold to
     quota_user_id = UnicodeAttribute(null=True)  # whose live-holds quota it counts against, if anyone's
     # The gauges of boxoffice.limits its chairs count on while it is held (given back when the hold ends).
-    limit_counters = ListAttribute(of=UnicodeAttribute, null=True)
+    limit_counters = list_of(UnicodeAttribute, null=True)
     screening_id = UnicodeAttribute()
     movie_id = UnicodeAttribute()
     movie_name = UnicodeAttribute()
     hall_name = UnicodeAttribute()
-    starts_at = NumberAttribute()
-    chairs = ListAttribute(of=UnicodeAttribute)  # chair ids, e.g. ["A-7", "A-8"]
-    amount_cents = NumberAttribute()
+    starts_at = IntegerAttribute()
+    chairs = list_of(UnicodeAttribute)  # chair ids, e.g. ["A-7", "A-8"]
+    amount_cents = IntegerAttribute()
     currency = UnicodeAttribute()
     status = UnicodeAttribute()
     confirmation_id = UnicodeAttribute()
     request_fingerprint = UnicodeAttribute()  # what was asked, to recognise a retried request
-    expires_at = NumberAttribute(null=True)  # TTL
+    expires_at = IntegerAttribute(null=True)  # TTL
     hold_shard = UnicodeAttribute(null=True)
-    created_at = NumberAttribute()
-    updated_at = NumberAttribute()
+    created_at = IntegerAttribute()
+    updated_at = IntegerAttribute()
     # payment (boxoffice.payments)
     payment_attempt = UnicodeAttribute(null=True)  # the Idempotency-Key of the payment under way
-    payment_attempt_until = NumberAttribute(null=True)
+    payment_attempt_until = IntegerAttribute(null=True)
     charge_id = UnicodeAttribute(null=True)
     charge_key = UnicodeAttribute(null=True)  # the provider idempotency key the charge was made with
     payment_method = UnicodeAttribute(null=True)
-    tickets = ListAttribute(of=Ticket, null=True)
-    paid_at = NumberAttribute(null=True)
-    cancelled_at = NumberAttribute(null=True)
-    expired_at = NumberAttribute(null=True)
-    refunded_at = NumberAttribute(null=True)
+    tickets = ListAttribute[Ticket](of=Ticket, null=True)
+    paid_at = IntegerAttribute(null=True)
+    cancelled_at = IntegerAttribute(null=True)
+    expired_at = IntegerAttribute(null=True)
+    refunded_at = IntegerAttribute(null=True)
     refund_id = UnicodeAttribute(null=True)
 
-    by_user = index("by_user", ("user_id", UnicodeAttribute), ("created_at", NumberAttribute))
-    by_screening = index("by_screening", ("screening_id", UnicodeAttribute), ("created_at", NumberAttribute))
-    by_status = index("by_status", ("status", UnicodeAttribute), ("created_at", NumberAttribute))
+    by_user = index("by_user", ("user_id", UnicodeAttribute), ("created_at", IntegerAttribute))
+    by_screening = index("by_screening", ("screening_id", UnicodeAttribute), ("created_at", IntegerAttribute))
+    by_status = index("by_status", ("status", UnicodeAttribute), ("created_at", IntegerAttribute))
     # sparse: only HELD orders have a hold_shard
-    by_expiry = index("by_expiry", ("hold_shard", UnicodeAttribute), ("expires_at", NumberAttribute))
+    by_expiry = index("by_expiry", ("hold_shard", UnicodeAttribute), ("expires_at", IntegerAttribute))
 
     def status_now(self, now: int) -> str:
         """The status a reader sees: a HELD order past its expiry is EXPIRED, swept or not."""
@@ -99,11 +99,11 @@ class HoldQuota(Model):
         table_name = TableName("hold_quotas")
 
     user_id = UnicodeAttribute(hash_key=True)
-    holds = MapAttribute(default=dict)  # order_id -> {"chairs": n, "expires_at": epoch}
-    version = NumberAttribute(default=0)
+    holds: MapAttribute[str, Any] = MapAttribute(default=dict)  # order_id -> {"chairs": n, "expires_at": epoch}
+    version = IntegerAttribute(default=0)
     # Holds placed in the current minute (a rate limit on placing holds).
-    window_start = NumberAttribute(default=0)
-    window_holds = NumberAttribute(default=0)
+    window_start = IntegerAttribute(default=0)
+    window_holds = IntegerAttribute(default=0)
 
     def entries(self) -> dict[str, dict[str, int]]:
         return {

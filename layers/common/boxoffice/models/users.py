@@ -9,10 +9,10 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from boxoffice.models.base import BaseMeta, TableName, index
+from boxoffice.models.base import BaseMeta, IntegerAttribute, TableName, index, list_of
 
 USER_KIND = "USER"
 ADMINISTRATORS_COUNTER_ID = "meta#administrators"
@@ -33,17 +33,17 @@ class UserProfile(Model):
     last_name = UnicodeAttribute()
     email = UnicodeAttribute()
     account_type = UnicodeAttribute()  # customer | staff
-    permissions = ListAttribute(of=UnicodeAttribute, default=list)
-    session_timeout_minutes = NumberAttribute()
+    permissions = list_of(UnicodeAttribute, default=list)
+    session_timeout_minutes = IntegerAttribute()
     enabled = BooleanAttribute(default=True)
     # Tokens issued before this instant no longer work (disable, password change).
-    sessions_valid_after = NumberAttribute(default=0)
-    created_at = NumberAttribute()
-    updated_at = NumberAttribute()
-    last_login_at = NumberAttribute(null=True)
+    sessions_valid_after = IntegerAttribute(default=0)
+    created_at = IntegerAttribute()
+    updated_at = IntegerAttribute()
+    last_login_at = IntegerAttribute(null=True)
     # Successful logins in the current minute (a rate limit on minting tokens).
-    login_window_start = NumberAttribute(default=0)
-    login_window_count = NumberAttribute(default=0)
+    login_window_start = IntegerAttribute(default=0)
+    login_window_count = IntegerAttribute(default=0)
 
     by_username = index("by_username", ("kind", UnicodeAttribute), ("username", UnicodeAttribute))
 
@@ -56,9 +56,9 @@ class UserLogin(Model):
     owner_id = UnicodeAttribute()
     password_hash = UnicodeAttribute(null=True)
     signup_code_hash = UnicodeAttribute(null=True)
-    signup_expires_at = NumberAttribute(null=True)
+    signup_expires_at = IntegerAttribute(null=True)
     # Login delays earned before this instant are forgiven (an administrator's "unlock").
-    throttle_reset_at = NumberAttribute(default=0)
+    throttle_reset_at = IntegerAttribute(default=0)
 
 
 class AdministratorsCounter(Model):
@@ -66,4 +66,5 @@ class AdministratorsCounter(Model):
         table_name = TableName("users")
 
     user_id = UnicodeAttribute(hash_key=True, default=ADMINISTRATORS_COUNTER_ID)
-    count = NumberAttribute(default=0)
+    # Stored as `count`; named otherwise here because Model.count() is PynamoDB's query count.
+    administrators = IntegerAttribute(default=0, attr_name="count")
