@@ -11,31 +11,38 @@ RUN_STAMP := $(VENV)/.installed-run-$(PYTHON_VERSION)
 STAMP := $(VENV)/.installed-$(PYTHON_VERSION)
 ENV ?= dev
 PORT ?= 3000
+# uv installs the locked versions (uv.lock, exported to the requirements files by `make lock`).
+UV_VERSION := 0.13.9
+UV := $(BIN)/uv
+EXPORT := $(UV) export --frozen --no-emit-project --format requirements-txt --quiet
 PARAMS ?=
 PYTEST_ARGS ?=
 
 # Nothing here may reach the network beyond the package registries.
 export SAM_CLI_TELEMETRY := 0
+# template.yaml uses AWS::LanguageExtensions (Fn::ForEach); sam build and deploy expand it only when asked.
+export SAM_CLI_ENABLE_LANGUAGE_EXTENSIONS := 1
 
-.PHONY: help venv run-venv run test lint validate scan unit build deploy admin invoke events generated openapi bench fuzz clean clean-data \
+.PHONY: help venv run-venv run test lint lock lock-check validate scan unit build deploy admin invoke events generated openapi bench fuzz clean clean-data \
 	clean-venv
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 # `make run` installs only requirements-run.txt; everything else adds the test tools (requirements-dev.txt).
-$(RUN_STAMP): requirements-run.txt layers/common/requirements.txt
+# Both are exported from uv.lock, every package pinned with its hashes; uv installs them (pip only installs uv).
+$(RUN_STAMP): requirements-run.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
 		{ echo "make: Boxoffice needs Python 3.11 or newer; '$(PYTHON)' is $(or $(PYTHON_VERSION),missing) (try PYTHON=python3.13 make ...)" >&2; exit 1; }
 	@if [ -x $(BIN)/python ] && [ "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYTHON_VERSION)" ]; then \
 		echo "make: .venv was made with another Python; making it anew with $(PYTHON_VERSION)"; rm -rf $(VENV); fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-run.txt
+	@test -x $(UV) && [ "$$($(UV) --version)" = "uv $(UV_VERSION)" ] || $(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements-run.txt
 	@touch $(RUN_STAMP)
 
 $(STAMP): $(RUN_STAMP) requirements-dev.txt
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements-dev.txt
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Create or refresh .venv when it is missing or the requirements changed
@@ -48,9 +55,25 @@ run: run-venv ## Start the whole API on http://127.0.0.1:3000 (PORT=3001, PARAMS
 test: lint validate scan ## Lint, validate and scan the template, and run the unit, component and integration tests
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: venv ## ruff check and ruff format --check
+lint: venv ## ruff check, ruff format --check, mypy, and the lock file current with pyproject.toml
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(MAKE) --no-print-directory lock-check
+
+lock: venv ## After changing a dependency in pyproject.toml: uv.lock anew, and the requirements files exported from it
+	$(UV) lock
+	$(EXPORT) --no-default-groups > layers/common/requirements.txt
+	$(EXPORT) --group run > requirements-run.txt
+	$(EXPORT) --group dev > requirements-dev.txt
+
+lock-check: venv
+	@$(UV) lock --check
+	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \
+	$(EXPORT) --no-default-groups > $$tmp/layer.txt && $(EXPORT) --group run > $$tmp/run.txt && \
+	$(EXPORT) --group dev > $$tmp/dev.txt && \
+	cmp -s $$tmp/layer.txt layers/common/requirements.txt && cmp -s $$tmp/run.txt requirements-run.txt && \
+	cmp -s $$tmp/dev.txt requirements-dev.txt || { echo "make: the requirements files are not uv.lock's: run make lock" >&2; exit 1; }
 
 validate: venv ## sam validate --lint
 	$(BIN)/sam validate --lint
@@ -61,8 +84,11 @@ $(SCAN_VENV)/.installed: requirements-scan.txt
 	$(SCAN_VENV)/bin/python -m pip install --quiet -r requirements-scan.txt
 	@touch $@
 
-scan: $(SCAN_VENV)/.installed ## checkov over template.yaml (skips and their reasons: .checkov.yaml and inline)
-	BC_SKIP_MAPPING=TRUE $(SCAN_VENV)/bin/checkov -f template.yaml --config-file .checkov.yaml
+# checkov does not expand Fn::ForEach, so it reads the template as CloudFormation will.
+scan: venv $(SCAN_VENV)/.installed ## checkov over template.yaml, loops expanded (skips and their reasons: .checkov.yaml and inline)
+	@mkdir -p .aws-sam
+	$(BIN)/python -m local.template > .aws-sam/template.expanded.json
+	BC_SKIP_MAPPING=TRUE $(SCAN_VENV)/bin/checkov -f .aws-sam/template.expanded.json --framework cloudformation --config-file .checkov.yaml
 
 unit: venv ## Only the unit and component tests (fast)
 	$(BIN)/python -m pytest tests/unit tests/component $(PYTEST_ARGS)
