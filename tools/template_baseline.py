@@ -39,13 +39,27 @@ def _compared(body: dict[str, Any]) -> dict[str, Any]:
 def fingerprints(path: Path = TEMPLATE_PATH) -> dict[str, dict[str, str]]:
     """Section -> logical id -> a digest of what is deployed under that id."""
     template: dict[str, Any] = translated_template(path)
-    return {
-        section: {
-            logical_id: hashlib.sha256(json.dumps(_compared(body), sort_keys=True).encode()).hexdigest()[:16]
-            for logical_id, body in sorted(template.get(section, {}).items())
-        }
-        for section in SECTIONS
-    }
+    return {section: _digests(template.get(section, {})) for section in SECTIONS}
+
+
+def _digest(body: Any) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _digests(section: dict[str, Any]) -> dict[str, str]:
+    """One digest per entry; the HTTP API's routes each get their own, so that adding a route adds an entry
+    and leaves the API's other entries as they were."""
+    digests = {}
+    for logical_id, body in section.items():
+        body = _compared(body)
+        paths = body.get("Properties", {}).get("Body", {}).get("paths") if isinstance(body, dict) else None
+        if isinstance(paths, dict):
+            for path, operations in paths.items():
+                digests[f"{logical_id} {path}"] = _digest(operations)
+            body = json.loads(json.dumps(body))
+            del body["Properties"]["Body"]["paths"]
+        digests[logical_id] = _digest(body)
+    return dict(sorted(digests.items()))
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ def _watched(alarm: dict[str, Any]) -> set[tuple[str, str, str]]:
 def test_the_per_function_and_per_table_alarms_watch_what_the_replaced_alarms_did(today, baseline):
     resources = translated_template()["Resources"]
     added = set(today["Resources"]) - set(baseline["Resources"])
-    new_alarms = {name for name in added if resources[name]["Type"] == "AWS::CloudWatch::Alarm"}
+    new_alarms = {name for name in added if resources.get(name, {}).get("Type") == "AWS::CloudWatch::Alarm"}
     watched = set().union(*(_watched(resources[name]) for name in new_alarms))
     assert watched == WATCHED_BEFORE
     for name in new_alarms:
