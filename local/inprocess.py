@@ -34,7 +34,7 @@ from local.template import (
     local_table_names,
     resolve,
 )
-from tools.generate_events import EVENTS_DIR
+from tools.generate_events import request_event
 
 TEST_ISSUER = "https://boxoffice.test"
 ADMIN_CONTEXT = {
@@ -61,7 +61,7 @@ ADMIN_CONTEXT = {
 
 def sample_event(logical_id: str) -> dict[str, Any]:
     """The function's sample event from tests/events (generated from the template)."""
-    return json.loads((EVENTS_DIR / f"{logical_id}.json").read_text())
+    return request_event(logical_id)
 
 
 DEFAULT_PARAMETERS = {"Stage": "dev", "IssuerUrl": TEST_ISSUER}
@@ -226,20 +226,8 @@ class InProcessStack:
         headers: dict[str, str] | None = None,
     ) -> Response:
         """Invoke an API function directly (no gateway, no authorizer) with its sample event, reshaped."""
-        event = sample_event(logical_id)
-        raw_path = event["routeKey"].split(" ", 1)[1]
-        for name, value in (path or {}).items():
-            raw_path = raw_path.replace("{" + name + "}", value)
-        event.update(
-            rawPath=raw_path,
-            pathParameters=path or None,
-            body=json.dumps(body) if body is not None else None,
-            queryStringParameters=query or None,
-            rawQueryString="&".join(f"{key}={value}" for key, value in (query or {}).items()),
-        )
-        event["headers"].update({name.lower(): value for name, value in (headers or {}).items()})
-        event["requestContext"]["http"]["path"] = raw_path
-        event["requestContext"]["authorizer"]["lambda"] = identity or ADMIN_CONTEXT
+        identity = identity or ADMIN_CONTEXT
+        event = request_event(logical_id, path=path, body=body, query=query, identity=identity, headers=headers)
         answer = self.invoke(logical_id, event)
         text = answer.get("body") or ""
         return Response(

@@ -18,6 +18,7 @@ from typing import Any
 CUSTOMER_PERMISSIONS = "movies:view orders:create screenings:view"
 STAFF_PERMISSIONS = "members:view orders:create orders:manage orders:view-all screenings:view"
 MANAGER_PERMISSIONS = "movies:create screenings:manage"
+DOOR_PERMISSIONS = "tickets:check-in"
 _numbers = itertools.count(1)
 
 

@@ -125,5 +125,33 @@ def main() -> int:
     )
 
 
+def request_event(
+    logical_id: str,
+    *,
+    path: dict[str, str] | None = None,
+    body: Any = None,
+    query: dict[str, str] | None = None,
+    identity: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """An API function's sample event as API Gateway would send it for this request, after the authorizer."""
+    event = json.loads((EVENTS_DIR / f"{logical_id}.json").read_text())
+    raw_path = event["routeKey"].split(" ", 1)[1]
+    for name, value in (path or {}).items():
+        raw_path = raw_path.replace("{" + name + "}", value)
+    event.update(
+        rawPath=raw_path,
+        pathParameters=path or None,
+        body=json.dumps(body) if body is not None else None,
+        queryStringParameters=query or None,
+        rawQueryString="&".join(f"{key}={value}" for key, value in (query or {}).items()),
+    )
+    event["headers"].update({name.lower(): value for name, value in (headers or {}).items()})
+    event["requestContext"]["http"]["path"] = raw_path
+    if identity is not None:
+        event["requestContext"]["authorizer"]["lambda"] = identity
+    return event
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -21,7 +21,7 @@ from local.embedded_aws import aws_client
 from local.runtime import PROJECT_ROOT, FunctionSpec, InProcessRuntime
 from local.template import LocalStack, create_keys, create_tables, local_table_names, resolve
 from tools import factories
-from tools.generate_events import EVENTS_DIR
+from tools.generate_events import request_event
 
 MANAGER = factories.staff_context("manager", factories.MANAGER_PERMISSIONS)
 
@@ -78,11 +78,9 @@ def call(
     body: dict[str, Any] | None,
     identity: dict[str, str],
     path: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, Any]:
-    event = json.loads((EVENTS_DIR / f"{function}.json").read_text())
-    event["body"] = json.dumps(body) if body is not None else None
-    event["pathParameters"] = path
-    event["requestContext"]["authorizer"]["lambda"] = identity
+    event = request_event(function, path=path, body=body, identity=identity, headers=headers)
     answer = runtime.invoke(function, event)
     return answer["statusCode"], json.loads(answer["body"]) if answer.get("body") else None
 

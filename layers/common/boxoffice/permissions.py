@@ -31,6 +31,7 @@ SUBSCRIPTIONS_VIEW, SUBSCRIPTIONS_CREATE, SUBSCRIPTIONS_DELETE = (
 SCREENINGS_VIEW, SCREENINGS_MANAGE = "screenings:view", "screenings:manage"
 ORDERS_CREATE, ORDERS_VIEW_ALL, ORDERS_MANAGE = "orders:create", "orders:view-all", "orders:manage"
 USERS_MANAGE = "users:manage"
+TICKETS_CHECK_IN = "tickets:check-in"  # door staff: admit ticket holders
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -51,6 +52,7 @@ ALL_PERMISSIONS: frozenset[str] = frozenset(
         ORDERS_VIEW_ALL,
         ORDERS_MANAGE,
         USERS_MANAGE,
+        TICKETS_CHECK_IN,
     }
 )
 

@@ -58,7 +58,17 @@ def to_out(order: Order, now: int | None = None) -> OrderOut:
         member_id=order.member_id,
         created_at=iso(order.created_at),
         updated_at=iso(order.updated_at),
-        tickets=[TicketOut(chair=t.chair, code=t.code) for t in order.tickets] if order.tickets else None,
+        tickets=[
+            TicketOut(
+                chair=ticket.chair,
+                code=ticket.code,
+                qr=ticket.qr,
+                checked_in_at=iso(ticket.checked_in_at) if ticket.checked_in_at else None,
+            )
+            for ticket in order.tickets
+        ]
+        if order.tickets
+        else None,
         paid_at=iso(order.paid_at) if order.paid_at else None,
         cancelled_at=iso(order.cancelled_at) if order.cancelled_at else None,
         refunded_at=iso(order.refunded_at) if order.refunded_at else None,

@@ -71,7 +71,32 @@ class ChairOut(Out):
 
 class TicketOut(Out):
     chair: str
-    code: str
+    code: str = Field(description="What the door scans (POST /tickets/{code}/check-in)")
+    qr: str | None = Field(
+        None, description="The ticket as a compact JWS (RS256), verifiable offline with /.well-known/jwks.json"
+    )
+    checked_in_at: str | None = None
+
+
+# Shape is checked by boxoffice.booking.tickets (anything else is an unknown ticket: 404); length is bounded here.
+TicketCode = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class CheckInIn(Body):
+    screening_id: OpaqueId = Field(description="The screening the door admits to")
+
+
+class CheckInOut(Out):
+    chair: str
+    order_id: str
+    checked_in_at: str
+
+
+class AttendanceOut(Out):
+    screening_id: str
+    sold: int = Field(description="Tickets sold and not refunded")
+    checked_in: int
+    to_come: int
 
 
 class OrderOut(Out):

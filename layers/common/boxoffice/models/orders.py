@@ -32,7 +32,10 @@ def hold_shard(order_id: str) -> str:
 
 class Ticket(MapAttribute):
     chair = UnicodeAttribute()
-    code = UnicodeAttribute()
+    code = UnicodeAttribute()  # boxoffice.booking.tickets: "<order_id>.<index>.<secret>"
+    qr = UnicodeAttribute(null=True)  # a JWS of the ticket, signed by the stack's key: verifiable offline
+    checked_in_at = IntegerAttribute(null=True)
+    checked_in_by = UnicodeAttribute(null=True)  # the username of the door staff who admitted it
 
 
 class Order(Model):

@@ -39,8 +39,10 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from pynamodb.exceptions import UpdateError
 
 from boxoffice import aws
+from boxoffice.auth.tokens import sign_compact
 from boxoffice.booking.orders import release_chairs, to_out
 from boxoffice.booking.schemas import OrderOut
+from boxoffice.booking.tickets import TICKET_JWS_TYPE, new_code, ticket_claims
 from boxoffice.catalog.subscriptions import date_of, new_subscription
 from boxoffice.clock import now_epoch
 from boxoffice.errors import (
@@ -240,12 +242,28 @@ def _sell(order: Order, request: PaymentRequest, charge_id: str, key: str, ticke
     return now
 
 
+def _issue_tickets(order: Order, now: int) -> list[Ticket]:
+    """One ticket per chair: its door code, and the same ticket signed for an offline scanner."""
+    tickets = []
+    for index, chair in enumerate(order.chairs):
+        code = new_code(order.order_id, index)
+        qr = sign_compact(ticket_claims(order, index, code, now), TICKET_JWS_TYPE)
+        tickets.append(Ticket(chair=chair, code=code, qr=qr))
+    return tickets
+
+
 def _pay(request: PaymentRequest) -> dict[str, Any]:
     now = now_epoch()
     try:
         order = _claim(request, now, get_settings().payment_claim_seconds)
     except _PaidByThisAttempt as done:
         return to_out(done.order).model_dump()
+    # Tickets are signed before anything is charged: a signing failure then costs the buyer nothing.
+    try:
+        tickets = _issue_tickets(order, now)
+    except Exception:
+        _release_claim(request)
+        raise
     provider = get_provider()
     key = charge_key(order.order_id, request.idempotency_key)
     try:
@@ -269,7 +287,6 @@ def _pay(request: PaymentRequest) -> dict[str, Any]:
             code="PAYMENT_PROVIDER_FAILED",
             headers={"Retry-After": "2"},
         ) from failure
-    tickets = [Ticket(chair=chair, code=secrets.token_urlsafe(16)) for chair in order.chairs]
     for _ in range(_SELL_ATTEMPTS):
         try:
             paid_at = _sell(order, request, charge.charge_id, key, tickets)
