@@ -162,6 +162,8 @@ def build(routers: list[Any]) -> dict[str, Any]:
         "type": "object",
         "required": ["message"],
         "properties": {"message": {"type": "string", "example": "Unauthorized"}},
+        # Exactly API Gateway's shape, so an answer is one or the other (oneOf), never both.
+        "additionalProperties": False,
     }
     document["components"]["securitySchemes"] = {
         "bearerAuth": {
@@ -201,6 +203,8 @@ def build(routers: list[Any]) -> dict[str, Any]:
                     "description": meaning,
                     "content": _error_answer(status, meaning, needed, status in route_answers),
                 }
+            if "204" in answers:  # No Content has no body to describe
+                answers["204"] = {"description": answers["204"].get("description") or "No Content"}
     return document
 
 

@@ -95,6 +95,7 @@ def identity_from_context(context: dict[str, Any] | None) -> Identity:
         issuer=str(context.get("issuer", "boxoffice")),
         session_ends_at=int(context["exp"]) if str(context.get("exp", "")).isdigit() else None,
         account_created_at=int(context["created"]) if str(context.get("created", "")).isdigit() else None,
+        token_id=str(context["jti"]) if context.get("jti") else None,
     )
 
 

@@ -16,6 +16,8 @@ class Identity:
     session_ends_at: int | None = None
     # When the account was made (from the authorizer); None when unknown, e.g. a Cognito user.
     account_created_at: int | None = None
+    # The access token's id (`jti`), so that one token can be signed out; None for tokens not ours.
+    token_id: str | None = None
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions

@@ -7,7 +7,8 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.expressions.operand import Path
 from pynamodb.expressions.update import Action
 
 from boxoffice import permissions as perms
@@ -17,6 +18,7 @@ from boxoffice.auth.schemas import (
     CreateUserIn,
     LoginIn,
     MeOut,
+    PasswordChangeIn,
     RegisterIn,
     SignupIn,
     SignupOut,
@@ -30,7 +32,7 @@ from boxoffice.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequ
 from boxoffice.identity import Identity
 from boxoffice.ids import new_id
 from boxoffice.limits import Window
-from boxoffice.models.base import Transaction, TransactionCancelled, get_many
+from boxoffice.models.base import Transaction, TransactionCancelled, get_many, plain
 from boxoffice.models.limits import RateCounter
 from boxoffice.models.users import (
     ADMINISTRATORS_COUNTER_ID,
@@ -456,3 +458,109 @@ def delete_user(user_id: str, by: Identity) -> None:
     transaction.delete("login", UserLogin(login_key(profile.username)))
     _administrator_change(transaction, _is_administrator(profile.permissions, profile.enabled), False)
     _commit_account_change(transaction)
+
+
+# ---------------------------------------------------------------- signing out, passwords, resets
+
+MAX_SIGNED_OUT_TOKENS = 100  # live signed-out tokens kept per account; past that, every session ends instead
+
+
+def logout(identity: Identity) -> None:
+    """This token stops working (at the latest when API Gateway's authorizer cache lets it go); others go on."""
+    if identity.issuer != "boxoffice" or not identity.token_id:
+        raise Conflict("Sign out of this account with the identity provider that issued the token", code="EXTERNAL")
+    now = now_epoch()
+    profile = _profile(identity.user_id)
+    expires_at = identity.session_ends_at or now + 86400
+    live = {jti: int(exp) for jti, exp in plain(profile.revoked_tokens).items() if int(exp) > now}
+    if len(live) >= MAX_SIGNED_OUT_TOKENS:
+        profile.update(actions=[UserProfile.sessions_valid_after.set(now)])  # never forget one: end them all
+        return
+    lapsed = [jti for jti in plain(profile.revoked_tokens) if jti not in live]
+    # One entry set by its own path, so two logouts at once both land; the map is made on first use.
+    if profile.revoked_tokens is None:
+        try:
+            profile.update(
+                actions=[UserProfile.revoked_tokens.set({identity.token_id: expires_at})],
+                condition=UserProfile.revoked_tokens.does_not_exist(),
+            )
+            return
+        except UpdateError as error:
+            if not _is_condition_failure(error):
+                raise
+    profile.update(
+        actions=[
+            Path(["revoked_tokens", identity.token_id]).set(expires_at),
+            *(Path(["revoked_tokens", jti]).remove() for jti in lapsed[:50]),
+        ]
+    )
+
+
+def _password_failures() -> Window:
+    return Window("password-change-failures", get_settings().login_max_failures, 15 * 60)
+
+
+def change_password(identity: Identity, body: PasswordChangeIn) -> None:
+    """A new password for the caller's own account; every token issued before stops working."""
+    if identity.issuer != "boxoffice":
+        raise Conflict("Change this account's password with the identity provider", code="EXTERNAL")
+    now = now_epoch()
+    profile = _profile(identity.user_id)
+    failures = _password_failures()
+    counter_id, _ = failures.counter(identity.user_id, now)
+    found = get_many((UserLogin, login_key(profile.username)), (RateCounter, counter_id))
+    credentials = found[0] if isinstance(found[0], UserLogin) else None
+    counter = found[1] if isinstance(found[1], RateCounter) else None
+    if failures.hits(counter) >= failures.allowed:
+        raise failures.refusal(now, "Too many wrong passwords; wait a little", "PASSWORD_THROTTLED")
+    stored = credentials.password_hash if credentials is not None else None
+    if credentials is None or stored is None or not passwords.verify_password(body.current_password, stored):
+        with contextlib.suppress(TooManyRequests):  # this one is answered 403; the next is refused
+            failures.take(identity.user_id, now, message="Too many wrong passwords", code="PASSWORD_THROTTLED")
+        raise Forbidden("The current password is wrong", code="WRONG_PASSWORD")
+    if passwords.verify_password(body.new_password, stored):
+        raise Invalid("The new password must differ from the current one", code="SAME_PASSWORD")
+    transaction = Transaction()
+    transaction.update(
+        "login",
+        credentials,
+        [UserLogin.password_hash.set(passwords.hash_password(body.new_password))],
+        condition=UserLogin.password_hash == stored,  # a password changed meanwhile is not overwritten unseen
+    )
+    transaction.update("profile", profile, [UserProfile.sessions_valid_after.set(now), UserProfile.updated_at.set(now)])
+    try:
+        transaction.commit()
+    except TransactionCancelled as cancelled:
+        raise Conflict("The password was changed meanwhile; sign in again", code="CONFLICT") from cancelled
+
+
+def reset_user(user_id: str, by: Identity) -> CreatedUserOut:
+    """An administrator's reset: the password and every session stop working; a new one-time signup code."""
+    profile = _profile(user_id)
+    _check_grants(perms.expand(profile.permissions), by)  # nobody takes over an account stronger than theirs
+    now = now_epoch()
+    code = secrets.token_urlsafe(24)
+    expires = now + SIGNUP_CODE_DAYS * 86400
+    login = UserLogin(login_key(profile.username))
+    transaction = Transaction()
+    transaction.update(
+        "login",
+        login,
+        [
+            UserLogin.password_hash.remove(),
+            UserLogin.signup_code_hash.set(passwords.hash_secret_code(code)),
+            UserLogin.signup_expires_at.set(expires),
+        ],
+        condition=UserLogin.owner_id == profile.user_id,
+    )
+    transaction.update(
+        "profile",
+        profile,
+        [UserProfile.sessions_valid_after.set(now), UserProfile.updated_at.set(now)],
+        condition=UserProfile.updated_at == profile.updated_at,
+    )
+    _commit_account_change(transaction)
+    profile.refresh(consistent_read=True)
+    return CreatedUserOut(
+        **user_out(profile, _login_of(profile)).model_dump(), signup_code=code, signup_expires_at=iso(expires)
+    )

@@ -20,6 +20,7 @@ from pynamodb.exceptions import DoesNotExist
 from boxoffice import permissions as perms
 from boxoffice.auth.discovery import issuer_url
 from boxoffice.auth.verifier import InvalidToken, TokenVerifier, VerifiedToken
+from boxoffice.models.base import plain
 from boxoffice.models.users import UserProfile
 from boxoffice.observability import MetricUnit, logger, metrics
 
@@ -55,6 +56,8 @@ def _current_permissions(verified: VerifiedToken) -> tuple[frozenset[str], int |
     # A token from the very second of a security change is void too (iat has one-second precision).
     if verified.claims["iat"] <= profile.sessions_valid_after:
         raise Unauthenticated("the token predates the account's last security change")
+    if profile.revoked_tokens is not None and str(verified.claims.get("jti")) in plain(profile.revoked_tokens):
+        raise Unauthenticated("the token was signed out")
     return granted & perms.expand(profile.permissions), int(profile.created_at)
 
 
@@ -81,6 +84,7 @@ def authorize(event: dict[str, Any]) -> dict[str, Any]:
             "permissions": " ".join(sorted(permissions)),
             "issuer": verified.issuer_kind,
             "exp": int(verified.claims["exp"]),
+            **({"jti": str(verified.claims["jti"])} if verified.issuer_kind == "boxoffice" else {}),
             **({"created": created_at} if created_at is not None else {}),
         },
     }

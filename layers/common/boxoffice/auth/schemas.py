@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BeforeValidator, EmailStr, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from boxoffice import permissions as perms
 from boxoffice.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from boxoffice.schemas import Body, Name, Out
 
+_HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
+# An e-mail address as a username (the second seed system's logins): a pragmatic shape, not RFC 5322.
+_EMAIL_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,63}$")
+
+
+def _username(value: str) -> str:
+    if len(value) > 254 or not (_HANDLE.match(value) or _EMAIL_USERNAME.match(value)):
+        raise ValueError("not a valid username")
+    return value
+
+
 Username = Annotated[
     str,
     BeforeValidator(lambda value: value.strip().lower() if isinstance(value, str) else value),
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{2,31}$"),
-    Field(description="3-32 characters: letters, digits, '.', '_' or '-'; case-insensitive"),
+    StringConstraints(min_length=3, max_length=254),
+    AfterValidator(_username),
+    Field(description="3-32 characters (letters, digits, '.', '_' or '-') or an e-mail address; case-insensitive"),
 ]
 Password = Annotated[str, StringConstraints(min_length=MIN_LENGTH, max_length=MAX_LENGTH)]
 LoginPassword = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LENGTH)]
@@ -79,8 +100,13 @@ class SignupIn(Body):
 
 
 class LoginIn(Body):
-    username: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    username: Annotated[str, StringConstraints(min_length=1, max_length=254)]
     password: LoginPassword
+
+
+class PasswordChangeIn(Body):
+    current_password: LoginPassword
+    new_password: Password
 
 
 class TokenOut(Out):

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, MapAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from boxoffice.models.base import BaseMeta, IntegerAttribute, TableName, index, list_of
@@ -36,8 +36,11 @@ class UserProfile(Model):
     permissions = list_of(UnicodeAttribute, default=list)
     session_timeout_minutes = IntegerAttribute()
     enabled = BooleanAttribute(default=True)
-    # Tokens issued before this instant no longer work (disable, password change).
+    # Tokens issued before this instant no longer work (disable, password change, reset).
     sessions_valid_after = IntegerAttribute(default=0)
+    # Tokens signed out one by one (POST /auth/logout): jti -> when the token would have expired. The
+    # authorizer reads this item anyway, so checking it costs nothing; lapsed entries are dropped at the next logout.
+    revoked_tokens: MapAttribute[str, int] = MapAttribute(null=True)
     created_at = IntegerAttribute()
     updated_at = IntegerAttribute()
     last_login_at = IntegerAttribute(null=True)
