@@ -1,9 +1,10 @@
-"""POST /orders/{order_id}/refund: a paid order back, its chairs free; customers until the cut-off."""
+"""POST /orders/{order_id}/refund: chairs of a paid order (or all) back and free; customers until the cut-off."""
 
 from boxoffice import permissions
 from boxoffice.booking.schemas import OrderOut
 from boxoffice.http import CurrentIdentity, Router, lambda_handler_for
 from boxoffice.payments.refunds import refund
+from boxoffice.payments.schemas import RefundIn
 from boxoffice.schemas import OpaqueId
 
 router = Router()
@@ -12,12 +13,17 @@ router = Router()
 @router.post(
     "/orders/<order_id>/refund",
     needs=(permissions.ORDERS_CREATE, permissions.ORDERS_MANAGE),
-    answers={404: "No such order (or not yours)", 409: "NOT_PAID or REFUND_WINDOW_CLOSED"},
-    summary="Refund a paid order",
+    answers={
+        404: "No such order (or not yours)",
+        409: "NOT_PAID, REFUND_WINDOW_CLOSED, ALREADY_REFUNDED (some of the chairs), ORDER_CHANGED",
+        422: "CHAIRS_NOT_IN_ORDER, or a malformed body",
+        503: "REFUND_PENDING: recorded, the provider did not answer; call again to finish it",
+    },
+    summary="Refund a paid order, or some of its chairs",
     tags=["payments"],
 )
-def refund_order(order_id: OpaqueId, identity: CurrentIdentity) -> OrderOut:
-    return refund(order_id, identity)
+def refund_order(order_id: OpaqueId, identity: CurrentIdentity, body: RefundIn | None = None) -> OrderOut:
+    return refund(order_id, identity, body.chairs if body else None)
 
 
 lambda_handler = lambda_handler_for(router)

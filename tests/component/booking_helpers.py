@@ -77,8 +77,9 @@ class Booking:
             headers={"Idempotency-Key": key or f"pay-{order['order_id']}-{method}"},
         )
 
-    def refund(self, who: dict[str, str], order_id: str) -> Response:
-        return self.stack.call("RefundOrderFunction", identity=who, path={"order_id": order_id})
+    def refund(self, who: dict[str, str], order_id: str, chairs: list[str] | None = None) -> Response:
+        body = {"chairs": chairs} if chairs is not None else None
+        return self.stack.call("RefundOrderFunction", identity=who, path={"order_id": order_id}, body=body)
 
     def sweep(self) -> dict[str, int]:
         return self.stack.invoke("SweepHoldsFunction", {"detail-type": "Scheduled Event", "source": "aws.events"})

@@ -1,4 +1,4 @@
-"""Model-based: random sequences of hold, pay, cancel, refund, sweep and clock advances by several users.
+"""Model-based: random sequences of hold, pay, cancel, refund (whole or some chairs), sweep and clock advances.
 
 After every step the system is checked against a simple model and against
 the rules that must never break: no chair has two live holds or two sales,
@@ -39,6 +39,7 @@ class ModelOrder:
     def __init__(self, order_id: str, user: int, chairs: list[str], expires_at: float, body: dict[str, Any]) -> None:
         self.order_id, self.user, self.chairs, self.expires_at, self.body = order_id, user, chairs, expires_at, body
         self.status = "HELD"
+        self.refunded: set[str] = set()  # chairs given back (the order is REFUNDED once all are)
 
     def status_now(self) -> str:
         return "EXPIRED" if self.status == "HELD" and self.expires_at <= clock.time() else self.status
@@ -65,7 +66,7 @@ def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per opera
             return [order for order in self.orders if chair in order.chairs and order.status_now() == status]
 
         def chair_status(self, chair: str) -> str:
-            if self.holder(chair, "PAID"):
+            if any(chair not in order.refunded for order in self.holder(chair, "PAID")):
                 return "SOLD"
             return "HELD" if self.holder(chair, "HELD") else "AVAILABLE"
 
@@ -131,8 +132,29 @@ def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per opera
             if order.status_now() in ("PAID", "REFUNDED"):
                 assert answer.status == 200 and answer.body["status"] == "REFUNDED", answer
                 order.status = "REFUNDED"
+                order.refunded = set(order.chairs)
             else:
                 assert answer.status == 409 and answer.body["code"] == "NOT_PAID", answer
+
+        @precondition(lambda self: self.orders)
+        @rule(data=st.data())
+        def refund_some(self, data: st.DataObject) -> None:
+            order = data.draw(st.sampled_from(self.orders))
+            chairs = sorted(data.draw(st.sets(st.sampled_from(order.chairs), min_size=1)))
+            answer = self.booking.refund(self.users[order.user], order.order_id, chairs=chairs)
+            status = order.status_now()
+            if status == "REFUNDED" or (status == "PAID" and set(chairs) <= order.refunded):
+                assert answer.status == 200, answer  # asking again answers the same
+            elif status != "PAID":
+                assert answer.status == 409 and answer.body["code"] == "NOT_PAID", answer
+            elif set(chairs) & order.refunded:
+                assert answer.status == 409 and answer.body["code"] == "ALREADY_REFUNDED", answer
+            else:
+                assert answer.status == 200, answer
+                order.refunded |= set(chairs)
+                if order.refunded == set(order.chairs):
+                    order.status = "REFUNDED"
+            assert sorted(answer.body.get("refunded_chairs", sorted(order.refunded))) == sorted(order.refunded)
 
         @rule()
         def sweep(self) -> None:
@@ -186,6 +208,12 @@ def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per opera
             for order in self.orders:
                 answer = self.booking.order(self.users[order.user], order.order_id)
                 assert answer.body["status"] == order.status_now(), (order.order_id, answer)
+                assert set(answer.body["refunded_chairs"]) == order.refunded, (order.order_id, answer)
+                # Money: what came back is the price of exactly the chairs given back, never more.
+                prices = answer.body["amount_cents"] // len(order.chairs)  # one price class in this hall
+                assert answer.body["refunded_cents"] == prices * len(order.refunded), answer
+                voided = {t["chair"] for t in answer.body["tickets"] or [] if t["refunded_at"]}
+                assert voided == (order.refunded if answer.body["tickets"] else set()), answer
             available = [chair for chair, status in statuses.items() if status == "AVAILABLE"]
             if not available:
                 return

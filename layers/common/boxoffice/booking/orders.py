@@ -64,6 +64,7 @@ def to_out(order: Order, now: int | None = None) -> OrderOut:
                 code=ticket.code,
                 qr=ticket.qr,
                 checked_in_at=iso(ticket.checked_in_at) if ticket.checked_in_at else None,
+                refunded_at=iso(ticket.refunded_at) if ticket.refunded_at else None,
             )
             for ticket in order.tickets
         ]
@@ -72,6 +73,8 @@ def to_out(order: Order, now: int | None = None) -> OrderOut:
         paid_at=iso(order.paid_at) if order.paid_at else None,
         cancelled_at=iso(order.cancelled_at) if order.cancelled_at else None,
         refunded_at=iso(order.refunded_at) if order.refunded_at else None,
+        refunded_chairs=list(order.refunded_chairs or []),
+        refunded_cents=int(order.refunded_cents or 0),
     )
 
 
@@ -202,6 +205,7 @@ def place_hold(
                 if len(body.chairs) > gauge.allowed:
                     raise gauge.refusal(_LIMIT_MESSAGES[code], code, settings.hold_seconds)
         expires_at = now + settings.hold_seconds
+        prices = {chair: price_of(screening, row_of(chair)) for chair in body.chairs}
         order = Order(
             order_id=order_id,
             user_id=identity.user_id,
@@ -214,7 +218,8 @@ def place_hold(
             hall_name=screening.hall_name,
             starts_at=int(screening.starts_at),
             chairs=list(body.chairs),
-            amount_cents=sum(price_of(screening, row_of(chair)) for chair in body.chairs),
+            amount_cents=sum(prices.values()),
+            chair_prices=prices,
             currency=screening.currency,
             status=HELD,
             confirmation_id=secrets.token_urlsafe(24),

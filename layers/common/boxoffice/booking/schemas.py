@@ -76,6 +76,7 @@ class TicketOut(Out):
         None, description="The ticket as a compact JWS (RS256), verifiable offline with /.well-known/jwks.json"
     )
     checked_in_at: str | None = None
+    refunded_at: str | None = Field(None, description="Its chair was refunded; the ticket no longer admits")
 
 
 # Shape is checked by boxoffice.booking.tickets (anything else is an unknown ticket: 404); length is bounded here.
@@ -119,3 +120,5 @@ class OrderOut(Out):
     paid_at: str | None = None
     cancelled_at: str | None = None
     refunded_at: str | None = None
+    refunded_chairs: list[str] = Field(default_factory=list, description="Chairs refunded so far")
+    refunded_cents: int = Field(0, description="Money returned so far; amount_cents - refunded_cents was kept")

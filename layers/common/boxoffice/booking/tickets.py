@@ -74,7 +74,7 @@ def check_in(code: str, screening_id: str, by: Identity) -> CheckInOut:
             UpdateExpression=f"SET {ticket}.checked_in_at = :now, {ticket}.checked_in_by = :by",
             ConditionExpression=(
                 f"{ticket}.code = :code AND attribute_not_exists({ticket}.checked_in_at)"
-                " AND #status = :paid AND screening_id = :screening"
+                f" AND attribute_not_exists({ticket}.refunded_at) AND #status = :paid AND screening_id = :screening"
             ),
             ExpressionAttributeNames={"#status": "status"},
             ExpressionAttributeValues={
@@ -107,7 +107,7 @@ def _refusal(item: dict[str, Any] | None, where: _Code, code: str, screening_id:
     if order is None or where.index >= len(tickets) or not secrets.compare_digest(tickets[where.index].code, code):
         return NotFound("No such ticket")
     ticket = tickets[where.index]
-    if order.status != PAID:
+    if order.status != PAID or ticket.refunded_at:
         return Conflict(
             "This ticket is not valid: its order was refunded or cancelled",
             code="TICKET_NOT_VALID",
@@ -136,8 +136,9 @@ def attendance(screening_id: str) -> AttendanceOut:
         orders, cursor = query_page(Order, Order.by_screening, screening_id, limit=1000, cursor=cursor)
         for order in orders:
             if order.status == PAID:
-                sold += len(order.tickets or [])
-                checked_in += sum(1 for ticket in order.tickets or [] if ticket.checked_in_at)
+                valid = [ticket for ticket in order.tickets or [] if not ticket.refunded_at]
+                sold += len(valid)
+                checked_in += sum(1 for ticket in valid if ticket.checked_in_at)
         if cursor is None:
             break
     return AttendanceOut(screening_id=screening_id, sold=sold, checked_in=checked_in, to_come=sold - checked_in)

@@ -36,6 +36,17 @@ class Ticket(MapAttribute):
     qr = UnicodeAttribute(null=True)  # a JWS of the ticket, signed by the stack's key: verifiable offline
     checked_in_at = IntegerAttribute(null=True)
     checked_in_by = UnicodeAttribute(null=True)  # the username of the door staff who admitted it
+    refunded_at = IntegerAttribute(null=True)  # its chair was refunded: the door refuses it
+
+
+class RefundEntry(MapAttribute):
+    """One refund of some of an order's chairs: recorded with the chairs' release, then sent to the provider."""
+
+    key = UnicodeAttribute()  # the provider's idempotency key
+    chairs = list_of(UnicodeAttribute)
+    amount_cents = IntegerAttribute()
+    at = IntegerAttribute()
+    refund_id = UnicodeAttribute(null=True)  # set once the provider refunded
 
 
 class Order(Model):
@@ -56,6 +67,8 @@ class Order(Model):
     starts_at = IntegerAttribute()
     chairs = list_of(UnicodeAttribute)  # chair ids, e.g. ["A-7", "A-8"]
     amount_cents = IntegerAttribute()
+    # What each chair cost when held (a later price change never moves a refund); absent on older orders.
+    chair_prices: MapAttribute[str, int] = MapAttribute(null=True)
     currency = UnicodeAttribute()
     status = UnicodeAttribute()
     confirmation_id = UnicodeAttribute()
@@ -76,12 +89,23 @@ class Order(Model):
     expired_at = IntegerAttribute(null=True)
     refunded_at = IntegerAttribute(null=True)
     refund_id = UnicodeAttribute(null=True)
+    # Partial refunds (POST /orders/{id}/refund {"chairs": [...]}); the order is REFUNDED once every chair is.
+    refunded_chairs = list_of(UnicodeAttribute, null=True)
+    refunded_cents = IntegerAttribute(null=True)
+    refunds = ListAttribute[RefundEntry](of=RefundEntry, null=True)
 
     by_user = index("by_user", ("user_id", UnicodeAttribute), ("created_at", IntegerAttribute))
     by_screening = index("by_screening", ("screening_id", UnicodeAttribute), ("created_at", IntegerAttribute))
     by_status = index("by_status", ("status", UnicodeAttribute), ("created_at", IntegerAttribute))
     # sparse: only HELD orders have a hold_shard
     by_expiry = index("by_expiry", ("hold_shard", UnicodeAttribute), ("expires_at", IntegerAttribute))
+
+    def price_of_chair(self, chair: str) -> int:
+        """What `chair` cost in this order; an older order (no recorded prices) splits its amount evenly."""
+        if self.chair_prices is not None:
+            return int(plain(self.chair_prices)[chair])
+        share, rest = divmod(int(self.amount_cents), len(self.chairs))
+        return share + (rest if chair == self.chairs[-1] else 0)
 
     def status_now(self, now: int) -> str:
         """The status a reader sees: a HELD order past its expiry is EXPIRED, swept or not."""

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from boxoffice.booking.schemas import ChairId
 from boxoffice.schemas import Body
 
 
@@ -16,4 +17,10 @@ class PaymentIn(Body):
     payment_method: Annotated[str, StringConstraints(pattern=r"^tok_[A-Za-z0-9_]{1,64}$")] = Field(
         description="A payment method token; the built-in provider takes tok_ok, tok_declined, tok_error",
         examples=["tok_ok"],
+    )
+
+
+class RefundIn(Body):
+    chairs: list[ChairId] | None = Field(
+        None, min_length=1, max_length=100, description="The chairs to refund; none named refunds every one left"
     )
