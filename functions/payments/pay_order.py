@@ -21,7 +21,7 @@ router = Router()
     answers={
         400: "IDEMPOTENCY_KEY_REQUIRED",
         402: "PAYMENT_DECLINED",
-        403: "WRONG_CONFIRMATION_ID",
+        403: "WRONG_CONFIRMATION_ID, or BOX_OFFICE_ONLY (cash and card_present need orders:manage)",
         404: "No such order (or not yours)",
         409: "HOLD_EXPIRED, SCREENING_STARTED, ALREADY_PAID, PAYMENT_IN_PROGRESS, ORDER_CANCELLED or ORDER_REFUNDED",
         502: "PAYMENT_PROVIDER_FAILED (nothing charged; retry)",
@@ -48,6 +48,7 @@ def pay_order(
         confirmation_id=body.confirmation_id,
         payment_method=body.payment_method,
         manages_orders=identity.can(permissions.ORDERS_MANAGE),
+        username=identity.username,
     )
     return pay(request, router.lambda_context)
 

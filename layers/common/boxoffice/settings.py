@@ -53,6 +53,7 @@ _TABLE_VARIABLES = {
     "idempotency": "IDEMPOTENCY_TABLE",
     "payment_ledger": "PAYMENT_LEDGER_TABLE",
     "rate_limits": "RATE_LIMITS_TABLE",
+    "till": "TILL_TABLE",
 }
 
 

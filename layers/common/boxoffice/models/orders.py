@@ -83,6 +83,7 @@ class Order(Model):
     charge_id = UnicodeAttribute(null=True)
     charge_key = UnicodeAttribute(null=True)  # the provider idempotency key the charge was made with
     payment_method = UnicodeAttribute(null=True)
+    sold_by = UnicodeAttribute(null=True)  # the staff member who sold it at the box office (their till)
     tickets = ListAttribute[Ticket](of=Ticket, null=True)
     paid_at = IntegerAttribute(null=True)
     cancelled_at = IntegerAttribute(null=True)

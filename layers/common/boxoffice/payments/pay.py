@@ -57,7 +57,9 @@ from boxoffice.errors import (
 from boxoffice.models.base import Transaction, TransactionCancelled
 from boxoffice.models.chairs import Chair, seat_key
 from boxoffice.models.orders import CANCELLED, EXPIRED, HELD, PAID, REFUNDED, Order, Ticket
+from boxoffice.models.till import BOX_OFFICE_METHODS
 from boxoffice.observability import MetricUnit, logger, metrics
+from boxoffice.payments import till
 from boxoffice.payments.charges import charge_key, refund_key, refund_orphan_charge
 from boxoffice.payments.configured import get_provider
 from boxoffice.payments.provider import PaymentDeclinedError, ProviderUnavailableError
@@ -77,6 +79,7 @@ class PaymentRequest:
     confirmation_id: str
     payment_method: str
     manages_orders: bool
+    username: str = ""  # who pays: the staff member a box office sale is counted to
 
 
 @functools.cache
@@ -192,8 +195,26 @@ def _release_claim(request: PaymentRequest) -> None:
         )
 
 
+def _sell_at_the_counter(order: Order, request: PaymentRequest, key: str, tickets: list[Ticket]) -> dict[str, Any]:
+    for _ in range(_SELL_ATTEMPTS):
+        try:
+            paid_at = _sell(order, request, f"{request.payment_method}:{key}", key, tickets)
+            break
+        except TransactionCancelled as cancelled:
+            if cancelled.retryable:
+                continue
+            _release_claim(request)
+            if int(order.starts_at) <= now_epoch():
+                raise Conflict("The screening has started", code="SCREENING_STARTED") from None
+            raise Conflict("The hold expired before the sale", code="HOLD_EXPIRED") from None
+    else:
+        raise Unavailable("The sale could not be recorded yet; retry", code="BUSY", headers={"Retry-After": "1"})
+    return _sold(order, request, paid_at, tickets)
+
+
 def _sell(order: Order, request: PaymentRequest, charge_id: str, key: str, tickets: list[Ticket]) -> int:
-    """The sale, all or nothing: order PAID with tickets, chairs SOLD, quota entry gone, watch history."""
+    """The sale, all or nothing: order PAID with tickets, chairs SOLD, quota entry gone, watch history,
+    and a box office sale on its staff member's till."""
     now = now_epoch()
     transaction = Transaction()
     transaction.update(
@@ -205,6 +226,7 @@ def _sell(order: Order, request: PaymentRequest, charge_id: str, key: str, ticke
             Order.charge_id.set(charge_id),
             Order.charge_key.set(key),
             Order.payment_method.set(request.payment_method),
+            *([Order.sold_by.set(request.user_id)] if request.manages_orders else []),
             Order.paid_at.set(now),
             Order.updated_at.set(now),
             Order.expires_at.remove(),
@@ -231,6 +253,16 @@ def _sell(order: Order, request: PaymentRequest, charge_id: str, key: str, ticke
             condition=Chair.held_by(order.order_id, now),
         )
     release_chairs(transaction, order, now, chairs=[])  # just the quota entry
+    if request.manages_orders:
+        till.count(
+            transaction,
+            at=now,
+            staff_id=request.user_id,
+            username=request.username,
+            method=request.payment_method,
+            currency=order.currency,
+            sales_cents=int(order.amount_cents),
+        )
     if order.member_id:
         transaction.put(
             "watched",
@@ -254,6 +286,9 @@ def _issue_tickets(order: Order, now: int) -> list[Ticket]:
 
 def _pay(request: PaymentRequest) -> dict[str, Any]:
     now = now_epoch()
+    at_the_counter = request.payment_method in BOX_OFFICE_METHODS
+    if at_the_counter and not request.manages_orders:
+        raise Forbidden("Cash and card-present payments are taken at the box office", code="BOX_OFFICE_ONLY")
     try:
         order = _claim(request, now, get_settings().payment_claim_seconds)
     except _PaidByThisAttempt as done:
@@ -266,6 +301,8 @@ def _pay(request: PaymentRequest) -> dict[str, Any]:
         raise
     provider = get_provider()
     key = charge_key(order.order_id, request.idempotency_key)
+    if at_the_counter:  # paid at the counter: nothing to charge, nothing to refund if the sale fails
+        return _sell_at_the_counter(order, request, key, tickets)
     try:
         charge = provider.charge(
             amount_cents=int(order.amount_cents),
@@ -315,8 +352,14 @@ def _pay(request: PaymentRequest) -> dict[str, Any]:
             code="BUSY",
             headers={"Retry-After": "1"},
         )
+    order.charge_id = charge.charge_id
+    return _sold(order, request, paid_at, tickets)
+
+
+def _sold(order: Order, request: PaymentRequest, paid_at: int, tickets: list[Ticket]) -> dict[str, Any]:
+    """The answer to a sale, from the order in hand and what the sale wrote (no read back)."""
     order.status, order.tickets, order.paid_at, order.updated_at = PAID, tickets, paid_at, paid_at
-    order.charge_id, order.expires_at = charge.charge_id, None
+    order.expires_at, order.payment_method = None, request.payment_method
     metrics.add_metric(name="OrdersPaid", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="RevenueCents", unit=MetricUnit.Count, value=int(order.amount_cents))
     logger.info("order paid", extra={"order_id": order.order_id, "chairs": len(order.chairs)})

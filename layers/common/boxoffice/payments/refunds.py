@@ -16,7 +16,9 @@ from boxoffice.models.base import Transaction
 from boxoffice.models.catalog import Subscription
 from boxoffice.models.chairs import Chair, seat_key
 from boxoffice.models.orders import PAID, REFUNDED, Order, RefundEntry
+from boxoffice.models.till import BOX_OFFICE_METHODS
 from boxoffice.observability import MetricUnit, logger, metrics
+from boxoffice.payments import till
 from boxoffice.payments.charges import refund_key
 from boxoffice.payments.configured import get_provider
 from boxoffice.payments.provider import ProviderUnavailableError
@@ -123,7 +125,10 @@ def refund(order_id: str, identity: Identity, chairs: list[str] | None = None) -
                 details={"closed_at": iso(cutoff)},
             )
     amount = sum(order.price_of_chair(chair) for chair in wanted)
+    at_the_counter = order.payment_method in BOX_OFFICE_METHODS
     entry = RefundEntry(key=_refund_key(order, wanted), chairs=wanted, amount_cents=amount, at=now)
+    if at_the_counter:  # the money goes back over the counter, now: nothing for the provider to do
+        entry.refund_id = f"{order.payment_method}-refund"
     everything = refunded | set(wanted) == set(order.chairs)
     actions: list[Action] = [
         Order.refunded_chairs.set((Order.refunded_chairs | []).append(wanted)),
@@ -150,6 +155,16 @@ def refund(order_id: str, identity: Identity, chairs: list[str] | None = None) -
             [Chair.sold_order_id.remove()],
             condition=Chair.sold_order_id == order.order_id,
         )
+    if at_the_counter or order.sold_by:
+        till.count(
+            transaction,
+            at=now,
+            staff_id=identity.user_id,
+            username=identity.username,
+            method=str(order.payment_method),
+            currency=order.currency,
+            refunds_cents=amount,
+        )
     current = commit_or_current(transaction, order_id)
     if current is not None:  # it changed meanwhile (the same chairs refunded by someone else, ...)
         if set(wanted) <= set(current.refunded_chairs or []):
@@ -166,7 +181,8 @@ def refund(order_id: str, identity: Identity, chairs: list[str] | None = None) -
             ticket.refunded_at = now
     if everything:
         order.status, order.refunded_at = REFUNDED, now
-    order = _send(order, len(order.refunds) - 1)
+    if not at_the_counter:
+        order = _send(order, len(order.refunds) - 1)
     if everything:
         _forget_the_watch(order)
     return to_out(order, now)

@@ -1,0 +1,31 @@
+"""GET /box-office/till?date=YYYY-MM-DD&staff_id=: the day's box office totals per staff member, method, currency."""
+
+from datetime import date as Date  # `date` is the query parameter's name
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from boxoffice import permissions
+from boxoffice.http import Router, lambda_handler_for
+from boxoffice.payments import till
+from boxoffice.payments.schemas import TillOut
+from boxoffice.schemas import OpaqueId
+
+router = Router()
+
+
+@router.get(
+    "/box-office/till",
+    needs=permissions.ORDERS_MANAGE,
+    answers={422: "A missing or malformed date, or an unknown parameter"},
+    summary="A day's till: sales, refunds and net per staff member, payment method and currency",
+    tags=["box office"],
+)
+def get_till(
+    date: Annotated[Date, Query(description="The UTC day, YYYY-MM-DD")],
+    staff_id: Annotated[OpaqueId | None, Query(description="Only this staff member's lines")] = None,
+) -> TillOut:
+    return till.till(date, staff_id)
+
+
+lambda_handler = lambda_handler_for(router)

@@ -1,0 +1,34 @@
+"""The box office till: what each staff member took and gave back per day, payment method and currency.
+
+Every box office sale and every refund of one adds to its till line inside the
+sale's (or the refund's) own transaction, so the till is exact: counted once,
+never without the sale, never the sale without it. Days are UTC dates.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.models import Model
+
+from boxoffice.models.base import BaseMeta, IntegerAttribute, TableName
+
+CASH, CARD_PRESENT = "cash", "card_present"
+BOX_OFFICE_METHODS = (CASH, CARD_PRESENT)  # paid at the counter: nothing for the payment provider to do
+
+
+def line_key(staff_id: str, method: str, currency: str) -> str:
+    return f"{staff_id}#{method}#{currency}"
+
+
+class TillLine(Model):
+    class Meta(BaseMeta):
+        table_name = TableName("till")
+
+    day = UnicodeAttribute(hash_key=True)  # YYYY-MM-DD (UTC)
+    line = UnicodeAttribute(range_key=True)  # staff_id#method#currency
+    staff_id = UnicodeAttribute()
+    username = UnicodeAttribute()
+    method = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    sales_cents = IntegerAttribute(default=0)
+    refunds_cents = IntegerAttribute(default=0)

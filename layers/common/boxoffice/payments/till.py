@@ -1,0 +1,65 @@
+"""The box office: sales paid at the counter (cash, card present) and the day's till per staff member."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from boxoffice.models.base import Transaction
+from boxoffice.models.till import BOX_OFFICE_METHODS, TillLine, line_key
+from boxoffice.payments.schemas import TillOut, TillTotal
+
+
+def day_of(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).date().isoformat()
+
+
+def till_method(payment_method: str) -> str:
+    """How the till names a payment method: as it is at the counter; any provider token is "card_online"."""
+    return payment_method if payment_method in BOX_OFFICE_METHODS else "card_online"
+
+
+def count(
+    transaction: Transaction,
+    *,
+    at: int,
+    staff_id: str,
+    username: str,
+    method: str,
+    currency: str,
+    sales_cents: int = 0,
+    refunds_cents: int = 0,
+) -> None:
+    """Add a sale or a refund to its till line, in the transaction that makes the sale or the refund."""
+    method = till_method(method)
+    line = TillLine(day_of(at), line_key(staff_id, method, currency))
+    transaction.update(
+        "till",
+        line,
+        [
+            TillLine.staff_id.set(staff_id),
+            TillLine.username.set(username),
+            TillLine.method.set(method),
+            TillLine.currency.set(currency),
+            TillLine.sales_cents.set((TillLine.sales_cents | 0) + sales_cents),
+            TillLine.refunds_cents.set((TillLine.refunds_cents | 0) + refunds_cents),
+        ],
+    )
+
+
+def till(day: date, staff_id: str | None) -> TillOut:
+    """One Query: the day's lines (one staff member's, if asked), each with its net."""
+    condition = TillLine.line.startswith(f"{staff_id}#") if staff_id else None
+    lines = TillLine.query(day.isoformat(), range_key_condition=condition, consistent_read=True)
+    totals = [
+        TillTotal(
+            staff_id=line.staff_id,
+            username=line.username,
+            method=line.method,
+            currency=line.currency,
+            sales_cents=int(line.sales_cents),
+            refunds_cents=int(line.refunds_cents),
+            net_cents=int(line.sales_cents) - int(line.refunds_cents),
+        )
+        for line in lines
+    ]
+    return TillOut(date=day.isoformat(), totals=totals)
