@@ -20,10 +20,11 @@ def list_orders(
     identity: CurrentIdentity,
     status: Annotated[OrderStatus | None, Query()] = None,
     screening_id: Annotated[OpaqueId | None, Query()] = None,
+    member_id: Annotated[OpaqueId | None, Query(description="A member's box office orders")] = None,
     limit: Annotated[Limit, Query()] = 20,
     cursor: Annotated[Cursor | None, Query()] = None,
 ) -> Page[OrderOut]:
-    return orders.list_page(identity, limit, cursor, status, screening_id)
+    return orders.list_page(identity, limit, cursor, status, screening_id, member_id)
 
 
 lambda_handler = lambda_handler_for(router)

@@ -51,3 +51,19 @@ class Catalog:
         movie_id = movie_id or self.movie()["movie_id"]
         hall_id = hall_id or self.hall()["hall_id"]
         return self._create("/screenings", screening_body(movie_id, hall_id, hours_from_now, **changes))
+
+
+def collect(stack, path, token, query=None, limit=2):
+    """Every item of a list, page by page; also checks no page is larger than asked."""
+    items, cursor, pages = [], None, 0
+    while True:
+        page = stack.api.get(
+            path, token=token, query={**(query or {}), "limit": limit, **({"cursor": cursor} if cursor else {})}
+        )
+        assert page.status == 200, page
+        assert len(page.body["items"]) <= limit
+        items += page.body["items"]
+        pages += 1
+        cursor = page.body["next_cursor"]
+        if not cursor:
+            return items, pages

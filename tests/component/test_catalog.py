@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from boxoffice.clock import clock
-from tests.component.catalog_helpers import Catalog, movie_body, screening_body
+from tests.component.catalog_helpers import Catalog, collect, movie_body, screening_body
 
 
 @pytest.fixture
@@ -16,22 +16,6 @@ def admin(accounts):
 @pytest.fixture
 def catalog(stack, admin):
     return Catalog(stack, admin.token)
-
-
-def collect(stack, path, token, query=None, limit=2):
-    """Every item of a list, page by page; also checks no page is larger than asked."""
-    items, cursor, pages = [], None, 0
-    while True:
-        page = stack.api.get(
-            path, token=token, query={**(query or {}), "limit": limit, **({"cursor": cursor} if cursor else {})}
-        )
-        assert page.status == 200, page
-        assert len(page.body["items"]) <= limit
-        items += page.body["items"]
-        pages += 1
-        cursor = page.body["next_cursor"]
-        if not cursor:
-            return items, pages
 
 
 # ---------------------------------------------------------------- movies
@@ -228,7 +212,25 @@ def test_subscriptions_list_by_member_by_movie_or_both_and_need_one(stack, catal
         stack, "/subscriptions", admin.token, {"member_id": alice["member_id"], "movie_id": heat["movie_id"]}, limit=10
     )
     assert [item["date"] for item in both] == ["2026-01-03"]
-    assert stack.api.get("/subscriptions", token=admin.token).status == 422
+    everyone, _ = collect(stack, "/subscriptions", admin.token, {}, limit=2)
+    mine = [item for item in everyone if item["member_id"] in (alice["member_id"], bob["member_id"])]
+    assert [item["date"] for item in mine] == ["2026-01-03", "2026-01-02", "2026-01-01"], "newest first"
+    assert {(item["member_name"], item["movie_name"]) for item in mine} == {
+        ("Alice", "Heat"), ("Alice", "Up"), ("Bob", "Heat")}  # fmt: skip
+
+
+def test_a_subscription_shows_the_names_as_they_are_now(stack, catalog, admin):
+    member, movie = catalog.member("Carla"), catalog.movie(name="Ran")
+    created = stack.api.post(
+        "/subscriptions",
+        {"member_id": member["member_id"], "movie_id": movie["movie_id"], "date": "2026-02-02"},
+        token=admin.token,
+    )
+    assert (created.body["member_name"], created.body["movie_name"]) == ("Carla", "Ran")
+    renamed = {**{k: member[k] for k in ("name", "email", "city")}, "name": "Carla Lima"}
+    assert stack.api.put(f"/members/{member['member_id']}", renamed, token=admin.token).status == 200
+    listed = stack.api.get("/subscriptions", token=admin.token, query={"member_id": member["member_id"]})
+    assert listed.body["items"][0]["member_name"] == "Carla Lima"
 
 
 def test_a_subscription_is_deleted_once(stack, catalog, admin):

@@ -41,8 +41,10 @@ def test_catalog_endpoints_make_the_fewest_requests_and_never_scan(counted, aws_
     subscription, calls = counted(
         "CreateSubscriptionFunction", body={"member_id": member_id, "movie_id": movie_id, "date": "2026-05-05"}
     )
-    assert calls == {"TransactWriteItems": 1}
-    assert counted("ListSubscriptionsFunction", query={"member_id": member_id})[1] == {"Query": 1}
+    assert calls == {"TransactWriteItems": 1, "BatchGetItem": 1}  # the member's and movie's names
+    # A page: one Query, one BatchGetItem for the names on it (up to 100 members and movies per batch).
+    assert counted("ListSubscriptionsFunction", query={"member_id": member_id})[1] == {"Query": 1, "BatchGetItem": 1}
+    assert counted("ListSubscriptionsFunction")[1] == {"Query": 1, "BatchGetItem": 1}
     assert counted("DeleteSubscriptionFunction", path={"subscription_id": subscription.body["subscription_id"]})[1] == {
         "GetItem": 1,
         "DeleteItem": 1,

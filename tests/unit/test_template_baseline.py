@@ -25,6 +25,12 @@ CHANGED_ON_PURPOSE = {
     "PayOrderFunctionRole": "kms:Sign and kms:GetPublicKey on the two token keys, for the ticket QRs; the till",
     "RefundOrderFunction": "the till's table in its environment (box office refunds count on the till)",
     "RefundOrderFunctionRole": "UpdateItem on the till's table",
+    "OrdersTable": "the sparse by_member index: GET /orders?member_id=",
+    "SubscriptionsTable": "the by_date index: GET /subscriptions with no filter, newest first",
+    "ListOrdersFunctionRole": "Query on the by_member index",
+    "ListSubscriptionsFunction": "the members' and movies' tables in its environment (names on each item)",
+    "ListSubscriptionsFunctionRole": "Query on by_date; BatchGetItem of members and movies for their names",
+    "CreateSubscriptionFunctionRole": "BatchGetItem of the member and the movie, for their names",
 }
 # What the three replaced alarms watched, metric by metric.
 WATCHED_BEFORE = {

@@ -318,15 +318,27 @@ def _status_condition(status: str, now: int) -> Condition:
 
 
 def list_page(
-    identity: Identity, limit: int, cursor: str | None, status: str | None, screening_id: str | None
+    identity: Identity,
+    limit: int,
+    cursor: str | None,
+    status: str | None,
+    screening_id: str | None,
+    member_id: str | None = None,
 ) -> Page[OrderOut]:
-    """Newest first. Customers see their own orders; orders:view-all sees everyone's, by screening or status."""
+    """Newest first. Customers see their own orders; orders:view-all sees everyone's, by member, screening
+    or status (the others as filters)."""
     now = now_epoch()
     conditions = []
     if status is not None:
         conditions.append(_status_condition(status, now))
     if not _sees_every_order(identity):
         index, hash_value = Order.by_user, identity.user_id
+        if screening_id:
+            conditions.append(Order.screening_id == screening_id)
+        if member_id:
+            conditions.append(Order.member_id == member_id)
+    elif member_id:
+        index, hash_value = Order.by_member, member_id
         if screening_id:
             conditions.append(Order.screening_id == screening_id)
     elif screening_id:
@@ -336,7 +348,7 @@ def list_page(
         index, hash_value = Order.by_status, status
         conditions = [_status_condition(status, now)] if status == HELD else []
     else:
-        raise Invalid("Choose orders by screening_id or by status", code="FILTER_REQUIRED")
+        raise Invalid("Choose orders by member_id, screening_id or status", code="FILTER_REQUIRED")
     condition = None
     for part in conditions:
         condition = part if condition is None else condition & part

@@ -66,7 +66,13 @@ def delete(member_id: str) -> None:
     subscriptions.delete_all("by_member", member_id)
 
 
-def list_page(limit: int, cursor: str | None, name: str | None) -> Page[MemberOut]:
+def list_page(
+    limit: int, cursor: str | None, name: str | None, city: str | None = None, email: str | None = None
+) -> Page[MemberOut]:
+    """By name; a name prefix narrows the query, a city or an e-mail address (exact) filters it."""
+    condition = None
+    for part in ([Member.city == city] if city else []) + ([Member.email == email] if email else []):
+        condition = part if condition is None else condition & part
     members, next_cursor = query_page(
         Member,
         Member.by_name,
@@ -74,5 +80,6 @@ def list_page(limit: int, cursor: str | None, name: str | None) -> Page[MemberOu
         limit=limit,
         cursor=cursor,
         range_condition=Member.name_key.startswith(prefix_key(name)) if name else None,
+        filter_condition=condition,
     )
     return Page[MemberOut](items=[to_out(member) for member in members], next_cursor=next_cursor)

@@ -36,6 +36,10 @@ def _not_before_cinema(value: dt.date) -> dt.date:
 PremiereDate = Annotated[dt.date, AfterValidator(_not_before_cinema)]
 
 
+# Normalized on the way in (pydantic's EmailStr), so that a search by e-mail finds what was stored.
+MemberEmail = Annotated[EmailStr, StringConstraints(max_length=254)]
+
+
 class MovieIn(Body):
     name: Name
     genres: list[Genre] = Field(default_factory=list, max_length=10)
@@ -59,7 +63,7 @@ class MovieOut(Out):
 
 class MemberIn(Body):
     name: Name
-    email: Annotated[EmailStr, StringConstraints(max_length=254)]
+    email: MemberEmail
     city: City
 
 
@@ -81,7 +85,9 @@ class SubscriptionIn(Body):
 class SubscriptionOut(Out):
     subscription_id: str
     member_id: str
+    member_name: str | None = Field(description="The member's name now (None if the member is gone)")
     movie_id: str
+    movie_name: str | None = Field(description="The movie's name now (None if the movie is gone)")
     date: str
     source: str
     order_id: str | None

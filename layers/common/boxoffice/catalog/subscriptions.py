@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from pynamodb.models import Model
+
 from boxoffice.catalog.schemas import SubscriptionIn, SubscriptionOut
 from boxoffice.clock import iso, now_epoch
-from boxoffice.errors import Conflict, Invalid, NotFound
+from boxoffice.errors import Conflict, NotFound
 from boxoffice.ids import derived_id
-from boxoffice.models.base import Transaction, TransactionCancelled, get_or_404
+from boxoffice.models.base import Transaction, TransactionCancelled, get_many, get_or_404
 from boxoffice.models.catalog import Member, Movie, Subscription
 from boxoffice.pagination import query_page
 from boxoffice.schemas import Page
@@ -24,11 +26,14 @@ def date_of(epoch_seconds: int) -> str:
     return datetime.fromtimestamp(int(epoch_seconds), tz=UTC).date().isoformat()
 
 
-def to_out(subscription: Subscription) -> SubscriptionOut:
+def to_out(subscription: Subscription, names: dict[str, str] | None = None) -> SubscriptionOut:
+    names = names or {}
     return SubscriptionOut(
         subscription_id=subscription.subscription_id,
         member_id=subscription.member_id,
+        member_name=names.get(subscription.member_id),
         movie_id=subscription.movie_id,
+        movie_name=names.get(subscription.movie_id),
         date=subscription.date,
         source=subscription.source,
         order_id=subscription.order_id,
@@ -73,7 +78,28 @@ def create(body: SubscriptionIn) -> SubscriptionOut:
                 details={"subscription_id": subscription.subscription_id},
             ) from cancelled
         raise
-    return to_out(subscription)
+    return to_out(subscription, _names([subscription]))
+
+
+def _names(subscriptions: list[Subscription]) -> dict[str, str]:
+    """The members' and movies' names, read now (so a rename shows at once): one BatchGetItem per 100."""
+    wanted: list[tuple[type[Model], str]] = sorted(
+        {(Member, item.member_id) for item in subscriptions} | {(Movie, item.movie_id) for item in subscriptions},
+        key=lambda pair: (pair[0].__name__, pair[1]),
+    )
+    names: dict[str, str] = {}
+    for start in range(0, len(wanted), 100):
+        for found in get_many(*wanted[start : start + 100]):
+            if isinstance(found, Member):
+                names[found.member_id] = found.name
+            elif isinstance(found, Movie):
+                names[found.movie_id] = found.name
+    return names
+
+
+def _named_page(items: list[Subscription], next_cursor: str | None) -> Page[SubscriptionOut]:
+    names = _names(items)
+    return Page[SubscriptionOut](items=[to_out(item, names) for item in items], next_cursor=next_cursor)
 
 
 def delete(identifier: str) -> None:
@@ -82,7 +108,7 @@ def delete(identifier: str) -> None:
 
 
 def list_for(member_id: str | None, movie_id: str | None, limit: int, cursor: str | None) -> Page[SubscriptionOut]:
-    """A member's subscriptions (optionally to one movie), or a movie's; by date."""
+    """A member's subscriptions (optionally to one movie), a movie's, or everyone's newest first; by date."""
     if member_id:
         items, next_cursor = query_page(
             Subscription,
@@ -101,8 +127,10 @@ def list_for(member_id: str | None, movie_id: str | None, limit: int, cursor: st
             cursor=cursor,
         )
     else:
-        raise Invalid("Say whose subscriptions: member_id, movie_id or both", code="FILTER_REQUIRED")
-    return Page[SubscriptionOut](items=[to_out(item) for item in items], next_cursor=next_cursor)
+        items, next_cursor = query_page(
+            Subscription, Subscription.by_date, "SUBSCRIPTION", limit=limit, cursor=cursor, newest_first=True
+        )
+    return _named_page(items, next_cursor)
 
 
 def delete_all(index: str, key: str) -> int:

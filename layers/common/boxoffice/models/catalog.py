@@ -62,6 +62,7 @@ class Subscription(Model):
         table_name = TableName("subscriptions")
 
     subscription_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute(default="SUBSCRIPTION")  # the by_date index's one partition: every subscription
     member_id = UnicodeAttribute()
     movie_id = UnicodeAttribute()
     date = UnicodeAttribute()  # YYYY-MM-DD
@@ -72,6 +73,7 @@ class Subscription(Model):
 
     by_member = index("by_member", ("member_id", UnicodeAttribute), ("date_key", UnicodeAttribute))
     by_movie = index("by_movie", ("movie_id", UnicodeAttribute), ("date_key", UnicodeAttribute))
+    by_date = index("by_date", ("kind", UnicodeAttribute), ("date_key", UnicodeAttribute))
 
 
 class HallRow(MapAttribute):

@@ -100,6 +100,8 @@ class Order(Model):
     by_status = index("by_status", ("status", UnicodeAttribute), ("created_at", IntegerAttribute))
     # sparse: only HELD orders have a hold_shard
     by_expiry = index("by_expiry", ("hold_shard", UnicodeAttribute), ("expires_at", IntegerAttribute))
+    # sparse: only box office sales to a member have a member_id
+    by_member = index("by_member", ("member_id", UnicodeAttribute), ("created_at", IntegerAttribute))
 
     def price_of_chair(self, chair: str) -> int:
         """What `chair` cost in this order; an older order (no recorded prices) splits its amount evenly."""
