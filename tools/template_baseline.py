@@ -47,15 +47,16 @@ def _digest(body: Any) -> str:
 
 
 def _digests(section: dict[str, Any]) -> dict[str, str]:
-    """One digest per entry; the HTTP API's routes each get their own, so that adding a route adds an entry
-    and leaves the API's other entries as they were."""
+    """One digest per entry; each route of the HTTP API (method and path) gets its own, so that adding a route
+    adds an entry and leaves the API's other entries as they were."""
     digests = {}
     for logical_id, body in section.items():
         body = _compared(body)
         paths = body.get("Properties", {}).get("Body", {}).get("paths") if isinstance(body, dict) else None
         if isinstance(paths, dict):
             for path, operations in paths.items():
-                digests[f"{logical_id} {path}"] = _digest(operations)
+                for method, operation in operations.items():
+                    digests[f"{logical_id} {method.upper()} {path}"] = _digest(operation)
             body = json.loads(json.dumps(body))
             del body["Properties"]["Body"]["paths"]
         digests[logical_id] = _digest(body)

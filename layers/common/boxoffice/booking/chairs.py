@@ -14,7 +14,7 @@ from pynamodb.expressions.condition import Condition
 from boxoffice.clock import now_epoch
 from boxoffice.errors import Conflict
 from boxoffice.models.base import Transaction, TransactionCancelled, get_or_404, plain
-from boxoffice.models.catalog import Hall, Screening
+from boxoffice.models.catalog import Hall, HallRow, Screening
 from boxoffice.models.chairs import AVAILABLE, CHAIR_ID, HELD, SOLD, Chair, seat_key
 from boxoffice.pagination import query_page
 
@@ -39,7 +39,7 @@ def price_of(screening: Screening, row: str) -> int:
     return int(classes[price_class]) if price_class in classes else int(screening.price_cents)
 
 
-def new_chair(screening: Screening, chair_id: str) -> Chair:
+def new_chair(screening: Screening, chair_id: str, features: list[str] | None = None) -> Chair:
     row = row_of(chair_id)
     return Chair(
         screening_id=screening.screening_id,
@@ -50,12 +50,21 @@ def new_chair(screening: Screening, chair_id: str) -> Chair:
         price_cents=price_of(screening, row),
         currency=screening.currency,
         price_class=price_class_of(screening, row),
+        features=features or None,
     )
+
+
+def _features(row: HallRow, number: int) -> list[str]:
+    return [
+        name
+        for name, seats in (("accessible", row.accessible), ("companion", row.companion))
+        if number in (seats or [])
+    ]
 
 
 def chairs_from_layout(screening: Screening, hall: Hall) -> list[Chair]:
     return [
-        new_chair(screening, f"{row.label}-{number}")
+        new_chair(screening, f"{row.label}-{number}", _features(row, number))
         for row in hall.rows
         for number in range(1, int(row.seats) + 1)
         if number not in {int(gap) for gap in row.gaps}

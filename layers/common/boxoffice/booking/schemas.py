@@ -12,7 +12,9 @@ from boxoffice.schemas import Body, OpaqueId, Out
 from boxoffice.settings import get_settings
 
 ChairId = Annotated[
-    str, StringConstraints(pattern=r"^[A-Z]{1,3}-[1-9][0-9]{0,2}$"), Field(description='Row and seat, e.g. "A-7"')
+    str,
+    StringConstraints(pattern=r"^([A-Z]{1,3}|[1-9][0-9]{0,2})-[1-9][0-9]{0,2}$"),
+    Field(description='Row and seat, e.g. "A-7" or "12-7"'),
 ]
 ChairStatus = Literal[AVAILABLE, HELD, SOLD]  # type: ignore[valid-type]
 OrderStatus = Literal[STATUSES]  # type: ignore[valid-type]
@@ -53,6 +55,7 @@ class ChairOut(Out):
     price_cents: int
     currency: str
     price_class: str | None
+    features: list[str] = Field(default_factory=list, description='"accessible" (wheelchair space), "companion"')
     status: ChairStatus
 
     @classmethod
@@ -65,6 +68,7 @@ class ChairOut(Out):
             price_cents=int(chair.price_cents),
             currency=chair.currency,
             price_class=chair.price_class,
+            features=list(chair.features or []),
             status=status,
         )
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pynamodb.exceptions import DeleteError, UpdateError
+from pynamodb.expressions.update import Action
+
 from boxoffice.catalog.common import name_key
-from boxoffice.catalog.schemas import HallIn, HallOut, RowOut
+from boxoffice.catalog.schemas import HallIn, HallOut, HallUpdateIn, RowIn, RowOut
 from boxoffice.clock import iso, now_epoch
+from boxoffice.errors import Conflict
 from boxoffice.ids import new_id
 from boxoffice.models.base import get_or_404
-from boxoffice.models.catalog import Hall, HallRow
+from boxoffice.models.catalog import Hall, HallRow, Screening
 from boxoffice.pagination import query_page
 from boxoffice.schemas import Page
 
@@ -20,7 +24,12 @@ def to_out(hall: Hall) -> HallOut:
         created_at=iso(hall.created_at),
         rows=[
             RowOut(
-                label=row.label, seats=int(row.seats), gaps=[int(gap) for gap in row.gaps], price_class=row.price_class
+                label=row.label,
+                seats=int(row.seats),
+                gaps=[int(gap) for gap in row.gaps],
+                price_class=row.price_class,
+                accessible=[int(seat) for seat in row.accessible or []],
+                companion=[int(seat) for seat in row.companion or []],
             )
             for row in hall.rows
         ],
@@ -34,14 +43,70 @@ def create(body: HallIn) -> HallOut:
         name=body.name,
         name_key=name_key(body.name, hall_id),
         created_at=now_epoch(),
-        rows=[
-            HallRow(label=row.label, seats=row.seats, gaps=row.gaps, price_class=row.price_class) for row in body.rows
-        ],
-        chair_count=sum(row.seats - len(row.gaps) for row in body.rows),
+        rows=_rows(body.rows),
+        chair_count=_chair_count(body.rows),
         schedule_version=0,
     )
     hall.save(condition=Hall.hall_id.does_not_exist())
     return to_out(hall)
+
+
+def _rows(rows: list[RowIn]) -> list[HallRow]:
+    return [
+        HallRow(
+            label=row.label,
+            seats=row.seats,
+            gaps=row.gaps,
+            price_class=row.price_class,
+            accessible=row.accessible or None,
+            companion=row.companion or None,
+        )
+        for row in rows
+    ]
+
+
+def _chair_count(rows: list[RowIn]) -> int:
+    return sum(row.seats - len(row.gaps) for row in rows)
+
+
+def update(hall_id: str, body: HallUpdateIn) -> HallOut:
+    """Rename, or lay out anew. Screenings copy their chairs when created, so a new layout applies to those
+    created afterwards; it also moves the hall's schedule version, so a creation under way reads it again."""
+    hall = get_or_404(Hall, hall_id, "hall")
+    actions: list[Action] = []
+    if body.name is not None:
+        actions += [Hall.name.set(body.name), Hall.name_key.set(name_key(body.name, hall_id))]
+    if body.rows is not None:
+        actions += [
+            Hall.rows.set(_rows(body.rows)),
+            Hall.chair_count.set(_chair_count(body.rows)),
+            Hall.schedule_version.set(int(hall.schedule_version) + 1),
+        ]
+    try:
+        hall.update(actions=actions, condition=Hall.schedule_version == hall.schedule_version)
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        raise Conflict("The hall changed meanwhile; read it again", code="CONCURRENT_UPDATE") from None
+    return to_out(hall)
+
+
+def delete(hall_id: str) -> None:
+    """Only a hall with no screening still to come; one created meanwhile moves the schedule version."""
+    hall = get_or_404(Hall, hall_id, "hall")
+    latest = next(iter(Screening.by_hall.query(hall_id, scan_index_forward=False, limit=1)), None)
+    if latest is not None and int(latest.ends_at) > now_epoch():
+        raise Conflict(
+            "The hall has screenings still to come",
+            code="HALL_IN_USE",
+            details={"screening_id": latest.screening_id},
+        )
+    try:
+        hall.delete(condition=Hall.schedule_version == hall.schedule_version)
+    except DeleteError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        raise Conflict("The hall's schedule changed meanwhile; try again", code="CONCURRENT_UPDATE") from None
 
 
 def get(hall_id: str) -> HallOut:

@@ -14,7 +14,9 @@ Genre = Annotated[str, StringConstraints(min_length=1, max_length=40, to_lower=T
 City = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(description="ISO 4217, e.g. EUR")]
 PriceCents = Annotated[int, Field(ge=0, le=1_000_000, description="Integer cents")]
-RowLabel = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,3}$")]
+RowLabel = Annotated[
+    str, StringConstraints(pattern=r"^([A-Z]{1,3}|[1-9][0-9]{0,2})$"), Field(description='"A".."ZZZ" or "1".."999"')
+]
 PriceClass = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
 
 
@@ -99,15 +101,31 @@ class RowIn(Body):
     seats: int = Field(ge=1, le=200)
     gaps: list[int] = Field(default_factory=list, max_length=200, description="Seat numbers that are not there")
     price_class: PriceClass | None = None
+    accessible: list[int] = Field(default_factory=list, max_length=200, description="Wheelchair spaces (seat numbers)")
+    companion: list[int] = Field(default_factory=list, max_length=200, description="Companion seats (seat numbers)")
 
     @model_validator(mode="after")
     def _gaps_inside_the_row(self) -> RowIn:
         if any(not 1 <= gap <= self.seats for gap in self.gaps):
             raise ValueError("gaps must be seat numbers of the row")
+        for kind, seats in (("accessible", self.accessible), ("companion", self.companion)):
+            if any(not 1 <= seat <= self.seats or seat in self.gaps for seat in seats):
+                raise ValueError(f"{kind} seats must be seat numbers of the row, not gaps")
+            if len(set(seats)) != len(seats):
+                raise ValueError(f"{kind} seats must be distinct")
         if len(set(self.gaps)) >= self.seats:
             raise ValueError("a row needs at least one seat")
         self.gaps = sorted(set(self.gaps))
         return self
+
+
+def _check_layout(rows: list[RowIn]) -> None:
+    labels = [row.label for row in rows]
+    if len(set(labels)) != len(labels):
+        raise ValueError("row labels must be unique")
+    chairs = sum(row.seats - len(row.gaps) for row in rows)
+    if chairs > MAX_HALL_CHAIRS:
+        raise ValueError(f"a hall has at most {MAX_HALL_CHAIRS} chairs")
 
 
 class HallIn(Body):
@@ -116,12 +134,22 @@ class HallIn(Body):
 
     @model_validator(mode="after")
     def _valid_layout(self) -> HallIn:
-        labels = [row.label for row in self.rows]
-        if len(set(labels)) != len(labels):
-            raise ValueError("row labels must be unique")
-        chairs = sum(row.seats - len(row.gaps) for row in self.rows)
-        if chairs > MAX_HALL_CHAIRS:
-            raise ValueError(f"a hall has at most {MAX_HALL_CHAIRS} chairs")
+        _check_layout(self.rows)
+        return self
+
+
+class HallUpdateIn(Body):
+    """A new name, a new layout, or both; a new layout applies to screenings created afterwards."""
+
+    name: Name | None = None
+    rows: list[RowIn] | None = Field(None, min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _something_valid(self) -> HallUpdateIn:
+        if self.name is None and self.rows is None:
+            raise ValueError("give a name, rows or both")
+        if self.rows is not None:
+            _check_layout(self.rows)
         return self
 
 
@@ -130,6 +158,8 @@ class RowOut(Out):
     seats: int
     gaps: list[int]
     price_class: str | None
+    accessible: list[int] = Field(default_factory=list)
+    companion: list[int] = Field(default_factory=list)
 
 
 class HallOut(Out):

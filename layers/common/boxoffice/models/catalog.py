@@ -81,6 +81,8 @@ class HallRow(MapAttribute):
     seats = IntegerAttribute()
     gaps = list_of(IntegerAttribute, default=list)
     price_class = UnicodeAttribute(null=True)
+    accessible = list_of(IntegerAttribute, null=True)  # seat numbers of wheelchair spaces
+    companion = list_of(IntegerAttribute, null=True)  # seat numbers kept for a wheelchair user's companion
 
 
 class Hall(Model):

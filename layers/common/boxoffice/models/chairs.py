@@ -14,9 +14,10 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
-from boxoffice.models.base import BaseMeta, IntegerAttribute, TableName
+from boxoffice.models.base import BaseMeta, IntegerAttribute, TableName, list_of
 
-CHAIR_ID = re.compile(r"^([A-Z]{1,3})-([1-9][0-9]{0,2})$")
+# Rows are lettered (A, B, ..., AA) or numbered (1, 2, ...; the first seed system numbered them).
+CHAIR_ID = re.compile(r"^([A-Z]{1,3}|[1-9][0-9]{0,2})-([1-9][0-9]{0,2})$")
 AVAILABLE, HELD, SOLD = "AVAILABLE", "HELD", "SOLD"
 
 
@@ -41,6 +42,7 @@ class Chair(Model):
     price_cents = IntegerAttribute()
     currency = UnicodeAttribute()
     price_class = UnicodeAttribute(null=True)
+    features = list_of(UnicodeAttribute, null=True)  # "accessible" (a wheelchair space), "companion"
     hold_order_id = UnicodeAttribute(null=True)
     hold_user_id = UnicodeAttribute(null=True)
     hold_expires_at = IntegerAttribute(null=True)
