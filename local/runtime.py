@@ -66,7 +66,7 @@ class FunctionSpec:
 class LambdaContext:
     """The context object Lambda passes to a handler."""
 
-    def __init__(self, spec: FunctionSpec) -> None:
+    def __init__(self, spec: FunctionSpec, *, clock_stands_still: bool = False) -> None:
         region = spec.environment.get("AWS_REGION", "us-east-1")
         self.function_name = spec.logical_id
         self.function_version = "$LATEST"
@@ -78,9 +78,13 @@ class LambdaContext:
         self.identity = None
         self.client_context = None
         self.tenant_id = None
+        self._timeout = spec.timeout_seconds
+        self._clock_stands_still = clock_stands_still
         self._deadline = time.monotonic() + spec.timeout_seconds
 
     def get_remaining_time_in_millis(self) -> int:
+        if self._clock_stands_still:  # tests move time with boxoffice.clock, never with the machine's speed
+            return self._timeout * 1000
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
@@ -128,8 +132,10 @@ def _project_modules() -> dict[str, ModuleType]:
 class WarmEnvironment:
     """One function's warm environment: imported once, invoked many times."""
 
-    def __init__(self, spec: FunctionSpec) -> None:
+    def __init__(self, spec: FunctionSpec, *, clock_stands_still: bool = False) -> None:
         self.spec = spec
+        # Under tests (a frozen boxoffice.clock) a timeout is what the context says, never the machine's speed.
+        self.clock_stands_still = clock_stands_still
         self._modules: dict[str, ModuleType] | None = None
         self._handler: Any = None
         self.invocations = 0
@@ -187,7 +193,7 @@ class WarmEnvironment:
             try:
                 if self._handler is None:
                     self._handler = self._load_handler()
-                context = LambdaContext(self.spec)
+                context = LambdaContext(self.spec, clock_stands_still=self.clock_stands_still)
                 started = time.monotonic()
                 result = self._handler(event, context)
                 elapsed = time.monotonic() - started
@@ -200,7 +206,7 @@ class WarmEnvironment:
                         "stackTrace": traceback.format_exception(error),
                     }
                 ) from error
-        if elapsed > self.spec.timeout_seconds:
+        if elapsed > self.spec.timeout_seconds and not self.clock_stands_still:
             raise FunctionError(
                 {
                     "errorMessage": f"Task timed out after {self.spec.timeout_seconds:.2f} seconds",
@@ -240,16 +246,19 @@ def share_sdk_data_files() -> None:
 class InProcessRuntime:
     """Every function of a stack, each in its own warm environment, created on first use."""
 
-    def __init__(self, specs: dict[str, FunctionSpec]) -> None:
+    def __init__(self, specs: dict[str, FunctionSpec], *, clock_stands_still: bool = False) -> None:
         share_sdk_data_files()
         self.specs = specs
+        self.clock_stands_still = clock_stands_still
         self._environments: dict[str, WarmEnvironment] = {}
         self._create_lock = threading.Lock()
 
     def environment(self, logical_id: str) -> WarmEnvironment:
         with self._create_lock:
             if logical_id not in self._environments:
-                self._environments[logical_id] = WarmEnvironment(self.specs[logical_id])
+                self._environments[logical_id] = WarmEnvironment(
+                    self.specs[logical_id], clock_stands_still=self.clock_stands_still
+                )
             return self._environments[logical_id]
 
     def invoke(self, logical_id: str, event: Any) -> Any:

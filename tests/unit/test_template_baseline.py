@@ -31,6 +31,7 @@ CHANGED_ON_PURPOSE = {
     "ListSubscriptionsFunction": "the members' and movies' tables in its environment (names on each item)",
     "ListSubscriptionsFunctionRole": "Query on by_date; BatchGetItem of members and movies for their names",
     "CreateSubscriptionFunctionRole": "BatchGetItem of the member and the movie, for their names",
+    "ScreeningsTable": "the sparse by_pending index: cancelled screenings still settling",
 }
 # What the three replaced alarms watched, metric by metric.
 WATCHED_BEFORE = {
@@ -76,7 +77,7 @@ def test_the_per_function_and_per_table_alarms_watch_what_the_replaced_alarms_di
     added = set(today["Resources"]) - set(baseline["Resources"])
     new_alarms = {name for name in added if resources.get(name, {}).get("Type") == "AWS::CloudWatch::Alarm"}
     watched = set().union(*(_watched(resources[name]) for name in new_alarms))
-    assert watched == WATCHED_BEFORE
+    assert watched >= WATCHED_BEFORE, f"no longer watched: {sorted(WATCHED_BEFORE - watched)}"
     for name in new_alarms:
         properties = resources[name]["Properties"]
         assert properties["AlarmActions"] == properties["OKActions"] == [{"Ref": "AlarmTopic"}]

@@ -27,6 +27,7 @@ from boxoffice.identity import Identity
 from boxoffice.ids import derived_id, new_id
 from boxoffice.limits import Gauge, give_back
 from boxoffice.models.base import Transaction, TransactionCancelled, get_many
+from boxoffice.models.catalog import CANCELLED as CANCELLED_SCREENING
 from boxoffice.models.catalog import Member, Screening
 from boxoffice.models.chairs import Chair, seat_key
 from boxoffice.models.orders import CANCELLED, EXPIRED, HELD, PAID, REFUNDED, HoldQuota, Order, hold_shard
@@ -74,6 +75,7 @@ def to_out(order: Order, now: int | None = None) -> OrderOut:
         cancelled_at=iso(order.cancelled_at) if order.cancelled_at else None,
         refunded_at=iso(order.refunded_at) if order.refunded_at else None,
         refunded_chairs=list(order.refunded_chairs or []),
+        reason=order.reason,
         refunded_cents=int(order.refunded_cents or 0),
     )
 
@@ -192,6 +194,8 @@ def place_hold(
         quota = cast(HoldQuota | None, found[1] if quota_user else None)
         if screening is None:
             raise NotFound("No such screening", details={"screening_id": body.screening_id})
+        if screening.status == CANCELLED_SCREENING:
+            raise Conflict("The screening was cancelled", code="SCREENING_CANCELLED")
         if int(screening.starts_at) <= now:
             raise Conflict("The screening has started", code="SCREENING_STARTED")
         if not screening.chairs_ready:
@@ -394,7 +398,7 @@ def commit_or_current(transaction: Transaction, order_id: str) -> Order | None:
     return None
 
 
-def cancel(order_id: str, identity: Identity) -> OrderOut:
+def cancel(order_id: str, identity: Identity, reason: str | None = None) -> OrderOut:
     """Cancel a live hold: its chairs are free at once. Cancelling twice answers the same order."""
     order = find(order_id, identity, manage=True)
     now = now_epoch()
@@ -414,6 +418,7 @@ def cancel(order_id: str, identity: Identity) -> OrderOut:
             Order.cancelled_at.set(now),
             Order.updated_at.set(now),
             Order.hold_shard.remove(),
+            *([Order.reason.set(reason)] if reason else []),
         ],
         condition=(Order.status == HELD) & (Order.expires_at > now),
     )
@@ -423,6 +428,6 @@ def cancel(order_id: str, identity: Identity) -> OrderOut:
         if current.status_now(now_epoch()) == CANCELLED:
             return to_out(current)
         raise Conflict(f"The order is {current.status_now(now_epoch())} now", code="ORDER_CHANGED")
-    order.status, order.cancelled_at, order.updated_at = CANCELLED, now, now
+    order.status, order.cancelled_at, order.updated_at, order.reason = CANCELLED, now, now, reason
     metrics.add_metric(name="HoldsCancelled", unit=MetricUnit.Count, value=1)
     return to_out(order, now)

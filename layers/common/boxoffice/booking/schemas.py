@@ -125,4 +125,5 @@ class OrderOut(Out):
     cancelled_at: str | None = None
     refunded_at: str | None = None
     refunded_chairs: list[str] = Field(default_factory=list, description="Chairs refunded so far")
+    reason: str | None = Field(None, description="SCREENING_CANCELLED when the cinema cancelled the screening")
     refunded_cents: int = Field(0, description="Money returned so far; amount_cents - refunded_cents was kept")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, EmailStr, Field, HttpUrl, StringConstraints, model_validator
 
@@ -195,3 +195,14 @@ class ScreeningOut(Out):
     chair_count: int
     chairs_ready: bool
     created_at: str
+    status: Literal["SCHEDULED", "CANCELLED"] = "SCHEDULED"
+    cancel_reason: str | None = None
+    cancelled_at: str | None = None
+    orders_to_settle: int | None = Field(
+        None, description="While a cancellation settles: orders still to cancel or refund (0 once done)"
+    )
+    settled_at: str | None = Field(None, description="When every order of a cancelled screening was settled")
+
+
+class CancelScreeningIn(Body):
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=500)]

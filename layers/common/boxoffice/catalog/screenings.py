@@ -14,13 +14,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pynamodb.exceptions import UpdateError
+
 from boxoffice.booking import chairs as chair_store
 from boxoffice.catalog.schemas import ScreeningIn, ScreeningOut
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Invalid, Unavailable
 from boxoffice.ids import derived_id
 from boxoffice.models.base import Transaction, TransactionCancelled, get_or_404, plain
-from boxoffice.models.catalog import Hall, Movie, Screening
+from boxoffice.models.catalog import CANCELLED, SCHEDULED, SETTLE, Hall, Movie, Screening
+from boxoffice.observability import MetricUnit, metrics
 from boxoffice.pagination import query_page
 from boxoffice.schemas import Page
 from boxoffice.settings import get_settings
@@ -48,6 +51,11 @@ def to_out(screening: Screening) -> ScreeningOut:
         chair_count=int(screening.chair_count),
         chairs_ready=bool(screening.chairs_ready),
         created_at=iso(screening.created_at),
+        status=screening.status or SCHEDULED,
+        cancel_reason=screening.cancel_reason,
+        cancelled_at=iso(screening.cancelled_at) if screening.cancelled_at else None,
+        orders_to_settle=screening.orders_to_settle,
+        settled_at=iso(screening.settled_at) if screening.settled_at else None,
     )
 
 
@@ -197,3 +205,30 @@ def list_page(
         Screening, index, hash_value, limit=limit, cursor=cursor, range_condition=window
     )
     return Page[ScreeningOut](items=[to_out(screening) for screening in screenings], next_cursor=next_cursor)
+
+
+def cancel(screening_id: str, reason: str) -> ScreeningOut:
+    """Cancelled at once (no hold can be placed from now on); its orders are settled in the background by
+    boxoffice.payments.settlement, which finds it through `pending`. Cancelling again answers the same."""
+    screening = get_or_404(Screening, screening_id, "screening")
+    if screening.status == CANCELLED:
+        return to_out(screening)
+    now = now_epoch()
+    if int(screening.ends_at) <= now:
+        raise Conflict("The screening is over; refund its orders one by one", code="SCREENING_OVER")
+    try:
+        screening.update(
+            actions=[
+                Screening.status.set(CANCELLED),
+                Screening.cancel_reason.set(reason),
+                Screening.cancelled_at.set(now),
+                Screening.pending.set(SETTLE),
+            ],
+            condition=Screening.status.does_not_exist() | (Screening.status != CANCELLED),
+        )
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        screening.refresh(consistent_read=True)  # cancelled by someone else meanwhile: the same answer
+    metrics.add_metric(name="ScreeningsCancelled", unit=MetricUnit.Count, value=1)
+    return to_out(screening)

@@ -103,6 +103,10 @@ class Hall(Model):
     by_name = index("by_name", ("kind", UnicodeAttribute), ("name_key", UnicodeAttribute))
 
 
+SCHEDULED, CANCELLED = "SCHEDULED", "CANCELLED"
+SETTLE = "SETTLE"  # the value of `pending` while a cancelled screening's orders are being settled
+
+
 class Screening(Model):
     class Meta(BaseMeta):
         table_name = TableName("screenings")
@@ -124,7 +128,17 @@ class Screening(Model):
     chair_count = IntegerAttribute()
     chairs_ready = BooleanAttribute(default=False)
     created_at = IntegerAttribute()
+    # Cancelled: no new holds; its orders are settled in the background (boxoffice.payments.settlement).
+    status = UnicodeAttribute(default=SCHEDULED)
+    cancel_reason = UnicodeAttribute(null=True)
+    cancelled_at = IntegerAttribute(null=True)
+    # Present while orders are left to settle: puts the screening in the sparse by_pending index the
+    # settlement worker reads, and survives any crash (the worker's durable to-do list).
+    pending = UnicodeAttribute(null=True)
+    orders_to_settle = IntegerAttribute(null=True)
+    settled_at = IntegerAttribute(null=True)
 
     by_start = index("by_start", ("kind", UnicodeAttribute), ("starts_at", IntegerAttribute))
     by_movie = index("by_movie", ("movie_id", UnicodeAttribute), ("starts_at", IntegerAttribute))
     by_hall = index("by_hall", ("hall_id", UnicodeAttribute), ("starts_at", IntegerAttribute))
+    by_pending = index("by_pending", ("pending", UnicodeAttribute), ("screening_id", UnicodeAttribute))

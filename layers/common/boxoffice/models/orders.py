@@ -90,6 +90,7 @@ class Order(Model):
     expired_at = IntegerAttribute(null=True)
     refunded_at = IntegerAttribute(null=True)
     refund_id = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)  # why it was cancelled or refunded, when not by its buyer
     # Partial refunds (POST /orders/{id}/refund {"chairs": [...]}); the order is REFUNDED once every chair is.
     refunded_chairs = list_of(UnicodeAttribute, null=True)
     refunded_cents = IntegerAttribute(null=True)

@@ -66,6 +66,7 @@ from boxoffice.payments.provider import PaymentDeclinedError, ProviderUnavailabl
 from boxoffice.settings import get_settings
 
 IDEMPOTENCY_HOURS = 24
+SCREENING_CANCELLED = "SCREENING_CANCELLED"  # an order's reason when the cinema cancelled its screening
 _SELL_ATTEMPTS = 3
 
 
@@ -335,6 +336,12 @@ def _pay(request: PaymentRequest) -> dict[str, Any]:
                 charge_id=charge.charge_id, amount_cents=charge.amount_cents, idempotency_key=refund_key(key)
             )
             metrics.add_metric(name="LatePaymentsRefunded", unit=MetricUnit.Count, value=1)
+            if Order.get(order.order_id, consistent_read=True).reason == SCREENING_CANCELLED:
+                raise Conflict(
+                    "The screening was cancelled before the payment completed; the charge was refunded",
+                    code="SCREENING_CANCELLED",
+                    details={"refunded": True},
+                ) from None
             if int(order.starts_at) <= now_epoch():
                 raise Conflict(
                     "The screening started before the payment completed; the charge was refunded",

@@ -99,7 +99,7 @@ def _refund_key(order: Order, chairs: list[str]) -> str:
     return whole if set(chairs) == set(order.chairs) else f"{whole}:{','.join(sorted(chairs))}"
 
 
-def refund(order_id: str, identity: Identity, chairs: list[str] | None = None) -> OrderOut:
+def refund(order_id: str, identity: Identity, chairs: list[str] | None = None, reason: str | None = None) -> OrderOut:
     """Give back some chairs of a paid order (or all that are left): the chairs free, their tickets void,
     their price refunded once; the order is REFUNDED when no chair is left. Asking again answers the same."""
     order = find(order_id, identity, manage=True)
@@ -143,6 +143,8 @@ def refund(order_id: str, identity: Identity, chairs: list[str] | None = None) -
     ]
     if everything:
         actions += [Order.status.set(REFUNDED), Order.refunded_at.set(now)]
+    if reason:
+        actions.append(Order.reason.set(reason))
     condition = Order.status == PAID
     for chair in wanted:
         condition &= ~Order.refunded_chairs.contains(chair)
@@ -181,6 +183,7 @@ def refund(order_id: str, identity: Identity, chairs: list[str] | None = None) -
             ticket.refunded_at = now
     if everything:
         order.status, order.refunded_at = REFUNDED, now
+    order.reason = reason or order.reason
     if not at_the_counter:
         order = _send(order, len(order.refunds) - 1)
     if everything:

@@ -1,0 +1,127 @@
+"""Settling a cancelled screening: every live hold cancelled, every sale refunded, each exactly once.
+
+Cancelling a screening (boxoffice.catalog.screenings.cancel) flips it to
+CANCELLED and sets `pending`; nothing else. This worker runs every minute (and
+on demand), finds such screenings in the sparse `by_pending` index, and
+settles them:
+
+- The chairs (the base table, read strongly consistent) name every order that
+  holds or bought one: unlike an index, they cannot miss a hold committed a
+  moment before the cancellation.
+- Each order is settled through the same code a person would use: a live hold
+  is cancelled, a sale refunded (every chair left; the provider's refund keyed
+  per order and chairs, so a retry never refunds twice). Both are conditional,
+  so a payment racing with the worker either loses (the hold is cancelled) or
+  wins and is refunded on the next pass.
+- The screening stays `pending` until a pass finds nothing left to settle, and
+  not before FINAL_PASS_SECONDS after the cancellation: a hold that read the
+  screening just before it was cancelled commits within its function's
+  timeout, and is caught then.
+
+A crash anywhere leaves `pending` set and every settled order settled: the next
+run goes on from there. A run stops taking new orders when its time is nearly
+up and leaves the rest to the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
+
+from boxoffice import permissions
+from boxoffice.booking.orders import cancel
+from boxoffice.clock import now_epoch
+from boxoffice.errors import DomainError
+from boxoffice.identity import Identity
+from boxoffice.models.catalog import SETTLE, Screening
+from boxoffice.models.chairs import Chair
+from boxoffice.models.orders import HELD, PAID, REFUNDED, Order
+from boxoffice.observability import MetricUnit, logger, metrics
+from boxoffice.payments.pay import SCREENING_CANCELLED
+from boxoffice.payments.refunds import refund
+
+FINAL_PASS_SECONDS = 120  # longer than any function that read the screening before it was cancelled can run
+SETTLER = Identity(
+    user_id="system:settlement",
+    username="settlement",
+    permissions=frozenset({permissions.ORDERS_MANAGE, permissions.ORDERS_VIEW_ALL}),
+)
+
+
+@dataclass
+class Report:
+    screenings: int = 0
+    cancelled: int = 0
+    refunded: int = 0
+    failed: int = 0
+    finished: list[str] = field(default_factory=list)
+
+
+def _orders_of(screening_id: str) -> list[str]:
+    """Every order holding or owning a chair of the screening, from the chairs themselves."""
+    found: set[str] = set()
+    for chair in Chair.query(screening_id, consistent_read=True):
+        found |= {order_id for order_id in (chair.hold_order_id, chair.sold_order_id) if order_id}
+    return sorted(found)
+
+
+def _settle_order(order_id: str, report: Report) -> bool:
+    """Cancel or refund one order; True once it needs nothing more."""
+    order = Order.get(order_id, consistent_read=True)
+    status = order.status_now(now_epoch())
+    try:
+        if status == HELD:
+            cancel(order_id, SETTLER, reason=SCREENING_CANCELLED)
+            report.cancelled += 1
+        elif status == PAID:
+            refund(order_id, SETTLER, reason=SCREENING_CANCELLED)
+            report.refunded += 1
+        elif status == REFUNDED:
+            refund(order_id, SETTLER)  # finishes a provider refund still pending; nothing if done
+    except DomainError as refused:
+        # Changed meanwhile (paid, expired...) or the provider is down: the next pass looks again.
+        logger.warning("order not settled yet", extra={"order_id": order_id, "code": refused.code})
+        report.failed += 1
+        return False
+    return True
+
+
+def settle(screening: Screening, time_left: Callable[[], float], report: Report) -> bool:
+    """One pass over a cancelled screening's orders; True when it is fully settled."""
+    left = 0
+    for order_id in _orders_of(screening.screening_id):
+        if time_left() < 10:
+            left += 1
+            continue
+        if not _settle_order(order_id, report):
+            left += 1
+    now = now_epoch()
+    done = left == 0 and now >= int(screening.cancelled_at or 0) + FINAL_PASS_SECONDS
+    actions: list[Action] = [Screening.orders_to_settle.set(left)]
+    if done:
+        actions += [Screening.pending.remove(), Screening.settled_at.set(now)]
+    try:
+        screening.update(actions=actions, condition=Screening.pending == SETTLE)
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+    if done:
+        report.finished.append(screening.screening_id)
+        logger.info("screening settled", extra={"screening_id": screening.screening_id})
+    return done
+
+
+def settle_pending(time_left: Callable[[], float]) -> Report:
+    """Settle every cancelled screening with orders left, as far as the time allows."""
+    report = Report()
+    for screening in Screening.by_pending.query(SETTLE):
+        if time_left() < 10:
+            break
+        report.screenings += 1
+        settle(Screening.get(screening.screening_id, consistent_read=True), time_left, report)
+    metrics.add_metric(name="SettlementCancelled", unit=MetricUnit.Count, value=report.cancelled)
+    metrics.add_metric(name="SettlementRefunded", unit=MetricUnit.Count, value=report.refunded)
+    return report
