@@ -26,6 +26,7 @@ def test_the_seat_map_lists_every_chair_in_seat_order_with_prices(booking):
         "price_cents": 1000,
         "currency": "EUR",
         "price_class": None,
+        "features": [],
         "status": "AVAILABLE",
     }
     assert chairs[-1]["price_cents"] == 1500 and chairs[-1]["price_class"] == "premium"

@@ -204,5 +204,19 @@ class ScreeningOut(Out):
     settled_at: str | None = Field(None, description="When every order of a cancelled screening was settled")
 
 
+class ScreeningUpdateIn(Body):
+    """A new time (the hall must be free then, as on creation) and/or new prices (for holds made afterwards)."""
+
+    starts_at: AwareDatetime | None = None
+    price_cents: PriceCents | None = None
+    price_classes: dict[PriceClass, PriceCents] | None = Field(None, max_length=20)
+
+    @model_validator(mode="after")
+    def _something(self) -> ScreeningUpdateIn:
+        if self.starts_at is None and self.price_cents is None and self.price_classes is None:
+            raise ValueError("give starts_at, price_cents or price_classes")
+        return self
+
+
 class CancelScreeningIn(Body):
     reason: Annotated[str, StringConstraints(min_length=1, max_length=500)]

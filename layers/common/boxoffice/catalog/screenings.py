@@ -15,14 +15,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
 
 from boxoffice.booking import chairs as chair_store
-from boxoffice.catalog.schemas import ScreeningIn, ScreeningOut
+from boxoffice.catalog.schemas import ScreeningIn, ScreeningOut, ScreeningUpdateIn
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Invalid, Unavailable
 from boxoffice.ids import derived_id
 from boxoffice.models.base import Transaction, TransactionCancelled, get_or_404, plain
-from boxoffice.models.catalog import CANCELLED, SCHEDULED, SETTLE, Hall, Movie, Screening
+from boxoffice.models.catalog import CANCELLED, RESCHEDULE, SCHEDULED, SETTLE, Hall, Movie, Screening
 from boxoffice.observability import MetricUnit, metrics
 from boxoffice.pagination import query_page
 from boxoffice.schemas import Page
@@ -86,26 +87,7 @@ def _book_the_hall(screening: Screening, movie: Movie, hall: Hall) -> bool:
         [Hall.schedule_version.set(hall.schedule_version + 1)],
         condition=Hall.schedule_version == hall.schedule_version,
     )
-    latest = movie.last_screening_starts_at
-    if latest is None or latest < screening.starts_at:
-        seen = (
-            Movie.last_screening_starts_at.does_not_exist()
-            if latest is None
-            else (Movie.last_screening_starts_at == latest)
-        )
-        transaction.update(
-            "movie",
-            movie,
-            [Movie.last_screening_starts_at.set(screening.starts_at)],
-            condition=Movie.movie_id.exists() & seen,
-        )
-    else:
-        transaction.check(
-            "movie",
-            Movie,
-            movie.movie_id,
-            condition=Movie.movie_id.exists() & (Movie.last_screening_starts_at >= screening.starts_at),
-        )
+    _movie_learns(transaction, movie, screening.starts_at)
     transaction.put("screening", screening, condition=Screening.screening_id.does_not_exist())
     try:
         transaction.commit()
@@ -117,6 +99,27 @@ def _book_the_hall(screening: Screening, movie: Movie, hall: Hall) -> bool:
             return False
         raise
     return True
+
+
+def _movie_learns(transaction: Transaction, movie: Movie, starts_at: int) -> None:
+    """The movie remembers its latest screening (it cannot be deleted before then), as read or not at all."""
+    latest = movie.last_screening_starts_at
+    if latest is None or latest < starts_at:
+        seen = (
+            Movie.last_screening_starts_at.does_not_exist()
+            if latest is None
+            else (Movie.last_screening_starts_at == latest)
+        )
+        transaction.update(
+            "movie", movie, [Movie.last_screening_starts_at.set(starts_at)], condition=Movie.movie_id.exists() & seen
+        )
+    else:
+        transaction.check(
+            "movie",
+            Movie,
+            movie.movie_id,
+            condition=Movie.movie_id.exists() & (Movie.last_screening_starts_at >= starts_at),
+        )
 
 
 class _AlreadyThere(Exception):
@@ -232,3 +235,65 @@ def cancel(screening_id: str, reason: str) -> ScreeningOut:
         screening.refresh(consistent_read=True)  # cancelled by someone else meanwhile: the same answer
     metrics.add_metric(name="ScreeningsCancelled", unit=MetricUnit.Count, value=1)
     return to_out(screening)
+
+
+def update(screening_id: str, body: ScreeningUpdateIn) -> ScreeningOut:
+    """A new time and/or new prices. The hall must be free at the new time (checked as on creation, against
+    the hall's schedule version); holds made afterwards take the new prices; ticket holders keep their chairs,
+    and the settlement worker copies the new time to their orders and the new prices to the seat map."""
+    for _ in range(_ATTEMPTS):
+        screening = get_or_404(Screening, screening_id, "screening")
+        now = now_epoch()
+        if screening.status == CANCELLED:
+            raise Conflict("The screening was cancelled", code="SCREENING_CANCELLED")
+        if int(screening.starts_at) <= now:
+            raise Conflict("The screening has started", code="SCREENING_STARTED")
+        starts_at = int(body.starts_at.timestamp()) if body.starts_at else int(screening.starts_at)
+        if starts_at <= now:
+            raise Invalid("A screening starts in the future", code="STARTS_IN_THE_PAST")
+        ends_at = starts_at + int(screening.ends_at) - int(screening.starts_at)
+        actions: list[Action] = [
+            Screening.starts_at.set(starts_at),
+            Screening.ends_at.set(ends_at),
+            Screening.rescheduled_at.set(now),
+            Screening.pending.set(RESCHEDULE),
+        ]
+        if body.price_cents is not None:
+            actions.append(Screening.price_cents.set(body.price_cents))
+        if body.price_classes is not None:
+            actions.append(Screening.price_classes.set(dict(body.price_classes)))
+        transaction = Transaction()
+        if starts_at != int(screening.starts_at):
+            hall = get_or_404(Hall, screening.hall_id, "hall")
+            clash = _overlapping(hall.hall_id, starts_at, ends_at, screening_id)
+            if clash is not None:
+                raise Conflict(
+                    "The hall is busy then",
+                    code="SCREENING_OVERLAP",
+                    details={"screening_id": clash.screening_id, "starts_at": iso(clash.starts_at)},
+                )
+            transaction.update(
+                "hall",
+                hall,
+                [Hall.schedule_version.set(hall.schedule_version + 1)],
+                condition=Hall.schedule_version == hall.schedule_version,
+            )
+            _movie_learns(transaction, get_or_404(Movie, screening.movie_id, "movie"), starts_at)
+        transaction.update(
+            "screening",
+            screening,
+            actions,
+            # Unchanged since read, not cancelled meanwhile, and not in the middle of being settled.
+            condition=(Screening.starts_at == screening.starts_at)
+            & (Screening.status.does_not_exist() | (Screening.status != CANCELLED))
+            & (Screening.pending.does_not_exist() | (Screening.pending == RESCHEDULE)),
+        )
+        try:
+            transaction.commit()
+        except TransactionCancelled as cancelled:
+            if cancelled.failed() or cancelled.retryable:  # something changed since read: read again
+                continue
+            raise
+        metrics.add_metric(name="ScreeningsRescheduled", unit=MetricUnit.Count, value=1)
+        return to_out(Screening.get(screening_id, consistent_read=True))
+    raise Unavailable("The screening is being changed; try again", code="BUSY", headers={"Retry-After": "1"})

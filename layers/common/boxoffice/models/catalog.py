@@ -105,6 +105,7 @@ class Hall(Model):
 
 SCHEDULED, CANCELLED = "SCHEDULED", "CANCELLED"
 SETTLE = "SETTLE"  # the value of `pending` while a cancelled screening's orders are being settled
+RESCHEDULE = "RESCHEDULE"  # ... while a new time or price is being copied to its orders and chairs
 
 
 class Screening(Model):
@@ -137,6 +138,7 @@ class Screening(Model):
     pending = UnicodeAttribute(null=True)
     orders_to_settle = IntegerAttribute(null=True)
     settled_at = IntegerAttribute(null=True)
+    rescheduled_at = IntegerAttribute(null=True)
 
     by_start = index("by_start", ("kind", UnicodeAttribute), ("starts_at", IntegerAttribute))
     by_movie = index("by_movie", ("movie_id", UnicodeAttribute), ("starts_at", IntegerAttribute))

@@ -25,6 +25,7 @@ up and leaves the rest to the next one.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,11 +33,12 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
 from boxoffice import permissions
+from boxoffice.booking.chairs import price_of
 from boxoffice.booking.orders import cancel
 from boxoffice.clock import now_epoch
 from boxoffice.errors import DomainError
 from boxoffice.identity import Identity
-from boxoffice.models.catalog import SETTLE, Screening
+from boxoffice.models.catalog import RESCHEDULE, SETTLE, Screening
 from boxoffice.models.chairs import Chair
 from boxoffice.models.orders import HELD, PAID, REFUNDED, Order
 from boxoffice.observability import MetricUnit, logger, metrics
@@ -114,14 +116,49 @@ def settle(screening: Screening, time_left: Callable[[], float], report: Report)
     return done
 
 
-def settle_pending(time_left: Callable[[], float]) -> Report:
-    """Settle every cancelled screening with orders left, as far as the time allows."""
-    report = Report()
-    for screening in Screening.by_pending.query(SETTLE):
+def apply_schedule(screening: Screening, time_left: Callable[[], float], report: Report) -> bool:
+    """Copy a rescheduled screening's time to its orders and its prices to its seat map; True when done."""
+    finished = True
+    orders: set[str] = set()
+    for chair in Chair.query(screening.screening_id, consistent_read=True):
+        orders |= {order_id for order_id in (chair.hold_order_id, chair.sold_order_id) if order_id}
+        price = price_of(screening, chair.row)
+        if int(chair.price_cents) != price:
+            chair.update(actions=[Chair.price_cents.set(price)])
+    for order_id in sorted(orders):
         if time_left() < 10:
+            finished = False
             break
-        report.screenings += 1
-        settle(Screening.get(screening.screening_id, consistent_read=True), time_left, report)
+        with contextlib.suppress(UpdateError):  # gone meanwhile (an expired hold deleted by TTL)
+            Order(order_id).update(
+                actions=[Order.starts_at.set(int(screening.starts_at))],
+                condition=Order.order_id.exists() & (Order.starts_at != int(screening.starts_at)),
+            )
+    now = now_epoch()
+    done = finished and now >= int(screening.rescheduled_at or 0) + FINAL_PASS_SECONDS
+    if done:
+        try:  # only if nothing changed it again meanwhile (then the next run copies the newer schedule)
+            screening.update(
+                actions=[Screening.pending.remove()],
+                condition=(Screening.pending == RESCHEDULE) & (Screening.rescheduled_at == screening.rescheduled_at),
+            )
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return False
+        report.finished.append(screening.screening_id)
+    return done
+
+
+def settle_pending(time_left: Callable[[], float]) -> Report:
+    """Settle every cancelled screening with orders left, and copy every new schedule, as far as time allows."""
+    report = Report()
+    for job, work in ((SETTLE, settle), (RESCHEDULE, apply_schedule)):
+        for screening in Screening.by_pending.query(job):
+            if time_left() < 10:
+                break
+            report.screenings += 1
+            work(Screening.get(screening.screening_id, consistent_read=True), time_left, report)
     metrics.add_metric(name="SettlementCancelled", unit=MetricUnit.Count, value=report.cancelled)
     metrics.add_metric(name="SettlementRefunded", unit=MetricUnit.Count, value=report.refunded)
     return report

@@ -1,0 +1,91 @@
+"""Rescheduling: the hall must be free at the new time; ticket holders keep their chairs and their orders show
+the new time; new prices apply to holds made afterwards and reach the seat map."""
+
+from __future__ import annotations
+
+import pytest
+
+from boxoffice.clock import clock, iso
+from tests.component.booking_helpers import Booking, customer
+from tests.component.catalog_helpers import Catalog, at
+from tests.component.test_screening_cancellation import FINAL_PASS, cancel, settle
+from tools.factories import MANAGER_PERMISSIONS, staff_context
+
+manager = staff_context("manager", MANAGER_PERMISSIONS)
+
+
+@pytest.fixture
+def admin(accounts):
+    return accounts.admin()
+
+
+@pytest.fixture
+def catalog(stack, admin):
+    return Catalog(stack, admin.token)
+
+
+def change(stack, screening_id, **body):
+    return stack.call("UpdateScreeningFunction", identity=manager, path={"screening_id": screening_id}, body=body)
+
+
+def test_ticket_holders_keep_their_chairs_and_see_the_new_time(stack, catalog):
+    hall = catalog.hall(rows=1, seats=6)
+    screening = catalog.screening(hall_id=hall["hall_id"], hours_from_now=24)
+    booking = Booking(stack, screening["screening_id"])
+    alice, bob = customer("alice"), customer("bob")
+    paid = booking.pay(alice, booking.hold(alice, ["A-1", "A-2"]).body).body
+    held = booking.hold(bob, ["A-3"]).body
+
+    later = at(30)
+    moved = change(stack, screening["screening_id"], starts_at=later)
+    assert moved.status == 200, moved
+    assert moved.body["starts_at"] == iso(clock.time() + 30 * 3600)
+    settle(stack)
+    for who, order in ((alice, paid), (bob, held)):
+        assert booking.order(who, order["order_id"]).body["starts_at"] == moved.body["starts_at"]
+    assert booking.statuses()["A-1"] == "SOLD" and booking.statuses()["A-3"] == "HELD"
+    assert booking.order(alice, paid["order_id"]).body["tickets"] == paid["tickets"], "the same tickets"
+    clock.advance(FINAL_PASS)
+    settle(stack)
+    assert settle(stack)["screenings"] == 0, "done"
+
+
+def test_the_hall_must_be_free_at_the_new_time(stack, catalog):
+    hall = catalog.hall()
+    first = catalog.screening(hall_id=hall["hall_id"], hours_from_now=24)
+    second = catalog.screening(hall_id=hall["hall_id"], hours_from_now=48)
+    clash = change(stack, first["screening_id"], starts_at=second["starts_at"])
+    assert clash.status == 409 and clash.body["code"] == "SCREENING_OVERLAP"
+    assert clash.body["details"]["screening_id"] == second["screening_id"]
+    unchanged = stack.call("GetScreeningFunction", identity=manager, path={"screening_id": first["screening_id"]})
+    assert unchanged.body["starts_at"] == first["starts_at"], "a refusal changes nothing"
+    past = change(stack, first["screening_id"], starts_at=iso(clock.time() - 60))
+    assert past.status == 422 and past.body["code"] == "STARTS_IN_THE_PAST"
+    assert change(stack, first["screening_id"]).status == 422, "nothing to change"
+    assert change(stack, "nope", price_cents=900).status == 404
+
+
+def test_new_prices_apply_to_later_holds_and_reach_the_seat_map(stack, catalog):
+    screening = catalog.screening(hours_from_now=24)
+    booking = Booking(stack, screening["screening_id"])
+    alice = customer("alice")
+    before = booking.hold(alice, ["A-1"]).body
+    assert change(stack, screening["screening_id"], price_cents=1500).status == 200
+    after = booking.hold(customer("bob"), ["A-2"]).body
+    assert (before["amount_cents"], after["amount_cents"]) == (screening["price_cents"], 1500)
+    settle(stack)
+    prices = {chair["chair_id"]: chair["price_cents"] for chair in booking.seat_map(limit="100").body["items"]}
+    assert prices["A-5"] == 1500
+    paid = booking.pay(alice, before).body
+    assert paid["amount_cents"] == screening["price_cents"], "a hold keeps the price it was made at"
+
+
+def test_a_cancelled_or_started_screening_cannot_be_rescheduled(stack, catalog):
+    cancelled = catalog.screening(hours_from_now=24)
+    assert cancel(stack, cancelled["screening_id"]).status == 202
+    refused = change(stack, cancelled["screening_id"], price_cents=100)
+    assert refused.status == 409 and refused.body["code"] == "SCREENING_CANCELLED"
+    soon = catalog.screening(hours_from_now=1)
+    clock.advance(2 * 3600)
+    started = change(stack, soon["screening_id"], price_cents=100)
+    assert started.status == 409 and started.body["code"] == "SCREENING_STARTED"
