@@ -138,6 +138,7 @@ def create_tables(dynamodb: Any, names: dict[str, str], existing: set[str] | fro
     but those in `existing` (restored from local data)."""
     for logical_id, resource in resources_of_type("AWS::DynamoDB::Table").items():
         if names[logical_id] in existing:
+            _add_missing_indexes(dynamodb, names[logical_id], resource["Properties"])
             continue
         properties = resource["Properties"]
         arguments = {key: properties[key] for key in _CREATE_TABLE_KEYS if key in properties}
@@ -150,6 +151,23 @@ def create_tables(dynamodb: Any, names: dict[str, str], existing: set[str] | fro
                 TableName=names[logical_id],
                 TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
             )
+
+
+def _add_missing_indexes(dynamodb: Any, table_name: str, properties: dict[str, Any]) -> None:
+    """A table kept from an earlier run (local data) gets the indexes the template has added since."""
+    have = {index["IndexName"] for index in dynamodb.describe_table(TableName=table_name)["Table"].get(
+        "GlobalSecondaryIndexes", [])}  # fmt: skip
+    for index in properties.get("GlobalSecondaryIndexes", []):
+        if index["IndexName"] in have:
+            continue
+        wanted = {key["AttributeName"] for key in index["KeySchema"]}
+        definitions = [item for item in properties["AttributeDefinitions"] if item["AttributeName"] in wanted]
+        created = {key: index[key] for key in ("IndexName", "KeySchema", "Projection")}
+        dynamodb.update_table(
+            TableName=table_name,
+            AttributeDefinitions=definitions,
+            GlobalSecondaryIndexUpdates=[{"Create": created}],
+        )
 
 
 def create_keys(kms: Any) -> dict[str, str]:
