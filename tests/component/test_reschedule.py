@@ -89,3 +89,33 @@ def test_a_cancelled_or_started_screening_cannot_be_rescheduled(stack, catalog):
     clock.advance(2 * 3600)
     started = change(stack, soon["screening_id"], price_cents=100)
     assert started.status == 409 and started.body["code"] == "SCREENING_STARTED"
+
+
+def test_a_screening_without_orders_moves_to_another_hall_and_its_seat_map_follows(stack, catalog):
+    small, big = catalog.hall(rows=1, seats=4, name="Small"), catalog.hall(rows=2, seats=6, name="Big")
+    screening = catalog.screening(hall_id=small["hall_id"], hours_from_now=24)
+    booking = Booking(stack, screening["screening_id"])
+    moved = change(stack, screening["screening_id"], hall_id=big["hall_id"])
+    assert moved.status == 200, moved
+    assert (moved.body["hall_name"], moved.body["chairs_ready"]) == ("Big", False)
+    not_yet = booking.hold(customer(), ["B-1"])
+    assert not_yet.status == 503 and not_yet.body["code"] == "NOT_READY", "no holds while the chairs move"
+    settle(stack)
+    chairs = [chair["chair_id"] for chair in booking.seat_map(limit="100").body["items"]]
+    assert len(chairs) == 12 and "B-6" in chairs
+    assert booking.hold(customer(), ["B-6"]).status == 201
+    listed = stack.call("GetScreeningFunction", identity=manager, path={"screening_id": screening["screening_id"]})
+    assert listed.body["chairs_ready"] is True and listed.body["hall_id"] == big["hall_id"]
+
+
+def test_a_screening_with_orders_does_not_change_halls(stack, catalog):
+    small, big = catalog.hall(rows=1, seats=4), catalog.hall(rows=2, seats=6)
+    screening = catalog.screening(hall_id=small["hall_id"], hours_from_now=24)
+    Booking(stack, screening["screening_id"]).hold(customer(), ["A-1"])
+    refused = change(stack, screening["screening_id"], hall_id=big["hall_id"])
+    assert refused.status == 409 and refused.body["code"] == "SCREENING_HAS_ORDERS"
+    busy_elsewhere = catalog.screening(hall_id=big["hall_id"], hours_from_now=48)
+    lone = catalog.screening(hall_id=small["hall_id"], hours_from_now=96)
+    clash = change(stack, lone["screening_id"], hall_id=big["hall_id"], starts_at=busy_elsewhere["starts_at"])
+    assert clash.status == 409 and clash.body["code"] == "SCREENING_OVERLAP"
+    assert change(stack, lone["screening_id"], hall_id="nope").status == 404

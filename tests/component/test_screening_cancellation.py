@@ -4,10 +4,13 @@ once, in the background, whatever crashes on the way."""
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections import Counter
 
+import hypothesis.strategies as st
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from boxoffice.clock import clock
 from local.runtime import FunctionError
@@ -176,4 +179,53 @@ def test_a_full_3000_chair_screening_is_settled_within_one_run(make_stack, aws, 
     print(f"\n3,000 chairs, 75 orders settled in one run: {requests} DynamoDB requests, {seconds:.1f} s under moto")
     assert requests <= 75 * 5 + 10, f"{requests} DynamoDB requests for 75 orders"
     assert set(booking.statuses().values()) == {"AVAILABLE"}
+    assert_each_charge_refunded_once_and_in_full(aws)
+
+
+@given(
+    plan=st.lists(
+        st.tuples(st.sampled_from(["hold", "pay", "refund_some", "pay_cash"]), st.integers(0, 5)),
+        min_size=1,
+        max_size=8,
+    ),
+    crash_at=st.integers(1, 40),
+    fault_name=st.sampled_from(sorted(FAULTS)),
+)
+@settings(max_examples=int(os.environ.get("MODEL_EXAMPLES", "200")) // 10, deadline=None,
+          suppress_health_check=list(HealthCheck))  # fmt: skip
+def test_any_mix_of_orders_is_settled_exactly_once_whatever_request_fails(stack, aws, plan, crash_at, fault_name):
+    """Model-based: random holds, payments (provider and cash) and partial refunds, a cancellation, a
+    settlement run that fails at a random request, then the next runs: every order ends settled, once."""
+    booking = Booking(stack, make_screening(stack, rows=1, seats=12, hours_from_now=24))
+    seller = staff()
+    orders: list[tuple[dict, dict]] = []  # (who, order)
+    free = [f"A-{seat}" for seat in range(1, 13)]
+    for action, pick in plan:
+        if action == "hold" and free:
+            who = customer()
+            answer = booking.hold(who, [free.pop(0)])
+            orders.append((who, answer.body))
+        elif action in ("pay", "pay_cash") and orders:
+            who, order = orders[pick % len(orders)]
+            payer = seller if action == "pay_cash" else who
+            booking.pay(payer, order, "cash" if action == "pay_cash" else "tok_ok", key=f"k-{order['order_id']}")
+        elif action == "refund_some" and orders:
+            who, order = orders[pick % len(orders)]
+            booking.refund(seller, order["order_id"], chairs=order["chairs"][:1])
+    assert cancel(stack, booking.screening_id).status == 202
+    with Faults() as faults:
+        faults.arm(crash_at, FAULTS[fault_name])
+        with contextlib.suppress(FunctionError):
+            settle(stack)
+        faults.arm(0, FAULTS[fault_name])
+    clock.advance(FINAL_PASS)
+    for _ in range(3):
+        settle(stack)
+    for _who, order in orders:
+        final = booking.order(seller, order["order_id"]).body
+        assert final["status"] in ("CANCELLED", "REFUNDED"), final
+        if final["status"] == "REFUNDED":
+            assert final["refunded_cents"] == final["amount_cents"], final
+    assert set(booking.statuses().values()) == {"AVAILABLE"}
+    assert screening(stack, booking.screening_id)["settled_at"] is not None
     assert_each_charge_refunded_once_and_in_full(aws)

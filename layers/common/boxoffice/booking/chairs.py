@@ -152,3 +152,33 @@ def seat_map(screening_id: str, status: str | None, limit: int, cursor: str | No
     if not chairs and not cursor and not next_cursor:
         get_or_404(Screening, screening_id, "screening")
     return chairs, next_cursor
+
+
+def orders_on(screening_id: str) -> set[str]:
+    """The orders holding or owning a chair of the screening, read from the chairs (strongly consistent). A lapsed
+    hold counts until the sweeper has taken it off its chairs (within a minute): it still names its chairs."""
+    found: set[str] = set()
+    for chair in Chair.query(screening_id, consistent_read=True):
+        found |= {order_id for order_id in (chair.hold_order_id, chair.sold_order_id) if order_id}
+    return found
+
+
+def remove_free(chairs: list[Chair]) -> list[Chair]:
+    """Delete the chairs no order names, 100 to a transaction; the others are answered, left in place."""
+    taken: list[Chair] = []
+    for batch in _batches(chairs):
+        pending = {chair.seat: chair for chair in batch}
+        while pending:
+            transaction = Transaction()
+            for seat, chair in pending.items():
+                untouched = Chair.seat.exists() & Chair.sold_order_id.does_not_exist()
+                transaction.delete(seat, chair, condition=untouched & Chair.hold_order_id.does_not_exist())
+            try:
+                transaction.commit()
+                pending = {}
+            except TransactionCancelled as cancelled:
+                busy = set(cancelled.failed())
+                if not busy:
+                    raise
+                taken += [pending.pop(seat) for seat in busy]
+    return taken

@@ -210,11 +210,12 @@ class ScreeningUpdateIn(Body):
     starts_at: AwareDatetime | None = None
     price_cents: PriceCents | None = None
     price_classes: dict[PriceClass, PriceCents] | None = Field(None, max_length=20)
+    hall_id: OpaqueId | None = Field(None, description="Another hall: only while the screening has no orders")
 
     @model_validator(mode="after")
     def _something(self) -> ScreeningUpdateIn:
-        if self.starts_at is None and self.price_cents is None and self.price_classes is None:
-            raise ValueError("give starts_at, price_cents or price_classes")
+        if (self.starts_at, self.price_cents, self.price_classes, self.hall_id) == (None, None, None, None):
+            raise ValueError("give starts_at, price_cents, price_classes or hall_id")
         return self
 
 

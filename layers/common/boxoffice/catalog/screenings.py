@@ -23,7 +23,7 @@ from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Invalid, Unavailable
 from boxoffice.ids import derived_id
 from boxoffice.models.base import Transaction, TransactionCancelled, get_or_404, plain
-from boxoffice.models.catalog import CANCELLED, RESCHEDULE, SCHEDULED, SETTLE, Hall, Movie, Screening
+from boxoffice.models.catalog import CANCELLED, REBUILD, RESCHEDULE, SCHEDULED, SETTLE, Hall, Movie, Screening
 from boxoffice.observability import MetricUnit, metrics
 from boxoffice.pagination import query_page
 from boxoffice.schemas import Page
@@ -252,19 +252,34 @@ def update(screening_id: str, body: ScreeningUpdateIn) -> ScreeningOut:
         if starts_at <= now:
             raise Invalid("A screening starts in the future", code="STARTS_IN_THE_PAST")
         ends_at = starts_at + int(screening.ends_at) - int(screening.starts_at)
+        moving = body.hall_id is not None and body.hall_id != screening.hall_id
         actions: list[Action] = [
             Screening.starts_at.set(starts_at),
             Screening.ends_at.set(ends_at),
             Screening.rescheduled_at.set(now),
-            Screening.pending.set(RESCHEDULE),
+            Screening.pending.set(REBUILD if moving else RESCHEDULE),
         ]
         if body.price_cents is not None:
             actions.append(Screening.price_cents.set(body.price_cents))
         if body.price_classes is not None:
             actions.append(Screening.price_classes.set(dict(body.price_classes)))
         transaction = Transaction()
-        if starts_at != int(screening.starts_at):
-            hall = get_or_404(Hall, screening.hall_id, "hall")
+        if moving:
+            if chair_store.orders_on(screening.screening_id):
+                raise Conflict(
+                    "The screening has live or paid orders; it cannot change halls", code="SCREENING_HAS_ORDERS"
+                )
+            new_hall = get_or_404(Hall, str(body.hall_id), "hall")
+            # No holds until the worker has laid the chairs out in the new hall (503 NOT_READY meanwhile).
+            actions += [
+                Screening.hall_id.set(new_hall.hall_id),
+                Screening.hall_name.set(new_hall.name),
+                Screening.row_classes.set({row.label: row.price_class for row in new_hall.rows if row.price_class}),
+                Screening.chair_count.set(int(new_hall.chair_count)),
+                Screening.chairs_ready.set(False),
+            ]
+        if moving or starts_at != int(screening.starts_at):
+            hall = get_or_404(Hall, str(body.hall_id) if moving else screening.hall_id, "hall")
             clash = _overlapping(hall.hall_id, starts_at, ends_at, screening_id)
             if clash is not None:
                 raise Conflict(
@@ -283,8 +298,9 @@ def update(screening_id: str, body: ScreeningUpdateIn) -> ScreeningOut:
             "screening",
             screening,
             actions,
-            # Unchanged since read, not cancelled meanwhile, and not in the middle of being settled.
+            # Unchanged since read, not cancelled meanwhile, not being settled, its chairs not being rebuilt.
             condition=(Screening.starts_at == screening.starts_at)
+            & (Screening.hall_id == screening.hall_id)
             & (Screening.status.does_not_exist() | (Screening.status != CANCELLED))
             & (Screening.pending.does_not_exist() | (Screening.pending == RESCHEDULE)),
         )

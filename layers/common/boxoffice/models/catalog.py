@@ -106,6 +106,7 @@ class Hall(Model):
 SCHEDULED, CANCELLED = "SCHEDULED", "CANCELLED"
 SETTLE = "SETTLE"  # the value of `pending` while a cancelled screening's orders are being settled
 RESCHEDULE = "RESCHEDULE"  # ... while a new time or price is being copied to its orders and chairs
+REBUILD = "REBUILD"  # ... while its chairs are being laid out anew in the hall it moved to
 
 
 class Screening(Model):

@@ -33,18 +33,20 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
 from boxoffice import permissions
+from boxoffice.booking import chairs as chair_store
 from boxoffice.booking.chairs import price_of
 from boxoffice.booking.orders import cancel
 from boxoffice.clock import now_epoch
 from boxoffice.errors import DomainError
 from boxoffice.identity import Identity
-from boxoffice.models.catalog import RESCHEDULE, SETTLE, Screening
+from boxoffice.models.catalog import REBUILD, RESCHEDULE, SETTLE, Hall, Screening
 from boxoffice.models.chairs import Chair
 from boxoffice.models.orders import HELD, PAID, REFUNDED, Order
 from boxoffice.observability import MetricUnit, logger, metrics
 from boxoffice.payments.pay import SCREENING_CANCELLED
 from boxoffice.payments.refunds import refund
 
+SCREENING_MOVED = "SCREENING_MOVED"  # an order that slipped into a screening as it changed halls
 FINAL_PASS_SECONDS = 120  # longer than any function that read the screening before it was cancelled can run
 SETTLER = Identity(
     user_id="system:settlement",
@@ -70,16 +72,16 @@ def _orders_of(screening_id: str) -> list[str]:
     return sorted(found)
 
 
-def _settle_order(order_id: str, report: Report) -> bool:
+def _settle_order(order_id: str, report: Report, reason: str = SCREENING_CANCELLED) -> bool:
     """Cancel or refund one order; True once it needs nothing more."""
     order = Order.get(order_id, consistent_read=True)
     status = order.status_now(now_epoch())
     try:
         if status == HELD:
-            cancel(order_id, SETTLER, reason=SCREENING_CANCELLED)
+            cancel(order_id, SETTLER, reason=reason)
             report.cancelled += 1
         elif status == PAID:
-            refund(order_id, SETTLER, reason=SCREENING_CANCELLED)
+            refund(order_id, SETTLER, reason=reason)
             report.refunded += 1
         elif status == REFUNDED:
             refund(order_id, SETTLER)  # finishes a provider refund still pending; nothing if done
@@ -150,10 +152,36 @@ def apply_schedule(screening: Screening, time_left: Callable[[], float], report:
     return done
 
 
+def rebuild_chairs(screening: Screening, time_left: Callable[[], float], report: Report) -> bool:
+    """Lay out a screening that moved hall: the old chairs go, the new hall's come, then holds open again.
+
+    The move was allowed only with no order on any chair; an order that slipped in (its hold read the screening
+    just before the move) is cancelled or refunded first, as for a cancelled screening."""
+    old = list(Chair.query(screening.screening_id, consistent_read=True))
+    taken = chair_store.remove_free(old)
+    for order_id in sorted({c.hold_order_id or c.sold_order_id for c in taken if c.hold_order_id or c.sold_order_id}):
+        _settle_order(order_id, report, reason=SCREENING_MOVED)
+    if taken:
+        return False  # the next run deletes what the settled orders freed
+    hall = Hall.get(screening.hall_id, consistent_read=True)
+    chair_store.create_missing(chair_store.chairs_from_layout(screening, hall))
+    try:
+        screening.update(
+            actions=[Screening.chairs_ready.set(True), Screening.pending.set(RESCHEDULE)],
+            condition=(Screening.pending == REBUILD) & (Screening.rescheduled_at == screening.rescheduled_at),
+        )
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return False
+    # Then as any reschedule: its orders (none, or those just settled) learn the time, until the last look.
+    return apply_schedule(screening, time_left, report)
+
+
 def settle_pending(time_left: Callable[[], float]) -> Report:
     """Settle every cancelled screening with orders left, and copy every new schedule, as far as time allows."""
     report = Report()
-    for job, work in ((SETTLE, settle), (RESCHEDULE, apply_schedule)):
+    for job, work in ((SETTLE, settle), (REBUILD, rebuild_chairs), (RESCHEDULE, apply_schedule)):
         for screening in Screening.by_pending.query(job):
             if time_left() < 10:
                 break
