@@ -128,7 +128,7 @@ class Settings:
             if raw is not None and (raw != "" or isinstance(setting.default, str)):
                 values[setting.name] = _parse(setting.name, variable, raw, setting.default)
         tables = {name: environ[variable] for name, variable in _TABLE_VARIABLES.items() if environ.get(variable)}
-        return cls(**values, tables=tables)  # type: ignore[arg-type]
+        return cls(**values, tables=tables)  # type: ignore[arg-type]  # each value parsed to its field's type above
 
 
 def _parse(name: str, variable: str, raw: str, default: object) -> object:

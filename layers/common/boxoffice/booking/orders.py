@@ -299,13 +299,12 @@ def find(order_id: str, identity: Identity, *, manage: bool = False) -> Order:
         order = Order.get(order_id, consistent_read=True)
     except Order.DoesNotExist:
         order = None
-    may = order is not None and (
+    if order is None or not (
         order.user_id == identity.user_id
         or (identity.can(permissions.ORDERS_MANAGE) if manage else _sees_every_order(identity))
-    )
-    if not may:
+    ):
         raise NotFound("No such order", details={"order_id": order_id})
-    return order  # type: ignore[return-value]
+    return order
 
 
 def get(order_id: str, identity: Identity) -> OrderOut:

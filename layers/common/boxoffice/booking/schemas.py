@@ -16,8 +16,9 @@ ChairId = Annotated[
     StringConstraints(pattern=r"^([A-Z]{1,3}|[1-9][0-9]{0,2})-[1-9][0-9]{0,2}$"),
     Field(description='Row and seat, e.g. "A-7" or "12-7"'),
 ]
-ChairStatus = Literal[AVAILABLE, HELD, SOLD]  # type: ignore[valid-type]
-OrderStatus = Literal[STATUSES]  # type: ignore[valid-type]
+# Literals of the models' own constants (one spelling of each status); a type checker wants literal text.
+ChairStatus = Literal[AVAILABLE, HELD, SOLD]  # type: ignore[valid-type]  # see above
+OrderStatus = Literal[STATUSES]  # type: ignore[valid-type]  # see above
 IdempotencyKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{8,128}$")]
 
 
