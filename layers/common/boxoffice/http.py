@@ -259,6 +259,13 @@ def _check_shape(event: dict[str, Any], text: str, shape: RouteShape) -> None:
             code="VALIDATION_FAILED",
             details={"errors": [{"location": "body", "message": "not expected"}]},
         )
+    # Every body is a JSON object. (Powertools' validation would take a one-item array for its item.)
+    if text.strip() and not text.lstrip().startswith("{"):
+        raise Invalid(
+            "The body must be a JSON object",
+            code="VALIDATION_FAILED",
+            details={"errors": [{"location": "body", "message": "not a JSON object"}]},
+        )
     unknown = sorted(set(event.get("queryStringParameters") or {}) - shape.query_names)
     if unknown:
         raise Invalid(

@@ -219,5 +219,13 @@ class ScreeningUpdateIn(Body):
         return self
 
 
+def _printable(text: str) -> str:
+    if any(ord(character) < 32 and character not in "\n\t" for character in text):
+        raise ValueError("no control characters")
+    return text
+
+
 class CancelScreeningIn(Body):
-    reason: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_printable)] = Field(
+        description="Why; shown to staff, kept on the screening"
+    )
