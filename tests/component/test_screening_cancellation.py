@@ -170,7 +170,7 @@ def test_a_full_screening_of_300_or_3000_chairs_is_settled_within_one_run(make_s
     for start in range(0, len(every_chair), 40):
         order = booking.hold(seller, every_chair[start : start + 40]).body
         assert booking.pay(seller, order).status == 200
-    orders = len(every_chair) // 40
+    orders = len(range(0, len(every_chair), 40))
     assert cancel(stack, booking.screening_id).status == 202
     aws_calls.reset()
     started = time.perf_counter()
