@@ -292,3 +292,34 @@ def test_the_request_budget_of_paying(booking, held, aws_calls):
     others = [op for op, params in ours if params.get("TableName") != "IdempotencyTable"]
     assert idempotency == ["PutItem", "UpdateItem"]
     assert sorted(others) == ["TransactWriteItems", "UpdateItem"], "one transaction and one read (the claim)"
+
+
+def test_two_attempts_with_one_key_past_the_idempotency_record_never_refund_the_sale(booking, held, aws, monkeypatch):
+    """Issue 13's race, found by reading pay.py: two requests with the same Idempotency-Key both pass the claim
+    (the key matches) once the first one's idempotency record no longer guards it. B, in another environment,
+    sells while A is charging (the provider answers both with the same charge); A's sale then fails because
+    the order is PAID. A must not refund that charge: it paid the order."""
+    alice, order = held
+    other_environment = StackUnderTest(aws)
+    pay_module = booking.stack.module("PayOrderFunction", "boxoffice.payments.pay")
+    simulated = booking.stack.module("PayOrderFunction", "boxoffice.payments.simulated")
+
+    class NoRecord:  # A runs as if its idempotency record had lapsed: nothing stops B
+        def register_lambda_context(self, context):
+            pass
+
+    monkeypatch.setattr(pay_module, "_idempotent_pay", lambda: (NoRecord(), lambda request: pay_module._pay(request)))
+    original_charge = simulated.SimulatedProvider.charge
+    answers = {}
+
+    def charge_while_b_pays_with_the_same_key(provider, **kwargs):
+        charged = original_charge(provider, **kwargs)
+        answers["b"] = booking.pay(alice, order, key="the-same-key-1", stack=other_environment)
+        return charged
+
+    monkeypatch.setattr(simulated.SimulatedProvider, "charge", charge_while_b_pays_with_the_same_key)
+    answers["a"] = booking.pay(alice, order, key="the-same-key-1")
+    assert answers["b"].status == 200 and answers["b"].body["status"] == "PAID", answers["b"]
+    assert answers["a"].status == 200 and answers["a"].body["status"] == "PAID", answers["a"]
+    assert len(charges(aws)) == 1 and refunds(aws) == [], "one charge, and the sale keeps it"
+    assert booking.order(alice, order["order_id"]).body["status"] == "PAID"

@@ -332,11 +332,16 @@ def _pay(request: PaymentRequest) -> dict[str, Any]:
         except TransactionCancelled as cancelled:
             if cancelled.retryable:
                 continue
+            current = Order.get(order.order_id, consistent_read=True)
+            if current.status == PAID and current.charge_id == charge.charge_id:
+                # Another attempt with this same key sold the order with this same charge (the provider
+                # answers a key once): the charge paid for the sale, and refunding it would give it away.
+                return to_out(current).model_dump()
             provider.refund(
                 charge_id=charge.charge_id, amount_cents=charge.amount_cents, idempotency_key=refund_key(key)
             )
             metrics.add_metric(name="LatePaymentsRefunded", unit=MetricUnit.Count, value=1)
-            if Order.get(order.order_id, consistent_read=True).reason == SCREENING_CANCELLED:
+            if current.reason == SCREENING_CANCELLED:
                 raise Conflict(
                     "The screening was cancelled before the payment completed; the charge was refunded",
                     code="SCREENING_CANCELLED",
