@@ -40,6 +40,11 @@ def now() -> datetime:
     return datetime.fromtimestamp(clock.time(), tz=UTC)
 
 
+def utc_date(epoch_seconds: float) -> str:
+    """The UTC date of a moment, YYYY-MM-DD (a subscription's date, a till's day)."""
+    return datetime.fromtimestamp(int(epoch_seconds), tz=UTC).date().isoformat()
+
+
 def iso(epoch_seconds: float) -> str:
     """ISO 8601 UTC with a Z, the only time format the API speaks."""
     return datetime.fromtimestamp(epoch_seconds, tz=UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pynamodb.models import Model
 
 from boxoffice.catalog.schemas import SubscriptionIn, SubscriptionOut
@@ -19,11 +17,6 @@ from boxoffice.schemas import Page
 def subscription_id(member_id: str, movie_id: str, date: str) -> str:
     """One subscription per member, movie and date: the id says so, and a conditional put keeps it so."""
     return derived_id("subscription", member_id, movie_id, date)
-
-
-def date_of(epoch_seconds: int) -> str:
-    """The (UTC) date of a moment, as subscriptions record it."""
-    return datetime.fromtimestamp(int(epoch_seconds), tz=UTC).date().isoformat()
 
 
 def to_out(subscription: Subscription, names: dict[str, str] | None = None) -> SubscriptionOut:

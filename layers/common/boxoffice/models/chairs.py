@@ -55,6 +55,10 @@ class Chair(Model):
             return HELD
         return AVAILABLE
 
+    def order_ids(self) -> set[str]:
+        """The orders that name this chair: its hold (live or lapsed, until swept) and its sale."""
+        return {order_id for order_id in (self.hold_order_id, self.sold_order_id) if order_id}
+
     @staticmethod
     def free(now: int) -> Condition:
         """The chair exists, is not sold, and carries no live hold."""

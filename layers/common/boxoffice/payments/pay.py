@@ -43,8 +43,8 @@ from boxoffice.auth.tokens import sign_compact
 from boxoffice.booking.orders import release_chairs, to_out
 from boxoffice.booking.schemas import OrderOut
 from boxoffice.booking.tickets import TICKET_JWS_TYPE, new_code, ticket_claims
-from boxoffice.catalog.subscriptions import date_of, new_subscription
-from boxoffice.clock import now_epoch
+from boxoffice.catalog.subscriptions import new_subscription
+from boxoffice.clock import now_epoch, utc_date
 from boxoffice.errors import (
     Conflict,
     Forbidden,
@@ -197,20 +197,41 @@ def _release_claim(request: PaymentRequest) -> None:
 
 
 def _sell_at_the_counter(order: Order, request: PaymentRequest, key: str, tickets: list[Ticket]) -> dict[str, Any]:
+    paid_at = _sell_retrying(order, request, f"{request.payment_method}:{key}", key, tickets)
+    if paid_at is None:
+        _release_claim(request)
+        raise _unsold(Order.get(order.order_id, consistent_read=True), refunded=False)
+    return _sold(order, request, paid_at, tickets)
+
+
+def _sell_retrying(
+    order: Order, request: PaymentRequest, charge_id: str, key: str, tickets: list[Ticket]
+) -> int | None:
+    """The sale, retried through transaction conflicts: when it was made, or None if its conditions failed
+    (the hold lapsed, the screening started or was cancelled, another attempt sold it)."""
     for _ in range(_SELL_ATTEMPTS):
         try:
-            paid_at = _sell(order, request, f"{request.payment_method}:{key}", key, tickets)
-            break
+            return _sell(order, request, charge_id, key, tickets)
         except TransactionCancelled as cancelled:
-            if cancelled.retryable:
-                continue
-            _release_claim(request)
-            if int(order.starts_at) <= now_epoch():
-                raise Conflict("The screening has started", code="SCREENING_STARTED") from None
-            raise Conflict("The hold expired before the sale", code="HOLD_EXPIRED") from None
+            if not cancelled.retryable:
+                return None
+    raise Unavailable(
+        "The sale could not be recorded yet; retry with the same Idempotency-Key",
+        code="BUSY",
+        headers={"Retry-After": "1"},
+    )
+
+
+def _unsold(current: Order, *, refunded: bool) -> Conflict:
+    """Why a claimed order could not be sold, as it stands now."""
+    outcome, details = ("; the charge was refunded", {"refunded": True}) if refunded else ("", None)
+    if current.reason == SCREENING_CANCELLED:
+        message, code = "The screening was cancelled before the payment completed", "SCREENING_CANCELLED"
+    elif int(current.starts_at) <= now_epoch():
+        message, code = "The screening started before the payment completed", "SCREENING_STARTED"
     else:
-        raise Unavailable("The sale could not be recorded yet; retry", code="BUSY", headers={"Retry-After": "1"})
-    return _sold(order, request, paid_at, tickets)
+        message, code = "The hold expired before the payment completed", "HOLD_EXPIRED"
+    return Conflict(message + outcome, code=code, details=details)
 
 
 def _sell(order: Order, request: PaymentRequest, charge_id: str, key: str, tickets: list[Ticket]) -> int:
@@ -268,7 +289,7 @@ def _sell(order: Order, request: PaymentRequest, charge_id: str, key: str, ticke
         transaction.put(
             "watched",
             new_subscription(
-                order.member_id, order.movie_id, date_of(order.starts_at), source="sale", order_id=order.order_id
+                order.member_id, order.movie_id, utc_date(order.starts_at), source="sale", order_id=order.order_id
             ),
         )
     transaction.commit()
@@ -325,45 +346,16 @@ def _pay(request: PaymentRequest) -> dict[str, Any]:
             code="PAYMENT_PROVIDER_FAILED",
             headers={"Retry-After": "2"},
         ) from failure
-    for _ in range(_SELL_ATTEMPTS):
-        try:
-            paid_at = _sell(order, request, charge.charge_id, key, tickets)
-            break
-        except TransactionCancelled as cancelled:
-            if cancelled.retryable:
-                continue
-            current = Order.get(order.order_id, consistent_read=True)
-            if current.status == PAID and current.charge_id == charge.charge_id:
-                # Another attempt with this same key sold the order with this same charge (the provider
-                # answers a key once): the charge paid for the sale, and refunding it would give it away.
-                return to_out(current).model_dump()
-            provider.refund(
-                charge_id=charge.charge_id, amount_cents=charge.amount_cents, idempotency_key=refund_key(key)
-            )
-            metrics.add_metric(name="LatePaymentsRefunded", unit=MetricUnit.Count, value=1)
-            if current.reason == SCREENING_CANCELLED:
-                raise Conflict(
-                    "The screening was cancelled before the payment completed; the charge was refunded",
-                    code="SCREENING_CANCELLED",
-                    details={"refunded": True},
-                ) from None
-            if int(order.starts_at) <= now_epoch():
-                raise Conflict(
-                    "The screening started before the payment completed; the charge was refunded",
-                    code="SCREENING_STARTED",
-                    details={"refunded": True},
-                ) from None
-            raise Conflict(
-                "The hold expired before the payment completed; the charge was refunded",
-                code="HOLD_EXPIRED",
-                details={"refunded": True},
-            ) from None
-    else:
-        raise Unavailable(
-            "The sale could not be recorded yet; retry with the same Idempotency-Key",
-            code="BUSY",
-            headers={"Retry-After": "1"},
-        )
+    paid_at = _sell_retrying(order, request, charge.charge_id, key, tickets)
+    if paid_at is None:
+        current = Order.get(order.order_id, consistent_read=True)
+        if current.status == PAID and current.charge_id == charge.charge_id:
+            # Another attempt with this same key sold the order with this same charge (the provider
+            # answers a key once): the charge paid for the sale, and refunding it would give it away.
+            return to_out(current).model_dump()
+        provider.refund(charge_id=charge.charge_id, amount_cents=charge.amount_cents, idempotency_key=refund_key(key))
+        metrics.add_metric(name="LatePaymentsRefunded", unit=MetricUnit.Count, value=1)
+        raise _unsold(current, refunded=True)
     order.charge_id = charge.charge_id
     return _sold(order, request, paid_at, tickets)
 

@@ -8,8 +8,8 @@ from pynamodb.expressions.update import Action
 from boxoffice import permissions
 from boxoffice.booking.orders import commit_or_current, find, to_out
 from boxoffice.booking.schemas import OrderOut
-from boxoffice.catalog.subscriptions import date_of, subscription_id
-from boxoffice.clock import iso, now_epoch
+from boxoffice.catalog.subscriptions import subscription_id
+from boxoffice.clock import iso, now_epoch, utc_date
 from boxoffice.errors import Conflict, Invalid, Unavailable
 from boxoffice.identity import Identity
 from boxoffice.models.base import Transaction
@@ -25,12 +25,11 @@ from boxoffice.payments.provider import ProviderUnavailableError
 from boxoffice.settings import get_settings
 
 
-def _send(order: Order, index: int) -> Order:
-    """Ask the provider for refund `index` of the order (idempotent by its key) and note it done; the order."""
-    entry = (order.refunds or [])[index]
+def _provider_refund(order: Order, amount_cents: int, key: str) -> str:
+    """The provider's refund id (idempotent by `key`); a 503 REFUND_PENDING if it does not answer."""
     try:
-        refund = get_provider().refund(
-            charge_id=order.charge_id, amount_cents=int(entry.amount_cents), idempotency_key=entry.key
+        return (
+            get_provider().refund(charge_id=order.charge_id, amount_cents=amount_cents, idempotency_key=key).refund_id
         )
     except ProviderUnavailableError as failure:
         raise Unavailable(
@@ -38,8 +37,14 @@ def _send(order: Order, index: int) -> Order:
             code="REFUND_PENDING",
             headers={"Retry-After": "5"},
         ) from failure
+
+
+def _send(order: Order, index: int) -> Order:
+    """Ask the provider for refund `index` of the order and note it done; the order."""
+    entry = (order.refunds or [])[index]
+    refund_id = _provider_refund(order, int(entry.amount_cents), entry.key)
     # PynamoDB types an indexed list element as a bare Path; at run time it has the element's attributes.
-    order.update(actions=[Order.refunds[index].refund_id.set(refund.refund_id)])  # type: ignore[attr-defined]
+    order.update(actions=[Order.refunds[index].refund_id.set(refund_id)])  # type: ignore[attr-defined]
     return order
 
 
@@ -47,7 +52,8 @@ def _finish_pending(order: Order, chairs: set[str] | None = None) -> Order:
     """Send the refunds recorded but not yet confirmed by the provider (those of `chairs`, or all)."""
     if order.status == REFUNDED and not order.refunds:  # refunded whole before partial refunds existed
         if not order.refund_id:
-            _send_whole_legacy(order)
+            refund_id = _provider_refund(order, int(order.amount_cents), refund_key(order.charge_key))
+            order.update(actions=[Order.refund_id.set(refund_id)])
         return order
     for index, entry in enumerate(order.refunds or []):
         if entry.refund_id is None and (chairs is None or chairs & set(entry.chairs)):
@@ -55,27 +61,11 @@ def _finish_pending(order: Order, chairs: set[str] | None = None) -> Order:
     return order
 
 
-def _send_whole_legacy(order: Order) -> None:
-    try:
-        refund = get_provider().refund(
-            charge_id=order.charge_id,
-            amount_cents=int(order.amount_cents),
-            idempotency_key=refund_key(order.charge_key),
-        )
-    except ProviderUnavailableError as failure:
-        raise Unavailable(
-            "The refund is recorded; the payment provider did not answer, so call again to finish it",
-            code="REFUND_PENDING",
-            headers={"Retry-After": "5"},
-        ) from failure
-    order.update(actions=[Order.refund_id.set(refund.refund_id)])
-
-
 def _forget_the_watch(order: Order) -> None:
     """A refunded sale is not watch history (unless something else recorded that subscription)."""
     if not order.member_id:
         return
-    watch = Subscription(subscription_id(order.member_id, order.movie_id, date_of(order.starts_at)))
+    watch = Subscription(subscription_id(order.member_id, order.movie_id, utc_date(order.starts_at)))
     try:
         watch.delete(condition=Subscription.order_id == order.order_id)
     except DeleteError as error:

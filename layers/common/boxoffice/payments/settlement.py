@@ -64,14 +64,6 @@ class Report:
     finished: list[str] = field(default_factory=list)
 
 
-def _orders_of(screening_id: str) -> list[str]:
-    """Every order holding or owning a chair of the screening, from the chairs themselves."""
-    found: set[str] = set()
-    for chair in Chair.query(screening_id, consistent_read=True):
-        found |= {order_id for order_id in (chair.hold_order_id, chair.sold_order_id) if order_id}
-    return sorted(found)
-
-
 def _settle_order(order_id: str, report: Report, reason: str = SCREENING_CANCELLED) -> bool:
     """Cancel or refund one order; True once it needs nothing more."""
     order = Order.get(order_id, consistent_read=True)
@@ -96,7 +88,7 @@ def _settle_order(order_id: str, report: Report, reason: str = SCREENING_CANCELL
 def settle(screening: Screening, time_left: Callable[[], float], report: Report) -> bool:
     """One pass over a cancelled screening's orders; True when it is fully settled."""
     left = 0
-    for order_id in _orders_of(screening.screening_id):
+    for order_id in sorted(chair_store.orders_on(screening.screening_id)):
         if time_left() < 10:
             left += 1
             continue
@@ -123,7 +115,7 @@ def apply_schedule(screening: Screening, time_left: Callable[[], float], report:
     finished = True
     orders: set[str] = set()
     for chair in Chair.query(screening.screening_id, consistent_read=True):
-        orders |= {order_id for order_id in (chair.hold_order_id, chair.sold_order_id) if order_id}
+        orders |= chair.order_ids()
         price = price_of(screening, chair.row)
         if int(chair.price_cents) != price:
             chair.update(actions=[Chair.price_cents.set(price)])
@@ -159,7 +151,7 @@ def rebuild_chairs(screening: Screening, time_left: Callable[[], float], report:
     just before the move) is cancelled or refunded first, as for a cancelled screening."""
     old = list(Chair.query(screening.screening_id, consistent_read=True))
     taken = chair_store.remove_free(old)
-    for order_id in sorted({c.hold_order_id or c.sold_order_id for c in taken if c.hold_order_id or c.sold_order_id}):
+    for order_id in sorted(set().union(*(chair.order_ids() for chair in taken))):
         _settle_order(order_id, report, reason=SCREENING_MOVED)
     if taken:
         return False  # the next run deletes what the settled orders freed

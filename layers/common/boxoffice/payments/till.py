@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
+from boxoffice.clock import utc_date
 from boxoffice.models.base import Transaction
 from boxoffice.models.till import BOX_OFFICE_METHODS, TillLine, line_key
 from boxoffice.payments.schemas import TillOut, TillTotal
-
-
-def day_of(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, UTC).date().isoformat()
 
 
 def till_method(payment_method: str) -> str:
@@ -31,7 +28,7 @@ def count(
 ) -> None:
     """Add a sale or a refund to its till line, in the transaction that makes the sale or the refund."""
     method = till_method(method)
-    line = TillLine(day_of(at), line_key(staff_id, method, currency))
+    line = TillLine(utc_date(at), line_key(staff_id, method, currency))
     transaction.update(
         "till",
         line,
