@@ -1,4 +1,4 @@
-"""GET /orders: your orders newest first; with orders:view-all, anyone's by screening or status."""
+"""GET /orders: your orders newest first; with orders:view-all, anyone's by screening or member; either by status."""
 
 from typing import Annotated
 

@@ -222,7 +222,7 @@ def test_sweeping(make_stack, faults, fault_name):
     booking.hold(customer(), ["A-10"])
     clock.advance(61)
     steps = faults.count(booking.sweep)
-    assert steps == 4 + 1  # one query per index shard, one transaction per lapsed hold
+    assert steps == 4 + 1 + 1  # one query per index shard, one BatchGetItem of the orders, one transaction per hold
     for nth in range(1, steps + 1):
         booking.hold(customer(), [f"A-{nth}"])
         clock.advance(61)

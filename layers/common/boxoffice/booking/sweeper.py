@@ -19,14 +19,15 @@ from collections.abc import Callable
 from boxoffice.booking.orders import release_chairs
 from boxoffice.clock import now_epoch
 from boxoffice.faults import as_client_answer
-from boxoffice.models.base import Transaction, TransactionCancelled
+from boxoffice.models.base import Transaction, TransactionCancelled, hydrate
 from boxoffice.models.orders import EXPIRED, HELD, SWEEP_SHARDS, Order
 from boxoffice.observability import MetricUnit, logger, metrics
 from boxoffice.settings import get_settings
 
 
 def lapsed_holds(now: int, limit: int) -> list[Order]:
-    """Up to `limit` HELD orders whose hold has lapsed, oldest expiry first, from the sparse index."""
+    """Up to `limit` HELD orders whose hold has lapsed, oldest expiry first: keys from the sparse index, then
+    the orders themselves."""
     found: list[Order] = []
     for shard in range(SWEEP_SHARDS):
         if len(found) >= limit:
@@ -34,7 +35,7 @@ def lapsed_holds(now: int, limit: int) -> list[Order]:
         found += Order.by_expiry.query(
             f"HELD#{shard}", Order.expires_at <= now, limit=limit - len(found), page_size=limit - len(found)
         )
-    return found
+    return hydrate(Order, found)
 
 
 def _expire(order: Order, now: int, settle_charge: Callable[[Order], object]) -> bool:

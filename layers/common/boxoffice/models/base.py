@@ -210,10 +210,32 @@ def get_many(*wanted: tuple[type[Model], str]) -> list[Model | None]:
     ]
 
 
-def index(name: str, hash_key: tuple[str, type], range_key: tuple[str, type]) -> Any:
-    """A global secondary index (ALL projection) on `hash_key` and `range_key`, given as (attribute, type)."""
-    from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+def index(
+    name: str, hash_key: tuple[str, type], range_key: tuple[str, type], *, include: tuple[str, ...] | None = None
+) -> Any:
+    """A global secondary index on `hash_key` and `range_key`, given as (attribute, type).
 
-    meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
+    With `include` (empty: the keys only) it projects just those attributes: an index whose projected
+    attributes never change after the item is written costs one write when the item enters it and nothing on
+    later updates, where an ALL projection costs a write on every update. Readers fetch whole items with
+    `hydrate`. Without `include` it projects every attribute.
+    """
+    from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
+
+    projection: Any = AllProjection()
+    if include is not None:
+        projection = IncludeProjection(list(include)) if include else KeysOnlyProjection()
+    meta = type("Meta", (), {"index_name": name, "projection": projection})
     attributes = {hash_key[0]: hash_key[1](hash_key=True), range_key[0]: range_key[1](range_key=True)}
     return type(f"Index_{name}", (GlobalSecondaryIndex,), {"Meta": meta, **attributes})()
+
+
+def hydrate(model: type[M], found: list[M], *, consistent_read: bool = True) -> list[M]:
+    """The whole items behind an index page (keys and a few attributes), in the page's order: BatchGetItem,
+    100 keys a request. An item deleted since the index was read is left out."""
+    if not found:
+        return []
+    hash_name = str(model._hash_keyname)
+    keys = [getattr(item, hash_name) for item in found]
+    whole = {getattr(item, hash_name): item for item in model.batch_get(keys, consistent_read=consistent_read)}
+    return [whole[key] for key in keys if key in whole]

@@ -96,13 +96,23 @@ class Order(Model):
     refunded_cents = IntegerAttribute(null=True)
     refunds = ListAttribute[RefundEntry](of=RefundEntry, null=True)
 
-    by_user = index("by_user", ("user_id", UnicodeAttribute), ("created_at", IntegerAttribute))
-    by_screening = index("by_screening", ("screening_id", UnicodeAttribute), ("created_at", IntegerAttribute))
-    by_status = index("by_status", ("status", UnicodeAttribute), ("created_at", IntegerAttribute))
-    # sparse: only HELD orders have a hold_shard
-    by_expiry = index("by_expiry", ("hold_shard", UnicodeAttribute), ("expires_at", IntegerAttribute))
+    # Every index projects only what never changes once the order is written, so paying, refunding or
+    # checking in writes no index; listings fetch the orders themselves (models.base.hydrate).
+    by_user = index(
+        "by_user",
+        ("user_id", UnicodeAttribute),
+        ("created_at", IntegerAttribute),
+        include=("screening_id", "member_id"),
+    )
+    by_screening = index(
+        "by_screening", ("screening_id", UnicodeAttribute), ("created_at", IntegerAttribute), include=()
+    )
+    # sparse: only HELD orders have a hold_shard (entered at the hold, left at the end of it)
+    by_expiry = index("by_expiry", ("hold_shard", UnicodeAttribute), ("expires_at", IntegerAttribute), include=())
     # sparse: only box office sales to a member have a member_id
-    by_member = index("by_member", ("member_id", UnicodeAttribute), ("created_at", IntegerAttribute))
+    by_member = index(
+        "by_member", ("member_id", UnicodeAttribute), ("created_at", IntegerAttribute), include=("screening_id",)
+    )
 
     def price_of_chair(self, chair: str) -> int:
         """What `chair` cost in this order; an older order (no recorded prices) splits its amount evenly."""
