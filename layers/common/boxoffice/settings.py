@@ -50,7 +50,6 @@ _TABLE_VARIABLES = {
     "chairs": "CHAIRS_TABLE",
     "orders": "ORDERS_TABLE",
     "hold_quotas": "HOLD_QUOTAS_TABLE",
-    "idempotency": "IDEMPOTENCY_TABLE",
     "payment_ledger": "PAYMENT_LEDGER_TABLE",
     "rate_limits": "RATE_LIMITS_TABLE",
     "till": "TILL_TABLE",

@@ -358,9 +358,17 @@ def list_page(
     return Page[OrderOut](items=[to_out(order, now) for order in matched], next_cursor=next_cursor)
 
 
-def release_chairs(transaction: Transaction, order: Order, now: int | None, *, chairs: list[str] | None = None) -> None:
-    """Take the order's hold off its chairs (only while it is this order's hold), out of the quota and the gauges
-    of boxoffice.limits (the hold is over, whichever chairs are named)."""
+def release_chairs(
+    transaction: Transaction,
+    order: Order,
+    now: int | None,
+    *,
+    chairs: list[str] | None = None,
+    quota: bool = True,
+) -> None:
+    """Take the order's hold off its chairs (only while it is this order's hold), out of the quota (unless
+    `quota` is False: see forget_hold) and the gauges of boxoffice.limits (the hold is over, whichever chairs
+    are named)."""
     for chair_id in order.chairs if chairs is None else chairs:
         condition = Chair.held_by(order.order_id, now) if now is not None else Chair.hold_order_id == order.order_id
         transaction.update(
@@ -369,7 +377,7 @@ def release_chairs(transaction: Transaction, order: Order, now: int | None, *, c
             [Chair.hold_order_id.remove(), Chair.hold_user_id.remove(), Chair.hold_expires_at.remove()],
             condition=condition,
         )
-    if order.quota_user_id:
+    if order.quota_user_id and quota:
         transaction.update(
             "quota",
             HoldQuota(order.quota_user_id),
@@ -378,6 +386,22 @@ def release_chairs(transaction: Transaction, order: Order, now: int | None, *, c
         )
     for counter_id in order.limit_counters or []:
         give_back(transaction, counter_id, len(order.chairs))
+
+
+def forget_hold(order: Order) -> None:
+    """Take a sold order out of its buyer's quota: one plain UpdateItem after the sale, not a part of it.
+
+    An entry lapses on its own at the hold's expiry (the quota counts live entries only), so if this write
+    fails the buyer is merely held to the cap a few minutes longer; inside the sale it cost two write units.
+    """
+    if not order.quota_user_id:
+        return
+    try:
+        HoldQuota(order.quota_user_id).update(
+            actions=[HoldQuota.holds[order.order_id].remove()], condition=HoldQuota.user_id.exists()
+        )
+    except Exception as error:  # best effort: the entry expires anyway
+        logger.warning("quota entry left to lapse", extra={"order_id": order.order_id, "error": type(error).__name__})
 
 
 def commit_or_current(transaction: Transaction, order_id: str) -> Order | None:

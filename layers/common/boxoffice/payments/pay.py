@@ -1,46 +1,40 @@
 """Paying for a hold: exactly once, only with its confirmation id, only while the hold lasts.
 
-1. Powertools Idempotency, keyed on (user, order, Idempotency-Key) with the
-   body as the payload to validate: a retried request gets the first answer
-   and charges nothing; the same key with another body is a 422.
-2. One conditional UpdateItem claims the order for this attempt (it must be a
-   live HELD order with this confirmation id, and the caller's, or the caller
-   manages orders); it also returns the order, so it is the path's only read.
-   A second payment racing with another key finds the claim and is refused
-   before anything is charged.
-3. The provider charges once per `<order>:<Idempotency-Key>`, so a crashed
+1. One conditional UpdateItem claims the order for this attempt: it must be a
+   live HELD order with this confirmation id, and the caller's (or the caller
+   manages orders), and no other attempt may hold a live claim on it. The
+   claim lasts as long as this invocation can (its remaining time), and it
+   returns the order, so it is the path's only read. A second attempt while
+   one is under way, with any key, is refused (409 PAYMENT_IN_PROGRESS) before
+   anything is charged.
+2. The provider charges once per `<order>:<Idempotency-Key>`, so a crashed
    attempt's retry gets the same charge back instead of a second one.
-4. One TransactWriteItems makes the order PAID with its tickets and its chairs
+3. One TransactWriteItems makes the order PAID with its tickets and its chairs
    SOLD, conditional on the hold still being live and claimed by this attempt.
    If the hold lapsed meanwhile, the charge is refunded and the answer is 409.
    Nothing is sold once the screening has started (409 SCREENING_STARTED,
    anything charged refunded): a hold made before the start cannot be paid
    after it.
-   A charge whose function died before step 4 is refunded by whoever finds it
+4. A retry with the same Idempotency-Key finds the order PAID with that key's
+   charge and answers it, charging nothing; the same key with another body
+   is a 422. The order itself is the idempotency record: no separate one is
+   written (it cost four write units a payment and guarded nothing the claim
+   and the charge key do not).
+   A charge whose function died before step 3 is refunded by whoever finds it
    first: the retry (after the hold lapsed) or the sweeper.
 """
 
 from __future__ import annotations
 
-import functools
+import math
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
 from pynamodb.exceptions import UpdateError
 
-from boxoffice import aws
 from boxoffice.auth.tokens import sign_compact
-from boxoffice.booking.orders import release_chairs, to_out
+from boxoffice.booking.orders import forget_hold, release_chairs, to_out
 from boxoffice.booking.schemas import OrderOut
 from boxoffice.booking.tickets import TICKET_JWS_TYPE, new_code, ticket_claims
 from boxoffice.catalog.subscriptions import new_subscription
@@ -65,7 +59,6 @@ from boxoffice.payments.configured import get_provider
 from boxoffice.payments.provider import PaymentDeclinedError, ProviderUnavailableError
 from boxoffice.settings import get_settings
 
-IDEMPOTENCY_HOURS = 24
 SCREENING_CANCELLED = "SCREENING_CANCELLED"  # an order's reason when the cinema cancelled its screening
 _SELL_ATTEMPTS = 3
 
@@ -83,49 +76,20 @@ class PaymentRequest:
     username: str = ""  # who pays: the staff member a box office sale is counted to
 
 
-@functools.cache
-def _idempotent_pay() -> tuple[IdempotencyConfig, Any]:
-    """Built on first use: the persistence layer needs the table name and a client, never at import."""
-    config = IdempotencyConfig(
-        event_key_jmespath="[user_id, order_id, idempotency_key]",
-        payload_validation_jmespath="[confirmation_id, payment_method]",
-        raise_on_no_idempotency_key=True,
-        expires_after_seconds=IDEMPOTENCY_HOURS * 3600,
-    )
-    store = DynamoDBPersistenceLayer(
-        table_name=get_settings().table("idempotency"), boto3_client=aws.client("dynamodb")
-    )
-    return config, idempotent_function(data_keyword_argument="request", persistence_store=store, config=config)(_pay)
-
-
 def pay(request: PaymentRequest, lambda_context: Any) -> OrderOut:
-    config, paying = _idempotent_pay()
-    config.register_lambda_context(lambda_context)
-    try:
-        answer = paying(request=request)
-    except IdempotencyValidationError as error:
-        raise Invalid("This Idempotency-Key was used with a different body", code="IDEMPOTENCY_KEY_REUSED") from error
-    except IdempotencyAlreadyInProgressError as error:
-        raise Conflict(
-            "This payment is already under way; retry in a moment",
-            code="PAYMENT_IN_PROGRESS",
-            headers={"Retry-After": "1"},
-        ) from error
-    return OrderOut.model_validate(answer)
+    remaining_ms = lambda_context.get_remaining_time_in_millis() if lambda_context is not None else None
+    claim_seconds = math.ceil(remaining_ms / 1000) if remaining_ms else get_settings().payment_claim_seconds
+    return OrderOut.model_validate(_pay(request, claim_seconds))
 
 
-def _claim(request: PaymentRequest, now: int, lambda_seconds: int) -> Order:
+def _claim(request: PaymentRequest, now: int, claim_seconds: int) -> Order:
     """Claim the order for this payment attempt; the claimed order, or the precise refusal."""
     condition = (
         (Order.status == HELD)
         & (Order.expires_at > now)
         & (Order.starts_at > now)
         & (Order.confirmation_id == request.confirmation_id)
-        & (
-            Order.payment_attempt.does_not_exist()
-            | (Order.payment_attempt == request.idempotency_key)
-            | (Order.payment_attempt_until < now)
-        )
+        & (Order.payment_attempt.does_not_exist() | (Order.payment_attempt_until < now))
     )
     if not request.manages_orders:
         condition &= Order.user_id == request.user_id
@@ -134,7 +98,7 @@ def _claim(request: PaymentRequest, now: int, lambda_seconds: int) -> Order:
         order.update(
             actions=[
                 Order.payment_attempt.set(request.idempotency_key),
-                Order.payment_attempt_until.set(now + lambda_seconds),
+                Order.payment_attempt_until.set(now + claim_seconds),
             ],
             condition=condition,
         )
@@ -163,6 +127,8 @@ def _refusal(request: PaymentRequest, now: int) -> Exception:
         return NotFound("No such order", details={"order_id": request.order_id})
     status = order.status_now(now)
     if status == PAID and order.charge_key == charge_key(order.order_id, request.idempotency_key):
+        if (order.confirmation_id, order.payment_method) != (request.confirmation_id, request.payment_method):
+            return Invalid("This Idempotency-Key was used with a different body", code="IDEMPOTENCY_KEY_REUSED")
         return _PaidByThisAttempt(order)
     if status == PAID:
         return Conflict("The order is paid already", code="ALREADY_PAID")
@@ -274,7 +240,7 @@ def _sell(order: Order, request: PaymentRequest, charge_id: str, key: str, ticke
             ],
             condition=Chair.held_by(order.order_id, now),
         )
-    release_chairs(transaction, order, now, chairs=[])  # just the quota entry
+    release_chairs(transaction, order, now, chairs=[], quota=False)  # the gauges; the quota entry after the sale
     if request.manages_orders:
         till.count(
             transaction,
@@ -306,13 +272,13 @@ def _issue_tickets(order: Order, now: int) -> list[Ticket]:
     return tickets
 
 
-def _pay(request: PaymentRequest) -> dict[str, Any]:
+def _pay(request: PaymentRequest, claim_seconds: int) -> dict[str, Any]:
     now = now_epoch()
     at_the_counter = request.payment_method in BOX_OFFICE_METHODS
     if at_the_counter and not request.manages_orders:
         raise Forbidden("Cash and card-present payments are taken at the box office", code="BOX_OFFICE_ONLY")
     try:
-        order = _claim(request, now, get_settings().payment_claim_seconds)
+        order = _claim(request, now, claim_seconds)
     except _PaidByThisAttempt as done:
         return to_out(done.order).model_dump()
     # Tickets are signed before anything is charged: a signing failure then costs the buyer nothing.
@@ -362,6 +328,7 @@ def _pay(request: PaymentRequest) -> dict[str, Any]:
 
 def _sold(order: Order, request: PaymentRequest, paid_at: int, tickets: list[Ticket]) -> dict[str, Any]:
     """The answer to a sale, from the order in hand and what the sale wrote (no read back)."""
+    forget_hold(order)
     order.status, order.tickets, order.paid_at, order.updated_at = PAID, tickets, paid_at, paid_at
     order.expires_at, order.payment_method = None, request.payment_method
     metrics.add_metric(name="OrdersPaid", unit=MetricUnit.Count, value=1)
