@@ -147,7 +147,9 @@ def seat_map(screening_id: str, status: str | None, limit: int, cursor: str | No
         limit=limit,
         cursor=cursor,
         filter_condition=_status_filter(status, now),
-        consistent_read=True,
+        # Eventually consistent (half the read units): a seat map a moment old is harmless, since every hold
+        # is a conditional write that a chair taken meanwhile refuses.
+        consistent_read=False,
     )
     if not chairs and not cursor and not next_cursor:
         get_or_404(Screening, screening_id, "screening")
