@@ -10,6 +10,10 @@ a deployed HTTP API:
 - an authorizer that raises "Unauthorized" -> 401 (sam local: 502);
 - an authorizer that answers isAuthorized false -> 403 {"message": "Forbidden"};
 - an authorizer that fails otherwise -> 500;
+- an authorizer's answer (allow or deny; never a 401 or a failure) is cached
+  per authorizer and identity-source values for `authorizer_cache_seconds`
+  (the template's ReauthorizeEvery), on boxoffice's clock, as API Gateway
+  caches it: sam local calls the authorizer on every request;
 - an unknown route -> 404 {"message": "Not Found"} (sam local: 403);
 - a body that is not UTF-8 text reaches the function base64-encoded
   (isBase64Encoded), as API Gateway passes binary payloads (sam local: 502).
@@ -26,8 +30,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from flask import Response
-from samcli.local.apigw.exceptions import AuthorizerUnauthorizedRequest
+from flask import Response, request
 from samcli.local.apigw.local_apigw_service import LocalApigwService
 from samcli.local.services.base_local_service import LambdaOutputParser
 
@@ -55,7 +58,13 @@ def _gateway_answer(status: int, message: str) -> Response:
 
 
 class LocalHttpApi(LocalApigwService):
+    # The authorizer's ReauthorizeEvery; InProcessStack and make run set it from the stack's parameters.
+    authorizer_cache_seconds = 0
+
     def create(self) -> None:
+        # (authorizer, identity-source values) -> (expires at, the context to pass on, or None for "forbidden")
+        self.authorizer_cache: dict[tuple[str, tuple[str, ...]], tuple[float, dict[str, Any] | None]] = {}
+        self.authorizer_invocations = 0
         # SAM logs every authorizer refusal as an error; here a refusal is an answer, not a failure.
         logging.getLogger("samcli.local.apigw.local_apigw_service").setLevel(logging.CRITICAL)
         super().create()
@@ -134,14 +143,39 @@ class LocalHttpApi(LocalApigwService):
     def _invoke_parse_lambda_authorizer(
         self, lambda_authorizer: Any, auth_lambda_event: dict, route_lambda_event: dict, route: Any
     ) -> None:
+        from boxoffice.clock import clock
+
+        key = (
+            lambda_authorizer.lambda_name,
+            tuple(str(value) for value in auth_lambda_event.get("identitySource") or ()),
+        )
+        now = clock.time()
+        cached = self.authorizer_cache.get(key)
+        if cached is not None and cached[0] > now:
+            context = cached[1]
+        else:
+            context = self._authorize(lambda_authorizer, auth_lambda_event, route)
+            if self.authorizer_cache_seconds > 0:
+                self.authorizer_cache[key] = (now + self.authorizer_cache_seconds, context)
+        if context is None:
+            raise AuthorizerForbade()
+        # payload 2.0: the authorizer's context reaches the function under requestContext.authorizer.lambda
+        route_lambda_event.setdefault("requestContext", {})["authorizer"] = {"lambda": context}
+
+    def _authorize(self, lambda_authorizer: Any, auth_lambda_event: dict, route: Any) -> dict[str, Any] | None:
+        """Invoke the authorizer: the context it passes on, None for isAuthorized false; a 401 or a failure raised."""
+        self.authorizer_invocations += 1
         try:
-            super()._invoke_parse_lambda_authorizer(lambda_authorizer, auth_lambda_event, route_lambda_event, route)
+            output = self._invoke_lambda_function(lambda_authorizer.lambda_name, auth_lambda_event)
         except FunctionFailed as failure:
             if failure.payload.get("errorMessage") == "Unauthorized":
                 raise AuthorizerDenied() from failure
             raise AuthorizerFailed() from failure
-        except AuthorizerUnauthorizedRequest as denial:
-            raise AuthorizerForbade() from denial
+        try:
+            allowed = lambda_authorizer.is_valid_response(output, self._create_method_arn(request, route.event_type))
+        except Exception as malformed:
+            raise AuthorizerFailed() from malformed
+        return dict(lambda_authorizer.get_context(output) or {}) if allowed else None
 
 
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)

@@ -28,6 +28,7 @@ from local.runtime import FunctionSpec, InProcessRuntime, SamLambdaRunner
 from local.template import (
     LOCAL_REGION,
     LocalStack,
+    authorizer_cache_seconds,
     create_keys,
     create_tables,
     key_ids,
@@ -205,8 +206,17 @@ class InProcessStack:
         self.runtime = InProcessRuntime(self.specs, clock_stands_still=True)
         runner = SamLambdaRunner(self.runtime, log=print)  # a failing function shows its traceback
         self.service = LocalHttpApi(api=stack.api, lambda_runner=runner, port=3000)  # type: ignore[arg-type]
+        self.service.authorizer_cache_seconds = authorizer_cache_seconds(merged)
         self.service.create()
         self.api = ApiClient(self.service)
+        # The authorizer speaks HTTP itself (no SDK): its AWS requests go to moto's own request handler.
+        self.module("AuthorizerFunction", "boxoffice.edge.aws").transport = MotoTransport()
+
+    def lapse_authorizer_cache(self) -> None:
+        """Move boxoffice's clock past AuthorizerCacheSeconds: every cached authorization has ended."""
+        from boxoffice.clock import clock
+
+        clock.advance(self.service.authorizer_cache_seconds + 1)
 
     def module(self, logical_id: str, name: str) -> Any:
         """The function's own copy of a module, to patch faults into (e.g. a crash after the charge)."""
@@ -239,6 +249,41 @@ class InProcessStack:
         )
 
 
+# Observers of the requests MotoTransport serves: each takes (service, operation, params).
+_EDGE_OBSERVERS: list[Any] = []
+_EDGE_SERVICES = {"DynamoDB_20120810": "dynamodb", "TrentService": "kms"}
+
+
+class MotoTransport:
+    """boxoffice.edge's transport under moto: a signed AWS request goes to moto's request handler as bytes (as
+    moto serves the SDK's), anything else (a JWKS document on loopback) over real HTTP."""
+
+    def __init__(self) -> None:
+        self._http: Any = None
+
+    def __call__(self, method: str, url: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
+        from botocore.awsrequest import AWSPreparedRequest
+        from botocore.compat import HTTPHeaders
+        from moto.core.models import botocore_stubber
+
+        if ".amazonaws.com" not in url:
+            if self._http is None:  # made inside the function's environment, where boxoffice is importable
+                from boxoffice.edge.aws import HttpTransport
+
+                self._http = HttpTransport()
+            return self._http(method, url, headers, body)
+        target = headers.get("X-Amz-Target", "")
+        prefix, _, operation = target.partition(".")
+        for observe in _EDGE_OBSERVERS:
+            observe(_EDGE_SERVICES.get(prefix, prefix), operation, json.loads(body or b"{}"))
+        prepared_headers = HTTPHeaders()
+        for name, value in headers.items():
+            prepared_headers[name] = value
+        request = AWSPreparedRequest(method, url, prepared_headers, body, stream_output=False)
+        status, _, answer = botocore_stubber.process_request(request)
+        return status, answer if isinstance(answer, bytes) else str(answer).encode()
+
+
 class AwsCallCounter:
     """Counts the AWS API calls made in process (every function shares botocore), by (service, operation)."""
 
@@ -261,12 +306,19 @@ class AwsCallCounter:
             return counter._original(client, operation_name, api_params)
 
         BaseClient._make_api_call = counting  # type: ignore[method-assign]
+        _EDGE_OBSERVERS.append(self._observe)
         return self
+
+    def _observe(self, service: str, operation: str, params: dict) -> None:
+        """A request boxoffice.edge made without the SDK (the authorizer's), counted like the others."""
+        self.calls[(service, operation)] += 1
+        self.log.append((service, operation, params))
 
     def __exit__(self, *exc: object) -> None:
         from botocore.client import BaseClient
 
         BaseClient._make_api_call = self._original  # type: ignore[method-assign]
+        _EDGE_OBSERVERS.remove(self._observe)
 
     def reset(self) -> None:
         self.calls.clear()

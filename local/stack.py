@@ -35,6 +35,7 @@ from local.template import (
     LOCAL_REGION,
     LocalStack,
     ParameterError,
+    authorizer_cache_seconds,
     check_parameters,
     create_keys,
     create_tables,
@@ -168,6 +169,7 @@ class LocalRun:
             port=self.port,
             host=self.host,
         )
+        self.api.authorizer_cache_seconds = authorizer_cache_seconds(self.stack.parameters)
         self.api.create()
         self.api.serve_docs(PROJECT_ROOT / "docs" / "openapi.json")
 

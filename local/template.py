@@ -292,3 +292,9 @@ if __name__ == "__main__":
     arguments = parser.parse_args()
     json.dump(translated_template() if arguments.translated else raw_template(), sys.stdout, indent=1, sort_keys=True)
     sys.stdout.write("\n")
+
+
+def authorizer_cache_seconds(parameters: dict[str, str]) -> int:
+    """The stack's AuthorizerCacheSeconds (its default unless given): what API Gateway caches an answer for."""
+    default = raw_template()["Parameters"]["AuthorizerCacheSeconds"]["Default"]
+    return int(parameters.get("AuthorizerCacheSeconds", default))

@@ -22,6 +22,7 @@ def test_a_password_change_ends_every_earlier_session_and_the_old_password(stack
     other_session = accounts.login(user.username)
     changed = change(stack, user, user.password)
     assert changed.status == 204, changed
+    stack.lapse_authorizer_cache()  # API Gateway's cached authorization lasts AuthorizerCacheSeconds at most
     for token in (user.token, other_session):
         assert stack.api.get("/me", token=token).status == 401, "a session from before the change"
     assert stack.api.post("/auth/login", {"username": user.username, "password": user.password}).status == 401
@@ -66,10 +67,12 @@ def test_logout_stops_this_token_only(stack, accounts):
     user = accounts.customer()
     other_session = accounts.login(user.username)
     assert stack.api.post("/auth/logout", None, token=user.token).status == 204
+    stack.lapse_authorizer_cache()  # API Gateway's cached authorization lasts AuthorizerCacheSeconds at most
     assert stack.api.get("/me", token=user.token).status == 401
     assert stack.api.post("/auth/logout", None, token=user.token).status == 401, "signed out is signed out"
     assert stack.api.get("/me", token=other_session).status == 200, "the other session goes on"
     assert stack.api.post("/auth/logout", None, token=other_session).status == 204
+    stack.lapse_authorizer_cache()
     assert stack.api.get("/me", token=other_session).status == 401
 
 
@@ -84,6 +87,7 @@ def test_many_logouts_never_forget_a_signed_out_token(stack, accounts):
         clock.advance(60)
         assert stack.api.post("/auth/logout", None, token=token).status == 204
         signed_out.append(token)
+    stack.lapse_authorizer_cache()
     assert all(stack.api.get("/me", token=token).status == 401 for token in signed_out[:3] + signed_out[-3:])
 
 

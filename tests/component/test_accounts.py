@@ -237,11 +237,12 @@ def test_an_update_needs_something_to_update(stack, accounts):
     assert stack.api.put(f"/users/{user.user_id}", {}, token=admin.token).status == 422
 
 
-def test_a_deleted_account_token_stops_working(stack, accounts):
+def test_a_deleted_account_token_stops_working_within_the_authorizer_cache(stack, accounts):
     admin = accounts.admin()
     user = accounts.customer()
     assert stack.api.get("/me", token=user.token).status == 200
     assert stack.api.delete(f"/users/{user.user_id}", token=admin.token).status == 204
+    stack.lapse_authorizer_cache()
     assert stack.api.get("/me", token=user.token).status == 401
     assert stack.api.get(f"/users/{user.user_id}", token=admin.token).status == 404
     # The username is free again, for a new account with a new id.
@@ -262,12 +263,29 @@ def test_a_disabled_account_cannot_log_in_and_its_tokens_stop_working(stack, acc
     assert stack.api.get("/me", token=accounts.login(user.username)).status == 200
 
 
-def test_a_revoked_permission_stops_working_at_once(stack, accounts):
+def test_a_revoked_permission_stops_working_within_the_authorizer_cache(stack, accounts):
     admin = accounts.admin()
     staff = accounts.staff({"users:manage"})
     assert stack.api.get("/users", token=staff.token).status == 200
     stack.api.put(f"/users/{staff.user_id}", {"permissions": []}, token=admin.token)
-    assert stack.api.get("/users", token=staff.token).status == 403
+    # API Gateway may answer from its cached authorization until AuthorizerCacheSeconds have passed.
+    stack.lapse_authorizer_cache()
+    refused = stack.api.get("/users", token=staff.token)
+    assert refused.status == 403 and refused.body["code"] == "FORBIDDEN"
+
+
+def test_the_authorizer_is_invoked_once_per_token_while_its_answer_is_cached(stack, accounts):
+    """One invocation serves every route a token calls for AuthorizerCacheSeconds (the token is the cache key);
+    the route's permissions are still checked by each function."""
+    staff = accounts.staff({"movies:view"})
+    before = stack.service.authorizer_invocations
+    assert stack.api.get("/movies", token=staff.token).status == 200
+    assert stack.api.get("/me", token=staff.token).status == 200
+    assert stack.api.get("/users", token=staff.token).status == 403, "a route it may not call, from the same entry"
+    assert stack.service.authorizer_invocations - before == 1
+    stack.lapse_authorizer_cache()
+    assert stack.api.get("/movies", token=staff.token).status == 200
+    assert stack.service.authorizer_invocations - before == 2
 
 
 def test_nobody_raises_their_own_permissions(stack, accounts):

@@ -55,9 +55,23 @@ def test_a_full_booking_logs_no_secret_and_a_correlation_id_everywhere(stack, ca
     assert len(log_lines) >= 4
     without = [line["message"] for line in log_lines if not line.get("correlation_id")]
     assert not without, f"log lines without a correlation id: {without}"
+    # The authorizer logs through the standard library in Lambda's own JSON format (see the next test).
     assert {line["function_name"] for line in log_lines} >= {
         "PlaceOrderFunction",
         "PayOrderFunction",
-        "AuthorizerFunction",
         "SweepHoldsFunction",
     }
+
+
+def test_the_authorizer_logs_why_it_refused_a_token_and_never_the_token(stack, accounts, caplog):
+    import logging
+
+    user = accounts.customer()
+    forged = user.token[:-8] + ("A" * 8 if not user.token.endswith("A" * 8) else "B" * 8)
+    with caplog.at_level(logging.INFO, logger="boxoffice.authorizer"):
+        assert stack.api.get("/me", token=forged).status == 401
+    refusals = [record for record in caplog.records if record.getMessage() == "token rejected"]
+    assert len(refusals) == 1 and refusals[0].reason == "bad signature" and refusals[0].route == "GET /me"
+    assert not any(
+        forged in record.getMessage() or forged.split(".")[2] in str(record.__dict__) for record in caplog.records
+    )

@@ -125,3 +125,26 @@ def test_alarms_watch_5xx_function_errors_throttles_the_authorizer_and_dynamodb(
         ("AWS/DynamoDB", "WriteThrottleEvents"),
     } <= watched
     assert resources_of_type("AWS::CloudWatch::Dashboard")
+
+
+def test_every_route_is_behind_the_token_authorizer_unless_it_is_public_and_its_answer_is_cached_per_token():
+    """The authorizer's answer says who is calling, the same for every route: it is cached per token (the
+    Authorization header, nothing else) for AuthorizerCacheSeconds, and each route's permissions are checked
+    by its function (boxoffice.http, tested by the permission matrix)."""
+    from boxoffice import permissions
+
+    api = raw_template()["Resources"]["HttpApi"]["Properties"]
+    authorizer = api["Auth"]["Authorizers"]["TokenAuthorizer"]
+    assert api["Auth"]["DefaultAuthorizer"] == "TokenAuthorizer"
+    assert authorizer["Identity"] == {"Headers": ["Authorization"], "ReauthorizeEvery": {"Ref": "AuthorizerCacheSeconds"}}
+    assert authorizer["EnableSimpleResponses"] is True and authorizer["AuthorizerPayloadFormatVersion"] == "2.0"
+    for name, function in FUNCTIONS.items():
+        for event in (function["Properties"].get("Events") or {}).values():
+            if event["Type"] != "HttpApi":
+                continue
+            route = f"{event['Properties']['Method'].upper()} {event['Properties']['Path']}"
+            chosen = (event["Properties"].get("Auth") or {}).get("Authorizer", "TokenAuthorizer")
+            expected = "NONE" if permissions.is_public(route) else "TokenAuthorizer"
+            assert chosen == expected, f"{name}: {route} is behind {chosen}, should be {expected}"
+    edge = FUNCTIONS["AuthorizerFunction"]["Properties"]
+    assert edge["MemorySize"] == 128 and edge["LoggingConfig"]["LogFormat"] == "JSON"

@@ -38,6 +38,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from boxoffice import permissions
+from boxoffice.clock import now_epoch
 from boxoffice.errors import (
     DomainError,
     Forbidden,
@@ -49,7 +50,7 @@ from boxoffice.errors import (
 )
 from boxoffice.faults import as_client_answer
 from boxoffice.identity import Identity
-from boxoffice.observability import logger, metrics
+from boxoffice.observability import MetricUnit, logger, metrics
 from boxoffice.tracing import tracer
 
 MAX_BODY_BYTES = 64 * 1024
@@ -304,7 +305,13 @@ def _guard(event: dict[str, Any], shape: RouteShape, declarations: dict[str, Rou
     needs = declared.needs if declared else frozenset()  # a route nobody declared is closed, never open
     if needs != permissions.PUBLIC:
         caller = identity_from_context(((event.get("requestContext") or {}).get("authorizer") or {}).get("lambda"))
+        # API Gateway may answer from a cached authorization for a while: a token ends at its exp regardless.
+        if caller.session_ends_at is not None and caller.session_ends_at <= now_epoch():
+            raise Unauthorized("The session has ended; sign in again")
+        # The authorizer says who is calling (one cached answer per token, whatever the route); what the
+        # route needs is checked here, before any handler code runs.
         if not permissions.satisfied(needs, caller.permissions):
+            metrics.add_metric(name="RequestsForbidden", unit=MetricUnit.Count, value=1)
             raise Forbidden("Your account is not allowed to do this")
 
 
