@@ -136,7 +136,8 @@ def test_every_route_is_behind_the_token_authorizer_unless_it_is_public_and_its_
     api = raw_template()["Resources"]["HttpApi"]["Properties"]
     authorizer = api["Auth"]["Authorizers"]["TokenAuthorizer"]
     assert api["Auth"]["DefaultAuthorizer"] == "TokenAuthorizer"
-    assert authorizer["Identity"] == {"Headers": ["Authorization"], "ReauthorizeEvery": {"Ref": "AuthorizerCacheSeconds"}}
+    cache = {"Ref": "AuthorizerCacheSeconds"}
+    assert authorizer["Identity"] == {"Headers": ["Authorization"], "ReauthorizeEvery": cache}
     assert authorizer["EnableSimpleResponses"] is True and authorizer["AuthorizerPayloadFormatVersion"] == "2.0"
     for name, function in FUNCTIONS.items():
         for event in (function["Properties"].get("Events") or {}).values():
