@@ -3,7 +3,10 @@
 Beside, in the same run: a minimal Powertools handler (the floor), the
 authorizer without compiled bytecode (what a layer without .pyc files costs:
 /opt is read-only in Lambda, so nothing is ever cached), and the authorizer as
-it was before the cold-start work (BASELINE_COMMIT), from git.
+it was before issue 13 (BASELINE_COMMIT, PyJWT, botocore and Powertools), from
+git. The authorizer and the minimal handler alternate, fresh process after
+fresh process, COMPARISON_RUNS times, so a busy moment weighs on both alike;
+each also serves WARM_EVENTS more events, whose median is its warm latency.
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ from local.template import LocalStack
 from tools.generate_events import authorizer_event
 from tools.load import EmbeddedServer, call
 
-RUNS = 5
-# The last commit before the authorizer lost pydantic settings, boto3 and the X-Ray SDK from its imports.
-BASELINE_COMMIT = "b01d6e8"
+RUNS = 3
+COMPARISON_RUNS = 9
+WARM_EVENTS = 20
+# The last commit before issue 13: the authorizer with PyJWT, botocore, PynamoDB and Powertools.
+BASELINE_COMMIT = "cedd4ad"
 
 _SCRIPT = r"""
 import importlib, json, sys, time
@@ -51,14 +56,23 @@ class Context:
 
 with open(event_path) as source:
     event = json.load(source)
-try:
-    answer = getattr(module, attribute)(event, Context())
-    status = answer.get("statusCode", "ok") if isinstance(answer, dict) else "ok"
-except Exception as error:
-    status = type(error).__name__
+def serve():
+    try:
+        answer = getattr(module, attribute)(event, Context())
+        return answer.get("statusCode", "ok") if isinstance(answer, dict) else "ok"
+    except Exception as error:
+        return type(error).__name__
+
+status = serve()
 served = time.perf_counter()
+warm = []
+for _ in range(int(sys.argv[5])):
+    before = time.perf_counter()
+    serve()
+    warm.append((time.perf_counter() - before) * 1000)
+warm.sort()
 print("COLD " + json.dumps({"import_ms": (imported - started) * 1000, "first_event_ms": (served - imported) * 1000,
-                            "status": status}))
+                            "status": status, "warm_ms": warm[len(warm) // 2] if warm else None}))
 """
 
 _MINIMAL = """from aws_lambda_powertools import Logger
@@ -80,6 +94,7 @@ def _run_once(
     environment: dict[str, str],
     *,
     bytecode: bool = True,
+    warm_events: int = 0,
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
         event_path = Path(scratch) / "event.json"
@@ -90,7 +105,7 @@ def _run_once(
             env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=str(Path(scratch) / "no-bytecode"))
         started = time.perf_counter()
         finished = subprocess.run(
-            [sys.executable, "-c", _SCRIPT, str(code_dir), str(layer_dir), handler, str(event_path)],
+            [sys.executable, "-c", _SCRIPT, str(code_dir), str(layer_dir), handler, str(event_path), str(warm_events)],
             capture_output=True,
             text=True,
             env=env,
@@ -103,6 +118,19 @@ def _run_once(
     return {**json.loads(line[5:]), "process_ms": wall}
 
 
+def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    warm = [run["warm_ms"] for run in runs if run.get("warm_ms") is not None]
+    return {
+        "import_ms": round(statistics.median(run["import_ms"] for run in runs), 1),
+        "first_event_ms": round(statistics.median(run["first_event_ms"] for run in runs), 1),
+        "total_ms": round(statistics.median(run["import_ms"] + run["first_event_ms"] for run in runs), 1),
+        "process_ms": round(statistics.median(run["process_ms"] for run in runs), 1),
+        "warm_ms": round(statistics.median(warm), 2) if warm else None,
+        "runs": len(runs),
+        "status": runs[-1]["status"],
+    }
+
+
 def _median(
     code_dir: Path,
     layer_dir: Path,
@@ -112,14 +140,18 @@ def _median(
     *,
     bytecode: bool = True,
 ) -> dict[str, Any]:
-    runs = [_run_once(code_dir, layer_dir, handler, event, environment, bytecode=bytecode) for _ in range(RUNS)]
-    return {
-        "import_ms": round(statistics.median(run["import_ms"] for run in runs), 1),
-        "first_event_ms": round(statistics.median(run["first_event_ms"] for run in runs), 1),
-        "total_ms": round(statistics.median(run["import_ms"] + run["first_event_ms"] for run in runs), 1),
-        "process_ms": round(statistics.median(run["process_ms"] for run in runs), 1),
-        "status": runs[-1]["status"],
-    }
+    return _summary(
+        [_run_once(code_dir, layer_dir, handler, event, environment, bytecode=bytecode) for _ in range(RUNS)]
+    )
+
+
+def _alternating(variants: dict[str, tuple[Path, Path, str, dict[str, Any], dict[str, str]]]) -> dict[str, Any]:
+    """COMPARISON_RUNS fresh processes of each variant, taking turns; each serves WARM_EVENTS more events."""
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in variants}
+    for _ in range(COMPARISON_RUNS):
+        for name, (code_dir, layer_dir, handler, event, environment) in variants.items():
+            runs[name].append(_run_once(code_dir, layer_dir, handler, event, environment, warm_events=WARM_EVENTS))
+    return {name: _summary(found) for name, found in runs.items()}
 
 
 def _event_for(spec: FunctionSpec, stack: LocalStack, token: str) -> dict[str, Any]:
@@ -130,6 +162,9 @@ def _event_for(spec: FunctionSpec, stack: LocalStack, token: str) -> dict[str, A
         event["headers"] = {"authorization": f"Bearer {token}"}
         event["routeKey"] = event["requestContext"]["routeKey"] = "POST /orders"
         return event
+    stored = json.loads((PROJECT_ROOT / "tests" / "events" / f"{spec.logical_id}.json").read_text())
+    if "routeKey" not in stored:  # a scheduled function: its event as EventBridge sends it
+        return dict(stored)
     event = sample_event(spec.logical_id)
     if "requestContext" in event and "authorizer" in event["requestContext"]:
         event["requestContext"]["authorizer"]["lambda"] = dict(ADMIN_CONTEXT)
@@ -176,38 +211,54 @@ def measure() -> dict[str, Any]:
         (minimal_dir / "minimal_handler.py").write_text(_MINIMAL)
         layer = PROJECT_ROOT / "layers" / "common"
         environment_of = {name: spec.environment for name, spec in stack.functions.items()}
-        minimal = _median(minimal_dir, minimal_dir, "minimal_handler.lambda_handler", {}, {})
-
-        functions = {}
-        for name, spec in sorted(stack.functions.items()):
-            functions[name] = _median(
-                spec.code_dir, layer, spec.handler, _event_for(spec, stack, token), environment_of[name]
-            )
         authorizer = stack.functions["AuthorizerFunction"]
         authorizer_event_ = _event_for(authorizer, stack, token)
-        variants = {
-            "minimal Powertools handler": minimal,
-            "minimal Powertools handler, no bytecode": _median(
-                minimal_dir, minimal_dir, "minimal_handler.lambda_handler", {}, {}, bytecode=False
-            ),
-            "authorizer": functions["AuthorizerFunction"],
-            "authorizer, no bytecode (a layer without .pyc)": _median(
+        compared: dict[str, tuple[Path, Path, str, dict[str, Any], dict[str, str]]] = {
+            "minimal Powertools handler": (minimal_dir, minimal_dir, "minimal_handler.lambda_handler", {}, {}),
+            "authorizer": (
                 authorizer.code_dir,
                 layer,
                 authorizer.handler,
                 authorizer_event_,
                 environment_of["AuthorizerFunction"],
-                bytecode=False,
             ),
         }
         baseline = _baseline_tree(Path(scratch) / "baseline")
+        before = f"authorizer as of {BASELINE_COMMIT} (PyJWT, botocore, PynamoDB, Powertools)"
         if baseline is not None:
-            variants[f"authorizer as of {BASELINE_COMMIT} (pydantic settings, boto3, Tracer)"] = _median(
+            compared[before] = (
                 baseline / "functions" / "auth",
                 baseline / "layers" / "common",
                 authorizer.handler,
                 authorizer_event_,
                 environment_of["AuthorizerFunction"],
             )
-    ratio = round(functions["AuthorizerFunction"]["total_ms"] / minimal["total_ms"], 2)
-    return {"runs": RUNS, "functions": functions, "variants": variants, "authorizer_to_minimal": ratio}
+        variants = _alternating(compared)
+        variants["minimal Powertools handler, no bytecode"] = _median(
+            minimal_dir, minimal_dir, "minimal_handler.lambda_handler", {}, {}, bytecode=False
+        )
+        variants["authorizer, no bytecode (a layer without .pyc)"] = _median(
+            authorizer.code_dir,
+            layer,
+            authorizer.handler,
+            authorizer_event_,
+            environment_of["AuthorizerFunction"],
+            bytecode=False,
+        )
+        functions = {}
+        for name, spec in sorted(stack.functions.items()):
+            functions[name] = _median(
+                spec.code_dir, layer, spec.handler, _event_for(spec, stack, token), environment_of[name]
+            )
+    minimal, ours = variants["minimal Powertools handler"], variants["authorizer"]
+    return {
+        "runs": RUNS,
+        "comparison_runs": COMPARISON_RUNS,
+        "functions": functions,
+        "variants": variants,
+        "authorizer_to_minimal": round(ours["total_ms"] / minimal["total_ms"], 2),
+        "before_to_minimal": round(variants[before]["total_ms"] / minimal["total_ms"], 2)
+        if before in variants
+        else None,
+        "added_warm_ms": round(ours["warm_ms"] - minimal["warm_ms"], 2),
+    }
