@@ -12,7 +12,7 @@ a deployed HTTP API:
 - an authorizer that fails otherwise -> 500;
 - an authorizer's answer (allow or deny; never a 401 or a failure) is cached
   per authorizer and identity-source values for `authorizer_cache_seconds`
-  (the template's ReauthorizeEvery), on boxoffice's clock, as API Gateway
+  (the template's ReauthorizeEvery), as API Gateway
   caches it: sam local calls the authorizer on every request;
 - an unknown route -> 404 {"message": "Not Found"} (sam local: 403);
 - a body that is not UTF-8 text reaches the function base64-encoded
@@ -26,7 +26,9 @@ import hashlib
 import json
 import logging
 import re
+import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,8 @@ def _gateway_answer(status: int, message: str) -> Response:
 class LocalHttpApi(LocalApigwService):
     # The authorizer's ReauthorizeEvery; InProcessStack and make run set it from the stack's parameters.
     authorizer_cache_seconds = 0
+    # What the cache's time is read from; the in-process tests give boxoffice's clock, which they move.
+    clock: Callable[[], float] = staticmethod(time.time)
 
     def create(self) -> None:
         # (authorizer, identity-source values) -> (expires at, the context to pass on, or None for "forbidden")
@@ -143,13 +147,12 @@ class LocalHttpApi(LocalApigwService):
     def _invoke_parse_lambda_authorizer(
         self, lambda_authorizer: Any, auth_lambda_event: dict, route_lambda_event: dict, route: Any
     ) -> None:
-        from boxoffice.clock import clock
 
         key = (
             lambda_authorizer.lambda_name,
             tuple(str(value) for value in auth_lambda_event.get("identitySource") or ()),
         )
-        now = clock.time()
+        now = self.clock()
         cached = self.authorizer_cache.get(key)
         if cached is not None and cached[0] > now:
             context = cached[1]

@@ -207,6 +207,8 @@ class InProcessStack:
         runner = SamLambdaRunner(self.runtime, log=print)  # a failing function shows its traceback
         self.service = LocalHttpApi(api=stack.api, lambda_runner=runner, port=3000)  # type: ignore[arg-type]
         self.service.authorizer_cache_seconds = authorizer_cache_seconds(merged)
+        # boxoffice's clock (one module shared by every environment): tests move time, and the cache follows.
+        self.service.clock = self.module("AuthorizerFunction", "boxoffice.clock").clock.time  # type: ignore[method-assign]
         self.service.create()
         self.api = ApiClient(self.service)
         # The authorizer speaks HTTP itself (no SDK): its AWS requests go to moto's own request handler.

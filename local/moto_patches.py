@@ -1,4 +1,4 @@
-"""One fix to moto's DynamoDB, applied wherever moto stands in for DynamoDB here (make run, tests, bench).
+"""Two fixes to moto, applied wherever moto stands in for DynamoDB here (make run, tests, bench).
 
 moto's TransactWriteItems backs up the *whole table* (a deep copy) once per
 item of the transaction, so a transaction's cost grows with the size of the
@@ -6,6 +6,10 @@ tables it touches: 100 chairs into a table of a few thousand took seconds,
 and every hold got slower as orders piled up. This version keeps the same
 semantics (all or nothing, the same cancellation reasons, ALL_OLD items on a
 failed condition) with an undo log of just the items it touched.
+
+moto's server also works out which service a request is for by scanning
+every module it has, on every request (a millisecond each under `make run`);
+the answer for a host never changes, so it is remembered.
 """
 
 from __future__ import annotations
@@ -117,6 +121,16 @@ def apply() -> None:
     if _APPLIED:
         return
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    backend_for_host = DomainDispatcherApplication.get_backend_for_host
+    remembered: dict[str | None, Any] = {}
+
+    def get_backend_for_host(self: Any, host: str | None) -> Any:
+        if host not in remembered:
+            remembered[host] = backend_for_host(self, host)
+        return remembered[host]
+
+    DomainDispatcherApplication.get_backend_for_host = get_backend_for_host  # type: ignore[method-assign]
     _APPLIED = True

@@ -269,7 +269,7 @@ class InProcessRuntime:
 class SamLambdaRunner:
     """Duck-types samcli's LocalLambdaRunner over an InProcessRuntime, for LocalApigwService."""
 
-    def __init__(self, runtime: InProcessRuntime, log: Any = None) -> None:
+    def __init__(self, runtime: Any, log: Any = None) -> None:  # InProcessRuntime or local.workers' pool
         self.runtime = runtime
         self.log = log
 

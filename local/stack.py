@@ -28,8 +28,7 @@ from typing import Any
 from local import demo
 from local.api import LocalHttpApi
 from local.demo import DEMO_PASSWORD
-from local.embedded_aws import EmbeddedAws, aws_client
-from local.persistence import restore_keys, save_keys
+from local.embedded_aws import EmbeddedAwsProcess, aws_client
 from local.runtime import PROJECT_ROOT, FunctionError, InProcessRuntime, SamLambdaRunner
 from local.template import (
     LOCAL_REGION,
@@ -37,13 +36,12 @@ from local.template import (
     ParameterError,
     authorizer_cache_seconds,
     check_parameters,
-    create_keys,
     create_tables,
-    key_ids,
     local_table_names,
     rate_seconds,
     resolve,
 )
+from local.workers import DEFAULT_WORKERS, WorkerPoolRuntime
 
 log = logging.getLogger("boxoffice.local")
 DEFAULT_DATA_DIR = PROJECT_ROOT / ".local-data"
@@ -78,7 +76,7 @@ def scheduled_event(rule: str) -> dict[str, Any]:
 class Scheduler:
     """Fires the template's `rate(...)` schedules, each on its own timer."""
 
-    def __init__(self, runtime: InProcessRuntime) -> None:
+    def __init__(self, runtime: InProcessRuntime | WorkerPoolRuntime) -> None:
         self.runtime = runtime
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -124,19 +122,28 @@ class LocalRun:
     """Everything `make run` starts, in this process."""
 
     def __init__(
-        self, host: str, port: int, parameters: dict[str, str], with_demo: bool = True, data_dir: Path | None = None
+        self,
+        host: str,
+        port: int,
+        parameters: dict[str, str],
+        with_demo: bool = True,
+        data_dir: Path | None = None,
+        workers: int = DEFAULT_WORKERS,
     ) -> None:
         self.host, self.port = host, port
         self.user_parameters = parameters
         self.with_demo = with_demo
         self.data_dir = data_dir
         self.restored = False
-        self.aws = EmbeddedAws(data_dir=data_dir)
+        # In a process of its own: moto and the API then run on both cores, not in turns.
+        self.aws = EmbeddedAwsProcess(data_dir=data_dir)
         self.scheduler: Scheduler | None = None
         self.stack: LocalStack | None = None
         self.api: LocalHttpApi | None = None
         self.demo_logins: list[tuple[str, str, str]] = []
         self.demo_ids: dict[str, str] = {}
+        self.workers = workers
+        self.runtime: WorkerPoolRuntime | None = None
 
     @property
     def url(self) -> str:
@@ -149,7 +156,7 @@ class LocalRun:
         existing = set(dynamodb.list_tables()["TableNames"])
         self.restored = bool(existing)
         create_tables(dynamodb, names, existing)
-        keys = self._keys(aws_client("kms", self.aws.endpoint))
+        keys = self.aws.keys  # made, or restored from the data folder, by the embedded server's process
         parameters = {
             "Stage": "local",
             "LocalAwsEndpoint": self.aws.endpoint,
@@ -157,7 +164,8 @@ class LocalRun:
             **self.user_parameters,
         }
         self.stack = resolve(parameters, {**names, **keys})
-        runtime = InProcessRuntime(self.stack.functions)
+        # Several warm environments per function, in worker processes, as Lambda runs concurrent requests.
+        runtime = self.runtime = WorkerPoolRuntime(self.stack.functions, self.workers)
         if self.with_demo and not self.restored:
             self.demo_ids, self.demo_logins = demo.load(self.stack.functions)
         elif self.with_demo:
@@ -172,16 +180,6 @@ class LocalRun:
         self.api.authorizer_cache_seconds = authorizer_cache_seconds(self.stack.parameters)
         self.api.create()
         self.api.serve_docs(PROJECT_ROOT / "docs" / "openapi.json")
-
-    def _keys(self, kms: Any) -> dict[str, str]:
-        """The template's keys: those saved in the data folder, and any new ones made (and saved)."""
-        keys = (restore_keys(self.data_dir, kms) if self.data_dir else None) or {}
-        missing = set(key_ids()) - set(keys)
-        if missing:
-            keys.update({logical_id: key for logical_id, key in create_keys(kms).items() if logical_id in missing})
-            if self.data_dir:
-                save_keys(self.data_dir, keys)
-        return keys
 
     def banner(self) -> str:
         assert self.stack is not None
@@ -217,6 +215,8 @@ class LocalRun:
     def stop(self) -> None:
         if self.scheduler:
             self.scheduler.stop()
+        if self.runtime:
+            self.runtime.stop()
         self.aws.stop()
 
 
@@ -230,6 +230,12 @@ def main(argv: list[str] | None = None) -> int:
         "--data-dir",
         default=os.environ.get("BOXOFFICE_DATA_DIR", str(DEFAULT_DATA_DIR)),
         help="where local data lives between runs; empty keeps it in memory only",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("BOXOFFICE_WORKERS", DEFAULT_WORKERS)),
+        help="worker processes, each a warm environment of every function (Lambda's concurrency)",
     )
     arguments = parser.parse_args(argv)
 
@@ -251,7 +257,9 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     data_dir = Path(arguments.data_dir).resolve() if arguments.data_dir else None
-    run = LocalRun(arguments.host, arguments.port, parameters, not arguments.no_demo, data_dir)
+    run = LocalRun(
+        arguments.host, arguments.port, parameters, not arguments.no_demo, data_dir, max(1, arguments.workers)
+    )
     try:
         run.start()
         print(run.banner() + f"  (started in {time.monotonic() - started:.1f} s)\n", flush=True)

@@ -1,0 +1,107 @@
+"""Several warm environments per function, as Lambda has: `make run`'s functions in worker processes.
+
+In one process, every invocation waits for the one before it (an
+environment's modules are swapped in and out of the interpreter, and Python
+runs one thread at a time). Lambda runs concurrent requests in separate
+environments; so does this: each worker process holds a warm environment of
+every function (made on first use, as a cold start) and serves one
+invocation at a time, and an invocation goes to whichever worker is free.
+The embedded DynamoDB stays one request at a time (DynamoDB's per-item
+atomicity is what the conditional writes rely on, and moto's server is
+serialized).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import threading
+from multiprocessing.connection import Connection
+from typing import Any
+
+from local.runtime import FunctionError, FunctionSpec
+
+DEFAULT_WORKERS = max(2, min(4, os.cpu_count() or 2))
+
+
+def _serve(connection: Connection, specs: dict[str, FunctionSpec]) -> None:
+    """A worker: invocations in, results (or Lambda's error payloads) out, until the pipe closes."""
+    from local.runtime import InProcessRuntime
+
+    runtime = InProcessRuntime(specs)
+    while True:
+        try:
+            logical_id, event = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            connection.send(("ok", runtime.invoke(logical_id, event)))
+        except FunctionError as error:
+            connection.send(("error", error.payload))
+        except Exception as error:  # nothing a function does may take the worker down
+            connection.send(("error", {"errorMessage": str(error), "errorType": type(error).__name__}))
+
+
+class _Worker:
+    def __init__(self, context: Any, specs: dict[str, FunctionSpec]) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, specs), daemon=True, name="boxoffice-worker")
+        self.process.start()
+        child.close()
+
+    def invoke(self, logical_id: str, event: Any) -> Any:
+        self.connection.send((logical_id, event))
+        kind, answer = self.connection.recv()
+        if kind == "error":
+            raise FunctionError(answer)
+        return answer
+
+    def stop(self) -> None:
+        self.connection.close()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.terminate()
+
+
+class WorkerPoolRuntime:
+    """InProcessRuntime's `invoke` and `specs`, over `workers` processes; a worker that dies is replaced."""
+
+    def __init__(self, specs: dict[str, FunctionSpec], workers: int = DEFAULT_WORKERS) -> None:
+        self.specs = specs
+        self._context = multiprocessing.get_context("spawn")  # no copy of this process's threads or sockets
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+        for _ in range(workers):
+            self._add()
+
+    def _add(self) -> None:
+        worker = _Worker(self._context, self.specs)
+        with self._lock:
+            self._all.append(worker)
+        self._idle.put(worker)
+
+    def invoke(self, logical_id: str, event: Any) -> Any:
+        worker = self._idle.get()
+        try:
+            answer = worker.invoke(logical_id, event)
+        except (EOFError, OSError, BrokenPipeError):
+            with self._lock:
+                self._all.remove(worker)
+            worker.stop()
+            self._add()
+            raise FunctionError(
+                {"errorMessage": "The function's environment died", "errorType": "Runtime.ExitError"}
+            ) from None
+        except FunctionError:
+            self._idle.put(worker)
+            raise
+        self._idle.put(worker)
+        return answer
+
+    def stop(self) -> None:
+        with self._lock:
+            workers, self._all = self._all, []
+        for worker in workers:
+            worker.stop()
