@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from typing import Any
 
+from local.capacity import item_size
 from local.inprocess import AwsCallCounter, InProcessStack, mocked_aws
 from tools import factories
 from tools.factories import customer_context
@@ -119,7 +120,7 @@ def measure() -> dict[str, Any]:
                 body={"confirmation_id": order["confirmation_id"], "payment_method": "tok_ok"},
                 headers={"Idempotency-Key": "bench-payment-0001"},
             ),
-            "idempotency record writes (2) + 1 TransactWriteItems + at most 1 read = 4",
+            "the claim (1 UpdateItem, also the only read) + 1 TransactWriteItems + the quota entry (1) = 3",
             "2 per chair (cache check, SQL update; not atomic) = 4",
         )
         warm_order = hold(["B-4"], alice).body
@@ -145,7 +146,7 @@ def measure() -> dict[str, Any]:
         measured(
             "sweep of 100 expired holds",
             lambda: stack.invoke("SweepHoldsFunction", {"id": "bench-sweep"}),
-            "4 index queries (one per shard) + 1 TransactWriteItems per hold = 104",
+            "4 index queries (one per shard) + 1 BatchGetItem of the orders + 1 TransactWriteItems per hold = 105",
             "- (Redis TTL)",
         )
         registered = stack.api.post(
@@ -187,22 +188,8 @@ def authorizer_event(token: str) -> dict[str, Any]:
 def _item_sizes(aws: Any, writes: list[tuple[str, str, dict]]) -> dict[str, int]:
     """Typical stored item sizes (bytes, DynamoDB's way: names + values), for the cost estimate."""
     sizes = {}
-    for table in ("OrdersTable", "ChairsTable", "HoldQuotasTable", "ScreeningsTable", "IdempotencyTable"):
+    for table in ("OrdersTable", "ChairsTable", "HoldQuotasTable", "ScreeningsTable"):
         items = aws.dynamodb.scan(TableName=aws.tables[table], Limit=20)["Items"]
         if items:
             sizes[table] = max(item_size(item) for item in items)
     return sizes
-
-
-def item_size(item: dict[str, Any]) -> int:
-    def value_size(value: dict[str, Any]) -> int:
-        kind, inner = next(iter(value.items()))
-        if kind in ("S", "N", "B"):
-            return len(str(inner).encode())
-        if kind in ("M",):
-            return 3 + sum(len(key) + value_size(nested) for key, nested in inner.items())
-        if kind in ("L",):
-            return 3 + sum(1 + value_size(nested) for nested in inner)
-        return 1
-
-    return sum(len(name) + value_size(value) for name, value in item.items())

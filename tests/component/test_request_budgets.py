@@ -69,3 +69,36 @@ def test_catalog_endpoints_make_the_fewest_requests_and_never_scan(counted, aws_
         "Query": 1,
     }
     assert ("dynamodb", "Scan") not in aws_calls.calls
+
+
+def test_the_write_and_read_units_of_a_booking(stack):
+    """A booking (the seat map of a 300-chair screening, a hold of two chairs, the payment) metered from the items
+    it touched: no index written on payment but the sparse one the hold leaves, no idempotency record, the seat
+    map read eventually consistent (issue 13)."""
+    from local.capacity import CapacityMeter
+    from tests.component.booking_helpers import Booking, make_screening
+    from tools.factories import customer_context
+
+    booking = Booking(stack, make_screening(stack, rows=15, seats=20))
+    buyer = customer_context()
+    with CapacityMeter() as meter:
+        booking.seat_map(limit="500")
+        seat_map = meter.reset()
+        order = booking.hold(buyer, ["A-1", "A-2"]).body
+        hold = meter.reset()
+        assert booking.pay(buyer, order).status == 200
+        pay = meter.reset()
+    assert seat_map.write_units == 0 and seat_map.read_units <= 4, seat_map.by_line
+    held_indexes = {line for line in hold.by_line if " index " in line}
+    assert held_indexes == {
+        "OrdersTable index by_user",
+        "OrdersTable index by_screening",
+        "OrdersTable index by_expiry",
+    }
+    assert all(units == 1 for line, units in hold.by_line.items() if " index " in line), "one write per index"
+    assert hold.write_units <= 13, hold.by_line
+    paid_indexes = {line: units for line, units in pay.by_line.items() if " index " in line}
+    assert paid_indexes == {"OrdersTable index by_expiry": 1}, "leaving the sweeper's index is the only index write"
+    assert not any(line.startswith("IdempotencyTable") for line in pay.by_line)
+    ours = pay.write_units - sum(units for line, units in pay.by_line.items() if line.startswith("PaymentLedger"))
+    assert ours <= 15, pay.by_line
