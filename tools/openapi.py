@@ -31,8 +31,9 @@ DESCRIPTION = (
     "A cinema back end: a catalog of movies, halls and screenings, members and their subscriptions; chairs held "
     "exclusively for a while, then paid once with the hold's confirmation id; staff accounts with permissions.\n\n"
     "Authenticate with `POST /auth/login` and send `Authorization: Bearer <access_token>`. Each operation names "
-    "the permission it needs (`x-permissions`). Errors share one shape: `{code, message, details}`; only "
-    "API Gateway's own refusals (401, 403 before a function runs) are `{message}`."
+    "the permission it needs (`x-permissions`), which the route's function checks (403 `FORBIDDEN`). Errors "
+    "share one shape: `{code, message, details}`; only API Gateway's own refusals (a 401 from the authorizer, "
+    "before a function runs) are `{message}`."
 )
 
 _GENERIC = {
@@ -86,7 +87,8 @@ _GENERIC_CODES = {
     503: "SERVICE_UNAVAILABLE",
 }
 _CODE = re.compile(r"\b[A-Z][A-Z_]{3,}\b")
-_GATEWAY_MESSAGES = {401: "Unauthorized", 403: "Forbidden"}
+# The authorizer says who is calling (401 when no one); what a route allows, its function says (403, our shape).
+_GATEWAY_MESSAGES = {401: "Unauthorized"}
 
 
 def _schema(name: str) -> dict[str, Any]:
@@ -94,9 +96,9 @@ def _schema(name: str) -> dict[str, Any]:
 
 
 def _error_answer(status: int, meaning: str, needed: Any, route_declared: bool) -> dict[str, Any]:
-    """An error answer's content: the shared shape with this route's own code as the example; for 401 and
-    403 of a protected route, API Gateway's own `{message}` (the authorizer refused), and the shared shape
-    too where the route itself answers that status."""
+    """An error answer's content: the shared shape with this route's own code as the example; for a 401 of a
+    protected route, API Gateway's own `{message}` (the authorizer refused) or the shared shape (the function
+    refused a token past its exp)."""
     found = _CODE.search(meaning) if route_declared else None
     example = {
         "code": found.group(0) if found else _GENERIC_CODES.get(status, "ERROR"),
@@ -107,8 +109,6 @@ def _error_answer(status: int, meaning: str, needed: Any, route_declared: bool) 
     if not gateway:
         return {"application/json": {"schema": _schema("Error"), "example": example}}
     gateway_example = {"message": _GATEWAY_MESSAGES[status]}
-    if not route_declared:
-        return {"application/json": {"schema": _schema("GatewayError"), "example": gateway_example}}
     return {
         "application/json": {
             "schema": {"oneOf": [_schema("Error"), _schema("GatewayError")]},

@@ -38,8 +38,8 @@ CHANGED_ON_PURPOSE = {
     "CreateSubscriptionFunctionRole": "BatchGetItem of the member and the movie, for their names",
     "ScreeningsTable": "the sparse by_pending index: cancelled screenings still settling",
     "AuthorizerCacheSeconds": "the cache is per token now (issue 13): its description says so",
-    "HttpApi": "the authorizer's identity source is the Authorization header alone: one cached answer per token; "
-    "the stage throttles are parameters (StageRateLimit, StageBurstLimit), defaults as before",
+    "HttpApi": "the authorizer's identity source is the Authorization header alone: one cached answer per token",
+    "HttpApiApiGatewayDefaultStage": "its route throttles are the StageRateLimit and StageBurstLimit parameters",
     "AuthorizerFunction": "standard library only (boxoffice.edge): 128 MB, Lambda's JSON log format",
     "AuthorizerFailuresAlarm": "TokensRejected comes from a metric filter on the authorizer's logs, undimensioned",
     "PayOrderFunctionRole": "kms:Sign and kms:GetPublicKey on the two token keys, for the ticket QRs; the till; "
