@@ -124,3 +124,9 @@ def log_stream(stack: StackUnderTest) -> Iterator[io.StringIO]:
     yield stream
     for handler, old in zip([h for h in handlers if isinstance(h, logging.StreamHandler)], previous, strict=True):
         handler.setStream(old)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `slow` (tens of seconds each) run first: with two workers, one of them starting last
+    would leave the other idle while it finishes."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

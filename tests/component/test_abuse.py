@@ -187,6 +187,7 @@ def test_ten_fresh_accounts_from_one_address_hold_at_most_the_address_limit(stac
     assert held == 30, "10 % of 300 chairs for new accounts, whichever address they use"
 
 
+@pytest.mark.slow
 def test_a_hundred_fresh_accounts_from_a_hundred_addresses_hold_at_most_the_new_account_share(stack, accounts):
     _, screening_id = _big_screening(stack, accounts)
     abusers = [accounts.customer() for _ in range(100)]

@@ -225,6 +225,7 @@ def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per opera
     return Booking_
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("run", range(RUNS))
 def test_booking_against_a_model(make_stack, aws, run):
     stack = make_stack(HoldSeconds=str(HOLD_SECONDS), MaxHeldChairsPerUser=str(CAP))

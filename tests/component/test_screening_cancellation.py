@@ -159,6 +159,7 @@ def test_only_managers_cancel_and_a_reason_is_required(stack, booking):
     assert over.status == 409 and over.body["code"] == "SCREENING_OVER"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rows", [3, 30])
 def test_a_full_screening_of_300_or_3000_chairs_is_settled_within_one_run(make_stack, aws, aws_calls, rows):
     """Sales of 40 chairs fill the hall: one settlement run (5 minutes at most) refunds them all, a bounded

@@ -22,6 +22,7 @@ def server():
         yield embedded
 
 
+@pytest.mark.slow
 def test_eight_workers_racing_for_five_chairs_get_one_winner_each(server):
     stack = server.stack()
     screening_id = make_screening(InProcessRuntime(stack.functions), rows=1, seats=5)
