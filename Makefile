@@ -117,7 +117,7 @@ generated: events openapi ## Everything derived from the template and the route 
 openapi: venv ## Write docs/openapi.json and boxoffice/routes.json from the functions' route declarations
 	$(BIN)/python -m tools.openapi
 
-bench: venv ## Measure requests per operation, throughput, contention, cold starts, sizes, cost -> benchmarks/results.md
+bench: venv ## Measure requests, throughput, contention, cold starts, sizes, make run under load, cost, an on-sale -> benchmarks/results.md
 	PYTHONPATH=.:layers/common $(BIN)/python -m benchmarks.run
 
 fuzz: venv ## Schemathesis against the local stack, many examples per route

@@ -67,7 +67,7 @@ def measure() -> dict[str, Any]:
     with mocked_aws() as aws, AwsCallCounter() as counter:
         from boxoffice.clock import clock
 
-        stack = InProcessStack(aws, {"HoldSeconds": "60"})
+        stack = InProcessStack(aws, {"HoldSeconds": "60", "MaxHeldChairsPerAddress": "100000"})
         screening_id = make_screening(stack)
         measured = Measured(counter)
 

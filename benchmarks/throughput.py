@@ -157,6 +157,7 @@ def measure() -> dict[str, Any]:
                     "tp9": f"raw{index}",
                     '"A-10"': f'"{chairs[-1 - index]}"',
                     "1A#010": seat_key(chairs[-1 - index]),
+                    "#10.0.0.9": f"#10.1.{index // 256}.{index % 256}",  # the address gauge: one per buyer
                 },
             )
         raw_hold_seconds = time.perf_counter() - started
