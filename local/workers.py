@@ -30,6 +30,7 @@ def _serve(connection: Connection, specs: dict[str, FunctionSpec]) -> None:
     from local.runtime import InProcessRuntime
 
     runtime = InProcessRuntime(specs)
+    connection.send(("ready", None))  # the interpreter and the runtime are loaded: requests may come
     while True:
         try:
             logical_id, event = connection.recv()
@@ -49,6 +50,12 @@ class _Worker:
         self.process = context.Process(target=_serve, args=(child, specs), daemon=True, name="boxoffice-worker")
         self.process.start()
         child.close()
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        if not self.connection.poll(timeout):
+            raise RuntimeError("a worker process did not start")
+        kind, _ = self.connection.recv()
+        assert kind == "ready", kind
 
     def invoke(self, logical_id: str, event: Any) -> Any:
         self.connection.send((logical_id, event))
@@ -73,11 +80,16 @@ class WorkerPoolRuntime:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
-        for _ in range(workers):
-            self._add()
+        started = [_Worker(self._context, self.specs) for _ in range(workers)]  # they start side by side
+        for worker in started:
+            self._ready(worker)
 
     def _add(self) -> None:
-        worker = _Worker(self._context, self.specs)
+        self._ready(_Worker(self._context, self.specs))
+
+    def _ready(self, worker: _Worker) -> None:
+        """Wait until the worker can serve (so nothing answers before it can), then let it take invocations."""
+        worker.wait_ready()
         with self._lock:
             self._all.append(worker)
         self._idle.put(worker)

@@ -61,19 +61,26 @@ def start_local_stack(*extra: str, port: int | None = None, wait: bool = True) -
     stack = LocalStackProcess(url=f"http://127.0.0.1:{port}", port=port, process=process)
     threading.Thread(target=lambda: stack.output.extend(iter(process.stdout.readline, "")), daemon=True).start()
     if wait:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"the local stack exited with {process.returncode}:\n{stack.log()}")
-            try:
-                if requests.get(f"{stack.url}/.well-known/openid-configuration", timeout=2).status_code == 200:
-                    return stack
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.2)
-        stack.stop()
-        raise RuntimeError(f"the local stack did not answer within 90 s:\n{stack.log()}")
+        try:
+            _wait_until_answering(stack)
+        except BaseException:
+            stack.stop()  # whatever went wrong, nothing is left running
+            raise
     return stack
+
+
+def _wait_until_answering(stack: LocalStackProcess) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if stack.process.poll() is not None:
+            raise RuntimeError(f"the local stack exited with {stack.process.returncode}:\n{stack.log()}")
+        try:
+            if requests.get(f"{stack.url}/.well-known/openid-configuration", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:  # not listening yet, or too busy to answer within 2 s
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the local stack did not answer within 90 s:\n{stack.log()}")
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,10 @@
 """Who may do what: the permission names, what each implies, and what every route needs.
 
 Each route says what it needs where it is declared (its function module);
-`ROUTES`, the authorizer's table, is generated from those declarations into
-routes.json beside this module, and a test fails when it is stale.
+`ROUTES`, the whole table, is generated from those declarations into
+routes.json beside this module (a test fails when it is stale) for the tests
+and the template's checks; at run time each function checks its own route's
+declaration (boxoffice.http), since the authorizer only says who is calling.
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ def needs(declared: Declared) -> Needs:
 
 
 def _load_routes() -> dict[str, Needs]:
-    """The authorizer's table, generated from the functions' own route declarations (`make generated`)."""
+    """The route table, generated from the functions' own route declarations (`make generated`)."""
     path = Path(__file__).parent / "routes.json"
     table = json.loads(path.read_text()) if path.exists() else {}  # none yet: every route closed
     return {
