@@ -3,7 +3,7 @@
 Beside, in the same run: a minimal Powertools handler (the floor), the
 authorizer without compiled bytecode (what a layer without .pyc files costs:
 /opt is read-only in Lambda, so nothing is ever cached), and the authorizer as
-it was before issue 13 (BASELINE_COMMIT, PyJWT, botocore and Powertools), from
+it was before issue 13 (BEFORE_COMMIT, PyJWT, botocore and Powertools), from
 git. The authorizer and the minimal handler alternate, fresh process after
 fresh process, COMPARISON_RUNS times, so a busy moment weighs on both alike;
 each also serves WARM_EVENTS more events, whose median is its warm latency.
@@ -23,6 +23,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from benchmarks.before import BEFORE_COMMIT
 from local.runtime import PROJECT_ROOT, FunctionSpec, InProcessRuntime
 from local.template import LocalStack
 from tools.generate_events import authorizer_event
@@ -31,8 +32,6 @@ from tools.load import EmbeddedServer, call
 RUNS = 3
 COMPARISON_RUNS = 9
 WARM_EVENTS = 20
-# The last commit before issue 13: the authorizer with PyJWT, botocore, PynamoDB and Powertools.
-BASELINE_COMMIT = "cedd4ad"
 
 _SCRIPT = r"""
 import importlib, json, sys, time
@@ -172,9 +171,9 @@ def _event_for(spec: FunctionSpec, stack: LocalStack, token: str) -> dict[str, A
 
 
 def _baseline_tree(directory: Path) -> Path | None:
-    """The repository's layers/ and functions/ at BASELINE_COMMIT, or None if git cannot give them."""
+    """The repository's layers/ and functions/ at BEFORE_COMMIT, or None if git cannot give them."""
     archive = subprocess.run(
-        ["git", "archive", "--format=tar", BASELINE_COMMIT, "layers", "functions"],
+        ["git", "archive", "--format=tar", BEFORE_COMMIT, "layers", "functions"],
         cwd=PROJECT_ROOT,
         capture_output=True,
         check=False,
@@ -224,7 +223,7 @@ def measure() -> dict[str, Any]:
             ),
         }
         baseline = _baseline_tree(Path(scratch) / "baseline")
-        before = f"authorizer as of {BASELINE_COMMIT} (PyJWT, botocore, PynamoDB, Powertools)"
+        before = f"authorizer as of {BEFORE_COMMIT} (PyJWT, botocore, PynamoDB, Powertools)"
         if baseline is not None:
             compared[before] = (
                 baseline / "functions" / "auth",

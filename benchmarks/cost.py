@@ -19,10 +19,10 @@ import json
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from benchmarks.before import BEFORE_COMMIT, checkout
 from local.runtime import PROJECT_ROOT
 
 PRICES = {
@@ -37,8 +37,6 @@ PRICES = {
 }
 FUNCTION_MEMORY_GB = 0.5  # Globals: MemorySize 512
 AUTHORIZER_MEMORY_GB = 0.125  # the authorizer's own MemorySize (128) since issue 13
-# The commit before issue 13, whose booking the "before" column runs.
-BEFORE_COMMIT = "cedd4ad"
 
 # Run inside a checkout (cwd), this commit's local/capacity.py beside its own local/ package.
 _SCRIPT = r"""
@@ -127,21 +125,11 @@ def _booking_in(root: Path) -> dict[str, Any]:
 
 
 def _before() -> dict[str, Any] | None:
-    with tempfile.TemporaryDirectory() as scratch:
-        worktree = Path(scratch) / "before"
-        added = subprocess.run(
-            ["git", "worktree", "add", "--detach", str(worktree), BEFORE_COMMIT],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            check=False,
-        )
-        if added.returncode != 0:
+    with checkout() as worktree:
+        if worktree is None:
             return None
-        try:
-            shutil.copy(PROJECT_ROOT / "local" / "capacity.py", worktree / "local" / "capacity.py")
-            return _booking_in(worktree)
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=PROJECT_ROOT, check=False)
+        shutil.copy(PROJECT_ROOT / "local" / "capacity.py", worktree / "local" / "capacity.py")
+        return _booking_in(worktree)
 
 
 def per_million(booking: dict[str, Any], authorizer: dict[str, float]) -> dict[str, Any]:

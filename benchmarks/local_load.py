@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.before import BEFORE_COMMIT, checkout
 from local.runtime import PROJECT_ROOT
 from tools import factories
 from tools.load import free_port, percentile
@@ -32,8 +33,6 @@ PARAMETERS = (
     "NewAccountHours=0 MaxHeldChairsPerAddress=100000 MaxRegistrationsPerAddress=100000 "
     f"LoginFailuresPerAddress=100000 MaxHeldChairsPerUser={QUOTA}"
 )
-# The commit the issue measured ("12-35 holds per second whatever the number of clients"): before issue 13.
-BEFORE_COMMIT = "cedd4ad"
 
 
 class Client:
@@ -211,18 +210,8 @@ def measure_stack(root: Path) -> list[dict[str, Any]]:
 
 def measure() -> dict[str, Any]:
     after = measure_stack(PROJECT_ROOT)
-    with tempfile.TemporaryDirectory() as scratch:
-        worktree = Path(scratch) / "before"
-        added = subprocess.run(
-            ["git", "worktree", "add", "--detach", str(worktree), BEFORE_COMMIT],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            check=False,
-        )
-        try:
-            before = measure_stack(worktree) if added.returncode == 0 else None
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=PROJECT_ROOT, check=False)
+    with checkout() as worktree:
+        before = measure_stack(worktree) if worktree is not None else None
     return {"before_commit": BEFORE_COMMIT, "before": before, "after": after}
 
 

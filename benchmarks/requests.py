@@ -6,7 +6,6 @@ import time
 from collections import Counter
 from typing import Any
 
-from local.capacity import item_size
 from local.inprocess import AwsCallCounter, InProcessStack, mocked_aws
 from tools import factories
 from tools.factories import customer_context
@@ -31,7 +30,6 @@ class Measured:
     def __init__(self, counter: AwsCallCounter) -> None:
         self.counter = counter
         self.rows: list[dict[str, Any]] = []
-        self.writes: list[tuple[str, str, dict]] = []
         self.warm_ms: dict[str, float] = {}
 
     def time(self, name: str, operation: Any) -> Any:
@@ -59,7 +57,6 @@ class Measured:
                 "scan": by_operation.get("Scan", 0),
             }
         )
-        self.writes += [(name, op, params) for op, params in ours]
         return answer
 
 
@@ -172,7 +169,7 @@ def measure() -> dict[str, Any]:
             "- (permissions checked in the browser)",
         )
         clock.reset()
-        return {"rows": measured.rows, "item_sizes": _item_sizes(aws, measured.writes), "warm_ms": measured.warm_ms}
+        return {"rows": measured.rows, "warm_ms": measured.warm_ms}
 
 
 def authorizer_event(token: str) -> dict[str, Any]:
@@ -183,13 +180,3 @@ def authorizer_event(token: str) -> dict[str, Any]:
     event["requestContext"]["domainName"] = "boxoffice.test"
     event["routeKey"] = event["requestContext"]["routeKey"] = "POST /orders"
     return event
-
-
-def _item_sizes(aws: Any, writes: list[tuple[str, str, dict]]) -> dict[str, int]:
-    """Typical stored item sizes (bytes, DynamoDB's way: names + values), for the cost estimate."""
-    sizes = {}
-    for table in ("OrdersTable", "ChairsTable", "HoldQuotasTable", "ScreeningsTable"):
-        items = aws.dynamodb.scan(TableName=aws.tables[table], Limit=20)["Items"]
-        if items:
-            sizes[table] = max(item_size(item) for item in items)
-    return sizes

@@ -123,11 +123,5 @@ def expand(permissions: Iterable[str]) -> frozenset[str]:
     return frozenset(granted)
 
 
-def allows(route_key: str, permissions: Iterable[str]) -> bool:
-    """Whether a caller holding `permissions` (already authenticated) may call `route_key`."""
-    needed = ROUTES.get(route_key)
-    return needed is not None and satisfied(needed, permissions)  # a route nobody declared is closed
-
-
 def is_public(route_key: str) -> bool:
     return ROUTES.get(route_key) == PUBLIC
