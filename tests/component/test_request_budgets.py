@@ -45,8 +45,10 @@ def test_catalog_endpoints_make_the_fewest_requests_and_never_scan(counted, aws_
     # A page: one Query, one BatchGetItem for the names on it (up to 100 members and movies per batch).
     assert counted("ListSubscriptionsFunction", query={"member_id": member_id})[1] == {"Query": 1, "BatchGetItem": 1}
     assert counted("ListSubscriptionsFunction")[1] == {"Query": 1, "BatchGetItem": 1}
+    # A person's delete first stamps who is deleting (the stream's REMOVE shows only the item as it was).
     assert counted("DeleteSubscriptionFunction", path={"subscription_id": subscription.body["subscription_id"]})[1] == {
         "GetItem": 1,
+        "UpdateItem": 1,
         "DeleteItem": 1,
     }
 
@@ -65,6 +67,7 @@ def test_catalog_endpoints_make_the_fewest_requests_and_never_scan(counted, aws_
 
     assert counted("DeleteMemberFunction", path={"member_id": member_id})[1] == {
         "GetItem": 1,
+        "UpdateItem": 1,  # who is deleting, stamped first
         "DeleteItem": 1,
         "Query": 1,
     }

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import csv
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +40,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from boxoffice import permissions
+from boxoffice.actor import Actor, acting
 from boxoffice.clock import now_epoch
 from boxoffice.errors import (
     DomainError,
@@ -168,6 +171,36 @@ def json_response(status_code: int, body: Any, headers: dict[str, str] | None = 
         body=json.dumps(body, separators=(",", ":")),
         headers=headers,
     )
+
+
+def _flat(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in row.items():
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{prefix}{name}."))
+        else:
+            flat[f"{prefix}{name}"] = value
+    return flat
+
+
+def as_csv(rows: list[dict[str, Any]]) -> str:
+    """Rows as CSV, one column per field (nested ones as `revenue.EUR`), columns in first-seen order."""
+    flat = [_flat(row) for row in rows]
+    columns = list(dict.fromkeys(name for row in flat for name in row))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, restval=0, lineterminator="\r\n")
+    writer.writeheader()
+    for row in flat:
+        # A cell a spreadsheet would run as a formula is written as text (CSV injection).
+        writer.writerow({k: f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for k, v in row.items()})
+    return out.getvalue()
+
+
+def report_response(accept: str | None, body: Any, rows: list[dict[str, Any]]) -> Any:
+    """The report as JSON, or its rows as CSV when the client's Accept asks for text/csv."""
+    if accept and "text/csv" in accept.lower():
+        return Response(status_code=200, content_type="text/csv; charset=utf-8", body=as_csv(rows))
+    return body
 
 
 def _domain_error(error: DomainError) -> Response:
@@ -315,6 +348,16 @@ def _guard(event: dict[str, Any], shape: RouteShape, declarations: dict[str, Rou
             raise Forbidden("Your account is not allowed to do this")
 
 
+def _actor_of(event: dict[str, Any]) -> Actor | None:
+    """The person behind an authorized request, as the changes it writes record them (boxoffice.actor)."""
+    context = event.get("requestContext") or {}
+    caller = (context.get("authorizer") or {}).get("lambda") or {}
+    if not caller.get("sub"):
+        return None
+    address = str((context.get("http") or {}).get("sourceIp") or "unknown")[:64]
+    return Actor(str(caller["sub"]), str(caller.get("username", "")), address)
+
+
 def _error_response(error: DomainError) -> dict[str, Any]:
     return {
         "statusCode": error.status,
@@ -366,7 +409,8 @@ def lambda_handler_for(router: Router) -> Callable[[dict, Any], dict]:
             _guard(event, shapes[0], router.declarations)
         except DomainError as refused:
             return _error_response(refused)
-        answer = app.resolve(event, context)
+        with acting(_actor_of(event)):
+            answer = app.resolve(event, context)
         answer["headers"] = {**SECURITY_HEADERS, **(answer.get("headers") or {})}
         return answer
 

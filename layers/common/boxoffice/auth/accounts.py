@@ -12,6 +12,7 @@ from pynamodb.expressions.operand import Path
 from pynamodb.expressions.update import Action
 
 from boxoffice import permissions as perms
+from boxoffice.actor import Actor, acting
 from boxoffice.auth import passwords
 from boxoffice.auth.schemas import (
     CreatedUserOut,
@@ -137,7 +138,8 @@ def register_customer(body: RegisterIn, client_address: str) -> UserOut:
     login = UserLogin(
         user_id=login_key(body.username), owner_id=profile.user_id, password_hash=passwords.hash_password(body.password)
     )
-    _create(profile, login)
+    with acting(Actor(profile.user_id, profile.username, client_address)):  # the newcomer registers themself
+        _create(profile, login)
     return user_out(profile, login)
 
 
@@ -320,7 +322,9 @@ def login(body: LoginIn, issuer: str, client_address: str) -> TokenOut:
         if same_minute
         else [UserProfile.login_window_start.set(now), UserProfile.login_window_count.set(1)]
     )
-    profile.update(actions=[UserProfile.last_login_at.set(now), *window])
+    # The sign-in is a change of the profile made by its owner: the audit log's entry comes from it.
+    with acting(Actor(profile.user_id, profile.username, client_address)):
+        profile.update(actions=[UserProfile.last_login_at.set(now), *window])
     token = issue_access_token(
         issuer=issuer,
         user_id=profile.user_id,

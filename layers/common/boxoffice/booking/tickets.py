@@ -18,6 +18,7 @@ from typing import Any, cast
 from botocore.exceptions import ClientError
 
 from boxoffice import aws
+from boxoffice.actor import Actor, current_stamp
 from boxoffice.booking.schemas import AttendanceOut, CheckInOut
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, NotFound
@@ -71,7 +72,8 @@ def check_in(code: str, screening_id: str, by: Identity) -> CheckInOut:
         answer = aws.client("dynamodb").update_item(
             TableName=Order.Meta.table_name,
             Key={"order_id": {"S": where.order_id}},
-            UpdateExpression=f"SET {ticket}.checked_in_at = :now, {ticket}.checked_in_by = :by",
+            # `actor`: the change says who admitted the ticket (boxoffice.actor; the TicketCheckedIn event's actor).
+            UpdateExpression=f"SET {ticket}.checked_in_at = :now, {ticket}.checked_in_by = :by, actor = :actor",
             ConditionExpression=(
                 f"{ticket}.code = :code AND attribute_not_exists({ticket}.checked_in_at)"
                 f" AND attribute_not_exists({ticket}.refunded_at) AND #status = :paid AND screening_id = :screening"
@@ -80,6 +82,7 @@ def check_in(code: str, screening_id: str, by: Identity) -> CheckInOut:
             ExpressionAttributeValues={
                 ":now": {"N": str(now)},
                 ":by": {"S": by.username},
+                ":actor": {"S": current_stamp() or Actor(by.user_id, by.username, "unknown").stamp()},
                 ":code": {"S": code},
                 ":paid": {"S": PAID},
                 ":screening": {"S": screening_id},

@@ -7,6 +7,7 @@ let tests point a model at another table by resetting the settings.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from collections.abc import Sequence
@@ -14,15 +15,16 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pynamodb.connection.base
-from pynamodb.attributes import Attribute, ListAttribute
+from pynamodb.attributes import Attribute, ListAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.constants import ALL_OLD, NUMBER
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from boxoffice import actor
 from boxoffice.aws import CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS, botocore_session
 from boxoffice.errors import NotFound
 from boxoffice.settings import get_settings
@@ -82,6 +84,40 @@ class BaseMeta:
     max_pool_connections = 10
 
 
+class StampedModel(Model):
+    """A model whose every write says who made it (boxoffice.actor), because events and audit entries are
+    derived from its table's stream: `actor` is set to the person acting, or removed when the system writes;
+    a delete by a person first stamps `deleted_by` (best effort: a delete that is refused anyway is not)."""
+
+    actor = UnicodeAttribute(null=True)
+    deleted_by = UnicodeAttribute(null=True)
+
+    @classmethod
+    def stamp_action(cls) -> Action:
+        stamp = actor.current_stamp()
+        return cls.actor.set(stamp) if stamp else cls.actor.remove()
+
+    def save(self, condition: Condition | None = None, *args: Any, **kwargs: Any) -> Any:
+        self.actor = actor.current_stamp()
+        return super().save(condition, *args, **kwargs)
+
+    def update(self, actions: list[Action], condition: Condition | None = None, *args: Any, **kwargs: Any) -> Any:
+        return super().update([*actions, self.stamp_action()], condition, *args, **kwargs)
+
+    def stamp_deletion(self, condition: Condition | None = None) -> None:
+        stamp = actor.current_stamp()
+        if not stamp:
+            return
+        key = getattr(type(self), str(type(self)._hash_keyname))
+        exists = key.exists() if condition is None else key.exists() & condition
+        with contextlib.suppress(UpdateError):  # refused: the delete that follows is refused too, and says why
+            super().update([type(self).deleted_by.set(stamp)], exists)
+
+    def delete(self, condition: Condition | None = None, *args: Any, **kwargs: Any) -> Any:
+        self.stamp_deletion(condition)
+        return super().delete(condition, *args, **kwargs)
+
+
 @functools.cache
 def _transaction_connection() -> Connection:
     settings = get_settings()
@@ -134,16 +170,22 @@ class Transaction:
         self._labels["check"].append(label)
 
     def delete(self, label: str, model: Model, *, condition: Condition | None = None) -> None:
+        if isinstance(model, StampedModel):
+            model.stamp_deletion(condition)
         self._write.delete(model, condition=condition)
         self._labels["delete"].append(label)
 
     def put(self, label: str, model: Model, *, condition: Condition | None = None) -> None:
+        if isinstance(model, StampedModel):
+            model.actor = actor.current_stamp()
         self._write.save(model, condition=condition, return_values=ALL_OLD)
         self._labels["put"].append(label)
 
     def update(
         self, label: str, model: Model, actions: Sequence[Action], *, condition: Condition | None = None
     ) -> None:
+        if isinstance(model, StampedModel):
+            actions = [*actions, model.stamp_action()]
         self._write.update(model, list(actions), condition=condition, return_values=ALL_OLD)
         self._labels["update"].append(label)
 
@@ -185,25 +227,37 @@ def plain(map_attribute: Any) -> dict[str, Any]:
     return map_attribute.as_dict() if hasattr(map_attribute, "as_dict") else dict(map_attribute)
 
 
-def get_many(*wanted: tuple[type[Model], str]) -> list[Model | None]:
-    """Several items from several tables in one BatchGetItem (strongly consistent); None where absent."""
+def batch_get_raw(keys: dict[str, list[dict[str, Any]]], *, consistent_read: bool = True) -> dict[str, list[dict]]:
+    """Items of several tables by key, as DynamoDB JSON (every attribute, modelled or not): BatchGetItem,
+    100 keys a request, until nothing is left unprocessed."""
     from boxoffice import aws
 
-    requests: dict[str, dict[str, Any]] = {}
-    for model, key in wanted:
-        table = model.Meta.table_name
-        requests.setdefault(table, {"Keys": [], "ConsistentRead": True})["Keys"].append(
-            {model._hash_keyname: {"S": key}}
-        )
-    found: dict[tuple[str, str], dict[str, Any]] = {}
+    found: dict[str, list[dict[str, Any]]] = {table: [] for table in keys}
+    pending = [(table, key) for table, table_keys in keys.items() for key in table_keys]
     client = aws.client("dynamodb")
-    while requests:
-        answer = client.batch_get_item(RequestItems=requests)
-        for table, items in answer.get("Responses", {}).items():
-            for item in items:
-                hash_name = next(model._hash_keyname for model, _ in wanted if model.Meta.table_name == table)
-                found[(table, item[hash_name]["S"])] = item
-        requests = answer.get("UnprocessedKeys") or {}
+    while pending:
+        chunk, pending = pending[:100], pending[100:]
+        requests: dict[str, dict[str, Any]] = {}
+        for table, key in chunk:
+            requests.setdefault(table, {"Keys": [], "ConsistentRead": consistent_read})["Keys"].append(key)
+        while requests:
+            answer = client.batch_get_item(RequestItems=requests)
+            for table, items in answer.get("Responses", {}).items():
+                found[table] += items
+            requests = answer.get("UnprocessedKeys") or {}
+    return found
+
+
+def get_many(*wanted: tuple[type[Model], str]) -> list[Model | None]:
+    """Several items from several tables in one BatchGetItem (strongly consistent); None where absent."""
+    keys: dict[str, list[dict[str, Any]]] = {}
+    for model, key in wanted:
+        keys.setdefault(model.Meta.table_name, []).append({str(model._hash_keyname): {"S": key}})
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for table, items in batch_get_raw(keys).items():
+        hash_name = next(model._hash_keyname for model, _ in wanted if model.Meta.table_name == table)
+        for item in items:
+            found[(table, item[hash_name]["S"])] = item
     return [
         model.from_raw_data(found[(model.Meta.table_name, key)]) if (model.Meta.table_name, key) in found else None
         for model, key in wanted

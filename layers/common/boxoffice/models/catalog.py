@@ -15,12 +15,11 @@ from pynamodb.attributes import (
     MapAttribute,
     UnicodeAttribute,
 )
-from pynamodb.models import Model
 
-from boxoffice.models.base import BaseMeta, IntegerAttribute, TableName, index, list_of
+from boxoffice.models.base import BaseMeta, IntegerAttribute, StampedModel, TableName, index, list_of
 
 
-class Movie(Model):
+class Movie(StampedModel):
     class Meta(BaseMeta):
         table_name = TableName("movies")
 
@@ -41,7 +40,7 @@ class Movie(Model):
     by_name = index("by_name", ("kind", UnicodeAttribute), ("name_key", UnicodeAttribute))
 
 
-class Member(Model):
+class Member(StampedModel):
     class Meta(BaseMeta):
         table_name = TableName("members")
 
@@ -57,7 +56,7 @@ class Member(Model):
     by_name = index("by_name", ("kind", UnicodeAttribute), ("name_key", UnicodeAttribute))
 
 
-class Subscription(Model):
+class Subscription(StampedModel):
     class Meta(BaseMeta):
         table_name = TableName("subscriptions")
 
@@ -85,7 +84,7 @@ class HallRow(MapAttribute):
     companion = list_of(IntegerAttribute, null=True)  # seat numbers kept for a wheelchair user's companion
 
 
-class Hall(Model):
+class Hall(StampedModel):
     class Meta(BaseMeta):
         table_name = TableName("halls")
 
@@ -109,7 +108,7 @@ RESCHEDULE = "RESCHEDULE"  # ... while a new time or price is being copied to it
 REBUILD = "REBUILD"  # ... while its chairs are being laid out anew in the hall it moved to
 
 
-class Screening(Model):
+class Screening(StampedModel):
     class Meta(BaseMeta):
         table_name = TableName("screenings")
 

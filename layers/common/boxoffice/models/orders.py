@@ -19,7 +19,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.models import Model
 
-from boxoffice.models.base import BaseMeta, IntegerAttribute, TableName, index, list_of, plain
+from boxoffice.models.base import BaseMeta, IntegerAttribute, StampedModel, TableName, index, list_of, plain
 
 HELD, PAID, CANCELLED, EXPIRED, REFUNDED = "HELD", "PAID", "CANCELLED", "EXPIRED", "REFUNDED"
 STATUSES = (HELD, PAID, CANCELLED, EXPIRED, REFUNDED)
@@ -49,7 +49,7 @@ class RefundEntry(MapAttribute):
     refund_id = UnicodeAttribute(null=True)  # set once the provider refunded
 
 
-class Order(Model):
+class Order(StampedModel):
     class Meta(BaseMeta):
         table_name = TableName("orders")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pynamodb.attributes import BooleanAttribute, MapAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from boxoffice.models.base import BaseMeta, IntegerAttribute, TableName, index, list_of
+from boxoffice.models.base import BaseMeta, IntegerAttribute, StampedModel, TableName, index, list_of
 
 USER_KIND = "USER"
 ADMINISTRATORS_COUNTER_ID = "meta#administrators"
@@ -22,7 +22,7 @@ def login_key(username: str) -> str:
     return f"login#{username}"
 
 
-class UserProfile(Model):
+class UserProfile(StampedModel):
     class Meta(BaseMeta):
         table_name = TableName("users")
 
@@ -51,7 +51,7 @@ class UserProfile(Model):
     by_username = index("by_username", ("kind", UnicodeAttribute), ("username", UnicodeAttribute))
 
 
-class UserLogin(Model):
+class UserLogin(StampedModel):
     class Meta(BaseMeta):
         table_name = TableName("users")
 
