@@ -7,6 +7,10 @@ and every hold got slower as orders piled up. This version keeps the same
 semantics (all or nothing, the same cancellation reasons, ALL_OLD items on a
 failed condition) with an undo log of just the items it touched.
 
+A cancelled transaction leaves no trace in the tables' streams either (as in
+DynamoDB, where only committed changes are streamed): the records its
+writes and their undoing added are dropped.
+
 moto's server also works out which service a request is for by scanning
 every module it has, on every request (a millisecond each under `make run`);
 the answer for a host never changes, so it is remembered.
@@ -36,12 +40,16 @@ def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Non
     seen: set[tuple[str, str]] = set()
     errors: list[tuple[Any, Any, Any]] = []
 
+    streamed: dict[str, int] = {}  # table -> its stream's length before the transaction
+
     def roll_back() -> None:
         for table_name, key, original in reversed(undo):
             if original is None:
                 self.delete_item(table_name, key)
             else:
                 self.put_item(table_name, original)
+        for table_name, length in streamed.items():
+            del self.get_table(table_name).stream_shard.items[length:]
 
     for item in transact_items:
         original_item: dict[str, Any] | None = None
@@ -52,6 +60,9 @@ def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Non
             if op_type not in {"ConditionCheck", "Put", "Delete", "Update"}:
                 raise ValueError("Unsupported transaction operation")
             table_name = op["TableName"]
+            shard = self.get_table(table_name).stream_shard
+            if shard is not None and table_name not in streamed:
+                streamed[table_name] = len(shard.items)
             condition_expression = op.get("ConditionExpression")
             names = op.get("ExpressionAttributeNames")
             values = op.get("ExpressionAttributeValues")
