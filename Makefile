@@ -114,8 +114,9 @@ invoke: venv ## Run one function on one event, no Docker: FN=PlaceOrderFunction 
 
 generated: events openapi ## Everything derived from the template and the route declarations (events, openapi, routes.json)
 
-openapi: venv ## Write docs/openapi.json and boxoffice/routes.json from the functions' route declarations
+openapi: venv ## Write docs/openapi.json, boxoffice/routes.json and docs/events/ (event schemas) from the code's declarations
 	$(BIN)/python -m tools.openapi
+	$(BIN)/python -m tools.event_schemas
 
 bench: venv ## Measure requests, throughput, contention, cold starts, sizes, make run under load, cost, an on-sale -> benchmarks/results.md
 	PYTHONPATH=.:layers/common $(BIN)/python -m benchmarks.run

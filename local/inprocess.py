@@ -24,6 +24,7 @@ from moto import mock_aws
 
 from local import moto_patches
 from local.api import LocalHttpApi
+from local.events import EventPlumbing, create_bus_and_queues, local_physical_ids
 from local.runtime import FunctionSpec, InProcessRuntime, SamLambdaRunner
 from local.template import (
     LOCAL_REGION,
@@ -99,6 +100,9 @@ def mocked_aws() -> Iterator[MockedAws]:
         kms = boto3.client("kms", region_name=LOCAL_REGION)
         tables = local_table_names()
         create_tables(dynamodb, tables)
+        create_bus_and_queues(
+            boto3.client("events", region_name=LOCAL_REGION), boto3.client("sqs", region_name=LOCAL_REGION)
+        )
         yield MockedAws(dynamodb=dynamodb, kms=kms, tables=tables, keys=create_keys(kms))
 
 
@@ -106,7 +110,7 @@ def mocked_aws() -> Iterator[MockedAws]:
 def resolved_stack(parameters: tuple[tuple[str, str], ...]) -> LocalStack:
     """The template resolved once per parameter set (the SAM translator is slow); keys are placeholders."""
     placeholders = {logical_id: _KEY_PLACEHOLDER.format(logical_id) for logical_id in key_ids()}
-    return resolve(dict(parameters), {**local_table_names(), **placeholders})
+    return resolve(dict(parameters), {**local_table_names(), **local_physical_ids(), **placeholders})
 
 
 def _with_keys(spec: FunctionSpec, keys: dict[str, str]) -> FunctionSpec:
@@ -214,6 +218,20 @@ class InProcessStack:
         # The authorizer speaks HTTP itself (no SDK): its AWS requests go to moto's own request handler.
         self.module("AuthorizerFunction", "boxoffice.edge.aws").transport = MotoTransport()
 
+    @functools.cached_property
+    def events(self) -> EventPlumbing:
+        """The streams and the bus (local.events), read from the start of every stream."""
+        clients = {
+            service: boto3.client(service, region_name=LOCAL_REGION)
+            for service in ("dynamodb", "dynamodbstreams", "events", "sqs")
+        }
+        return EventPlumbing(self.runtime, clients, local_table_names(), from_start=True)
+
+    def deliver_events(self) -> int:
+        """Everything that follows from the changes made so far: stream records published as events, and the
+        events handed to their consumers (which may make more), until nothing moves."""
+        return self.events.drain()
+
     def lapse_authorizer_cache(self) -> None:
         """Move boxoffice's clock past AuthorizerCacheSeconds: every cached authorization has ended."""
         from boxoffice.clock import clock
@@ -243,10 +261,12 @@ class InProcessStack:
         event = request_event(logical_id, path=path, body=body, query=query, identity=identity, headers=headers)
         answer = self.invoke(logical_id, event)
         text = answer.get("body") or ""
+        headers = answer.get("headers", {})
+        is_json = "json" in str(headers.get("Content-Type", "application/json"))
         return Response(
             status=answer["statusCode"],
-            headers=answer.get("headers", {}),
-            body=json.loads(text) if text else None,
+            headers=headers,
+            body=json.loads(text) if text and is_json else None,
             text=text,
         )
 

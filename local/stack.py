@@ -29,6 +29,7 @@ from local import demo
 from local.api import LocalHttpApi
 from local.demo import DEMO_PASSWORD
 from local.embedded_aws import EmbeddedAwsProcess, aws_client
+from local.events import EventPlumbing, create_bus_and_queues
 from local.runtime import PROJECT_ROOT, FunctionError, InProcessRuntime, SamLambdaRunner
 from local.template import (
     LOCAL_REGION,
@@ -138,6 +139,7 @@ class LocalRun:
         # In a process of its own: moto and the API then run on both cores, not in turns.
         self.aws = EmbeddedAwsProcess(data_dir=data_dir)
         self.scheduler: Scheduler | None = None
+        self.events: EventPlumbing | None = None
         self.stack: LocalStack | None = None
         self.api: LocalHttpApi | None = None
         self.demo_logins: list[tuple[str, str, str]] = []
@@ -163,7 +165,10 @@ class LocalRun:
             "IssuerUrl": self.url,
             **self.user_parameters,
         }
-        self.stack = resolve(parameters, {**names, **keys})
+        bus_and_queues = create_bus_and_queues(
+            aws_client("events", self.aws.endpoint), aws_client("sqs", self.aws.endpoint)
+        )
+        self.stack = resolve(parameters, {**names, **keys, **bus_and_queues})
         # Several warm environments per function, in worker processes, as Lambda runs concurrent requests.
         runtime = self.runtime = WorkerPoolRuntime(self.stack.functions, self.workers)
         if self.with_demo and not self.restored:
@@ -171,6 +176,12 @@ class LocalRun:
         elif self.with_demo:
             self.demo_logins = demo.logins()
         self.scheduler = Scheduler(runtime).start()
+        # The tables' streams and the bus, as Lambda's event source mappings and EventBridge's rules (from now on).
+        clients = {
+            service: aws_client(service, self.aws.endpoint)
+            for service in ("dynamodb", "dynamodbstreams", "events", "sqs")
+        }
+        self.events = EventPlumbing(runtime, clients, names, from_start=False).start()
         self.api = LocalHttpApi(
             api=self.stack.api,
             lambda_runner=SamLambdaRunner(runtime, log=log.error),  # type: ignore[arg-type]
@@ -215,6 +226,8 @@ class LocalRun:
     def stop(self) -> None:
         if self.scheduler:
             self.scheduler.stop()
+        if self.events:
+            self.events.stop()
         if self.runtime:
             self.runtime.stop()
         self.aws.stop()

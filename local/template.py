@@ -139,11 +139,14 @@ def create_tables(dynamodb: Any, names: dict[str, str], existing: set[str] | fro
     for logical_id, resource in resources_of_type("AWS::DynamoDB::Table").items():
         if names[logical_id] in existing:
             _add_missing_indexes(dynamodb, names[logical_id], resource["Properties"])
+            _add_missing_stream(dynamodb, names[logical_id], resource["Properties"])
             continue
         properties = resource["Properties"]
         arguments = {key: properties[key] for key in _CREATE_TABLE_KEYS if key in properties}
         for index in arguments.get("GlobalSecondaryIndexes", []):
             index.pop("ContributorInsightsSpecification", None)
+        if "StreamSpecification" in arguments:  # CloudFormation enables a stream by its view type alone
+            arguments["StreamSpecification"] = {"StreamEnabled": True, **arguments["StreamSpecification"]}
         dynamodb.create_table(TableName=names[logical_id], **arguments)
         ttl = properties.get("TimeToLiveSpecification")
         if ttl and ttl.get("Enabled"):
@@ -151,6 +154,13 @@ def create_tables(dynamodb: Any, names: dict[str, str], existing: set[str] | fro
                 TableName=names[logical_id],
                 TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
             )
+
+
+def _add_missing_stream(dynamodb: Any, table_name: str, properties: dict[str, Any]) -> None:
+    """A table kept from an earlier run gets the stream the template has added since."""
+    wanted = properties.get("StreamSpecification")
+    if wanted and not dynamodb.describe_table(TableName=table_name)["Table"].get("StreamSpecification"):
+        dynamodb.update_table(TableName=table_name, StreamSpecification={"StreamEnabled": True, **wanted})
 
 
 def _add_missing_indexes(dynamodb: Any, table_name: str, properties: dict[str, Any]) -> None:

@@ -3,16 +3,21 @@
 After every step the system is checked against a simple model and against
 the rules that must never break: no chair has two live holds or two sales,
 every chair the seat map calls AVAILABLE can really be held, and what the
-API says about every chair and order is what the model says.
+API says about every chair and order is what the model says. At the end of
+each example, the tables' streams are relayed (every batch delivered twice,
+or the relay crashing once after it put events on the bus) and the events
+published are exactly the ones the model's changes make, each once.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import uuid
 from typing import Any
 
+import boto3
 import hypothesis.strategies as st
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
@@ -20,6 +25,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from boxoffice.clock import clock
+from local.events import EventPlumbing
+from local.template import LOCAL_REGION, local_table_names
 from tests.component.booking_helpers import Booking, customer
 from tests.component.catalog_helpers import screening_body
 
@@ -45,7 +52,7 @@ class ModelOrder:
         return "EXPIRED" if self.status == "HELD" and self.expires_at <= clock.time() else self.status
 
 
-def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per operation
+def make_machine(stack, aws, movie_id: str, hall_id: str, relay):  # one rule per operation
     class Booking_(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
@@ -59,6 +66,10 @@ def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per opera
             self.booking = Booking(stack, screening.body["screening_id"])
             self.users = [customer(f"model-{uuid.uuid4().hex[:8]}-{index}") for index in range(3)]
             self.orders: list[ModelOrder] = []
+            self.expected_events: list[tuple[str, str, tuple[str, ...]]] = []
+
+        def happened(self, kind: str, order: ModelOrder, chairs: list[str] | set[str]) -> None:
+            self.expected_events.append((kind, order.order_id, tuple(sorted(chairs))))
 
         # ---------------------------------------------------------------- the model
 
@@ -90,6 +101,7 @@ def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per opera
                 assert answer.status == 201, answer
                 expires = clock.time() + HOLD_SECONDS
                 self.orders.append(ModelOrder(answer.body["order_id"], user, wanted, int(expires), answer.body))
+                self.happened("OrderHeld", self.orders[-1], wanted)
 
         @precondition(lambda self: self.orders)
         @rule(data=st.data(), method=st.sampled_from(["tok_ok", "tok_ok", "tok_declined"]))
@@ -107,6 +119,7 @@ def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per opera
                 if method == "tok_ok":
                     assert answer.status == 200 and answer.body["status"] == "PAID", answer
                     order.status = "PAID"
+                    self.happened("OrderPaid", order, order.chairs)
                 else:
                     assert answer.status == 402, answer
             else:
@@ -120,6 +133,8 @@ def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per opera
             status = order.status_now()
             if status in ("HELD", "CANCELLED"):
                 assert answer.status == 200 and answer.body["status"] == "CANCELLED", answer
+                if status == "HELD":
+                    self.happened("OrderCancelled", order, order.chairs)
                 order.status = "CANCELLED"
             else:
                 assert answer.status == 409, answer
@@ -131,6 +146,8 @@ def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per opera
             answer = self.booking.refund(self.users[order.user], order.order_id)
             if order.status_now() in ("PAID", "REFUNDED"):
                 assert answer.status == 200 and answer.body["status"] == "REFUNDED", answer
+                if order.status_now() == "PAID":
+                    self.happened("OrderRefunded", order, set(order.chairs) - order.refunded)
                 order.status = "REFUNDED"
                 order.refunded = set(order.chairs)
             else:
@@ -154,6 +171,7 @@ def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per opera
                 order.refunded |= set(chairs)
                 if order.refunded == set(order.chairs):
                     order.status = "REFUNDED"
+                self.happened("OrderRefunded" if order.status == "REFUNDED" else "OrderPartlyRefunded", order, chairs)
             assert sorted(answer.body.get("refunded_chairs", sorted(order.refunded))) == sorted(order.refunded)
 
         @rule()
@@ -164,6 +182,7 @@ def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per opera
             assert answer["expired"] >= len(lapsed)
             for order in lapsed:
                 order.status = "EXPIRED"
+                self.happened("OrderExpired", order, order.chairs)
 
         @rule(seconds=st.sampled_from([1, 30, 59, 60, 61]))
         def advance(self, seconds: int) -> None:
@@ -174,6 +193,35 @@ def make_machine(stack, aws, movie_id: str, hall_id: str):  # one rule per opera
             clock.advance(HOLD_SECONDS + 1)
             while self.booking.sweep()["candidates"]:
                 pass
+            for order in self.orders:
+                if order.status == "HELD":
+                    order.status = "EXPIRED"
+                    self.happened("OrderExpired", order, order.chairs)
+            self.the_events_published_are_exactly_the_models_changes()
+
+        def the_events_published_are_exactly_the_models_changes(self) -> None:
+            relay.redeliver = len(self.orders) % 2 == 0
+            publisher = stack.module("PublishEventsFunction", "boxoffice.events.publish")
+            real_log = publisher._log
+            if len(self.orders) % 3 == 1:  # a relay that dies after putting a batch on the bus, once
+
+                def crash_once(events: list[Any]) -> None:
+                    publisher._log = real_log
+                    raise ConnectionError("the relay died after PutEvents")
+
+                publisher._log = crash_once
+            try:
+                relay.drain()
+            finally:
+                publisher._log = real_log
+            mine = {order.order_id for order in self.orders}
+            logged = [
+                (row["detail_type"], detail["order_id"], tuple(sorted(detail["chairs"])))
+                for row in map(_deserialize, aws.dynamodb.scan(TableName=aws.tables["EventsTable"])["Items"])
+                for detail in [json.loads(row["detail"])]
+                if detail.get("order_id") in mine
+            ]
+            assert sorted(logged) == sorted(self.expected_events)
 
         # ---------------------------------------------------------------- what must hold after every step
 
@@ -238,7 +286,11 @@ def test_booking_against_a_model(make_stack, aws, run):
     hall = stack.call(
         "CreateHallFunction", identity=admin, body={"name": "Model", "rows": [{"label": "A", "seats": 4}]}
     )
-    machine = make_machine(stack, aws, movie.body["movie_id"], hall.body["hall_id"])
+    clients = {
+        name: boto3.client(name, region_name=LOCAL_REGION) for name in ("dynamodb", "dynamodbstreams", "events", "sqs")
+    }
+    relay = EventPlumbing(stack.runtime, clients, local_table_names(), from_start=True, with_rules=False)
+    machine = make_machine(stack, aws, movie.body["movie_id"], hall.body["hall_id"], relay)
     run_state_machine_as_test(
         machine,
         settings=settings(

@@ -34,6 +34,9 @@ SCREENINGS_VIEW, SCREENINGS_MANAGE = "screenings:view", "screenings:manage"
 ORDERS_CREATE, ORDERS_VIEW_ALL, ORDERS_MANAGE = "orders:create", "orders:view-all", "orders:manage"
 USERS_MANAGE = "users:manage"
 TICKETS_CHECK_IN = "tickets:check-in"  # door staff: admit ticket holders
+REPORTS_VIEW = "reports:view"  # sales and occupancy reports
+AUDIT_VIEW = "audit:view"  # the audit log
+WEBHOOKS_MANAGE = "webhooks:manage"  # webhook subscriptions (their signing secrets)
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -55,6 +58,9 @@ ALL_PERMISSIONS: frozenset[str] = frozenset(
         ORDERS_MANAGE,
         USERS_MANAGE,
         TICKETS_CHECK_IN,
+        REPORTS_VIEW,
+        AUDIT_VIEW,
+        WEBHOOKS_MANAGE,
     }
 )
 

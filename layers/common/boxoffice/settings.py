@@ -38,6 +38,7 @@ _RANGES = {
     "max_held_chairs_per_address": (1, 100_000),
     "new_account_hours": (0, 8760),
     "new_account_share_percent": (1, 100),
+    "audit_retention_days": (1, 3650),
 }
 _CHOICES = {"stage": ("local", "dev", "prod", "test"), "payment_provider": ("simulated",)}
 _TABLE_VARIABLES = {
@@ -53,6 +54,11 @@ _TABLE_VARIABLES = {
     "payment_ledger": "PAYMENT_LEDGER_TABLE",
     "rate_limits": "RATE_LIMITS_TABLE",
     "till": "TILL_TABLE",
+    "events": "EVENTS_TABLE",
+    "audit": "AUDIT_TABLE",
+    "reports": "REPORTS_TABLE",
+    "recommendations": "RECOMMENDATIONS_TABLE",
+    "webhooks": "WEBHOOKS_TABLE",
 }
 
 
@@ -96,6 +102,11 @@ class Settings:
     payment_provider: str = "simulated"
     # How long a payment attempt keeps the order to itself: longer than one invocation can run.
     payment_claim_seconds: int = 30
+    # Domain events (boxoffice.events): the stack's bus, how long audit entries are kept, where failed webhook
+    # deliveries are dead-lettered.
+    event_bus_name: str = ""
+    audit_retention_days: int = 400
+    webhook_dead_letter_queue_url: str = ""
     tables: Mapping[str, str] = field(default_factory=dict)
 
     def table(self, name: str) -> str:

@@ -1,0 +1,1 @@
+"""Domain events from committed changes, and what is derived from them."""

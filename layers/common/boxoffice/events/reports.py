@@ -1,0 +1,208 @@
+"""Sales and occupancy reports, kept up to date from the domain events.
+
+Each event becomes additions to a few aggregates (a screening's, a sale day's)
+and one mark that it was applied, all in one transaction: the mark's put is
+conditional, so a redelivered event changes nothing. Additions commute, so
+events may arrive in any order (a payment before its hold: `held` dips below
+zero for a moment and is shown as zero). Reading never scans: a screening's
+report is one item, a movie's is its screenings' items, a day range is one item per day.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.operand import Path
+
+from boxoffice.clock import iso, now_epoch
+from boxoffice.errors import Invalid, NotFound
+from boxoffice.models.base import Transaction, TransactionCancelled, batch_get_raw
+from boxoffice.models.catalog import Movie, Screening
+from boxoffice.models.insights import ReportLine
+
+APPLIED_MARK_DAYS = 3  # longer than EventBridge retries an event (24 hours)
+MAX_DAYS = 366
+MAX_SCREENINGS = 500
+COUNTS = ("sold", "held", "refunded", "checked_in")
+
+
+def _day(detail: dict[str, Any]) -> str:
+    return str(detail["occurred_at"])[:10]
+
+
+def changes_of(detail_type: str, detail: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """report id -> attribute -> how much to add, for one event."""
+    changes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    seats, cents, currency = int(detail.get("seats", 0)), int(detail.get("amount_cents", 0)), detail.get("currency")
+    screening = f"screening#{detail.get('screening_id')}"
+    daily = f"daily#{_day(detail)}" if "occurred_at" in detail else ""
+    was_held = detail.get("from_status") == "HELD"
+    if detail_type == "OrderHeld":
+        changes[screening]["held"] += seats
+    elif detail_type == "OrderPaid":
+        changes[screening]["sold"] += seats
+        changes[screening][f"revenue|{currency}"] += cents
+        if was_held:
+            changes[screening]["held"] -= seats
+        changes[daily]["tickets"] += seats
+        changes[daily]["orders"] += 1
+        changes[daily][f"revenue|{currency}"] += cents
+        changes[daily][f"method|{detail.get('payment_method') or 'unknown'}|{currency}"] += cents
+    elif detail_type in ("OrderCancelled", "OrderExpired") and was_held:
+        changes[screening]["held"] -= seats
+    elif detail_type in ("OrderRefunded", "OrderPartlyRefunded"):
+        changes[screening]["sold"] -= seats
+        changes[screening]["refunded"] += seats
+        changes[screening][f"revenue|{currency}"] -= cents
+        changes[daily]["refunded_tickets"] += seats
+        changes[daily][f"refunds|{currency}"] += cents
+    elif detail_type == "TicketCheckedIn":
+        changes[screening]["checked_in"] += 1
+    return {report: dict(adds) for report, adds in changes.items() if any(adds.values())}
+
+
+def apply(event_id: str, detail_type: str, detail: dict[str, Any]) -> bool:
+    """Count one event once: False when it was counted before (or counts for nothing)."""
+    changes = changes_of(detail_type, detail)
+    if not changes:
+        return False
+    transaction = Transaction()
+    transaction.put(
+        "applied",
+        ReportLine(f"applied#{event_id}", expires_at=now_epoch() + APPLIED_MARK_DAYS * 86400),
+        condition=ReportLine.report_id.does_not_exist(),
+    )
+    for report_id, adds in sorted(changes.items()):
+        actions = [Path(name).add(value) for name, value in sorted(adds.items())]
+        transaction.update(report_id, ReportLine(report_id), actions)
+    try:
+        transaction.commit()
+    except TransactionCancelled as cancelled:
+        if "applied" in cancelled.failed():
+            return False
+        raise
+    return True
+
+
+# ---------------------------------------------------------------- reading
+def _counts(line: dict[str, Any]) -> dict[str, Any]:
+    money: dict[str, dict[str, int]] = defaultdict(dict)
+    for name, value in line.items():
+        if "|" in name:
+            kind, _, rest = name.partition("|")
+            money[kind][rest] = int(value)
+    return {"counts": {name: max(0, int(line.get(name, 0))) for name in COUNTS}, "money": money}
+
+
+def _numbers(item: dict[str, Any] | None) -> dict[str, int]:
+    """A report line's numeric attributes (its counts and money), from DynamoDB JSON."""
+    return {name: int(value["N"]) for name, value in (item or {}).items() if "N" in value}
+
+
+def _raw_lines(report_ids: list[str]) -> dict[str, dict[str, int]]:
+    """The lines asked for (BatchGetItem), each as attribute -> number: every attribute, modelled or not."""
+    items = batch_get_raw({ReportLine.Meta.table_name: [{"report_id": {"S": key}} for key in report_ids]})
+    return {item["report_id"]["S"]: _numbers(item) for item in items[ReportLine.Meta.table_name]}
+
+
+def _screening_report(screening: Screening, line: dict[str, Any]) -> dict[str, Any]:
+    counts = _counts(line)
+    capacity = int(screening.chair_count)
+    sold = counts["counts"]["sold"]
+    return {
+        "screening_id": screening.screening_id,
+        "movie_id": screening.movie_id,
+        "starts_at": iso(screening.starts_at),
+        "status": screening.status,
+        **counts["counts"],
+        "capacity": capacity,
+        "occupancy": round(sold / capacity, 4) if capacity else 0.0,
+        "revenue": {currency: cents for currency, cents in sorted(counts["money"].get("revenue", {}).items())},
+    }
+
+
+def screening_report(screening_id: str) -> dict[str, Any]:
+    """One BatchGetItem: the screening and its aggregate."""
+    screening_table, report_table = Screening.Meta.table_name, ReportLine.Meta.table_name
+    items = batch_get_raw(
+        {
+            screening_table: [{"screening_id": {"S": screening_id}}],
+            report_table: [{"report_id": {"S": f"screening#{screening_id}"}}],
+        }
+    )
+    if not items[screening_table]:
+        raise NotFound("No such screening", details={"screening_id": screening_id})
+    screening = Screening.from_raw_data(items[screening_table][0])
+    return _screening_report(screening, _numbers(next(iter(items[report_table]), None)))
+
+
+def _days(first: date, last: date) -> list[date]:
+    if last < first:
+        raise Invalid("`to` is before `from`", code="INVALID_RANGE")
+    if (last - first).days >= MAX_DAYS:
+        raise Invalid(f"At most {MAX_DAYS} days at once", code="INVALID_RANGE")
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+def movie_report(movie_id: str, first: date, last: date) -> dict[str, Any]:
+    """The movie's screenings that start in the range (one Query of by_movie) and their aggregates."""
+    days = _days(first, last)
+    try:
+        Movie.get(movie_id)
+    except DoesNotExist:
+        raise NotFound("No such movie", details={"movie_id": movie_id}) from None
+    start = int(_midnight(days[0]))
+    end = int(_midnight(days[-1] + timedelta(days=1))) - 1
+    screenings = list(Screening.by_movie.query(movie_id, Screening.starts_at.between(start, end), limit=MAX_SCREENINGS))
+    lines = _raw_lines([f"screening#{screening.screening_id}" for screening in screenings])
+    rows = [_screening_report(s, lines.get(f"screening#{s.screening_id}", {})) for s in screenings]
+    totals: dict[str, Any] = {name: sum(row[name] for row in rows) for name in COUNTS}
+    totals["capacity"] = sum(row["capacity"] for row in rows)
+    totals["occupancy"] = round(totals["sold"] / totals["capacity"], 4) if totals["capacity"] else 0.0
+    revenue: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for currency, cents in row["revenue"].items():
+            revenue[currency] += cents
+    totals["revenue"] = dict(sorted(revenue.items()))
+    return {
+        "movie_id": movie_id,
+        "from_date": first.isoformat(),
+        "to_date": last.isoformat(),
+        "totals": totals,
+        "screenings": rows,
+    }
+
+
+def _midnight(day: date) -> float:
+    from datetime import UTC, datetime, time
+
+    return datetime.combine(day, time(0), tzinfo=UTC).timestamp()
+
+
+def daily_report(first: date, last: date) -> dict[str, Any]:
+    """One item per day (BatchGetItem): tickets sold, revenue by currency, refunds, by payment method."""
+    days = _days(first, last)
+    lines = _raw_lines([f"daily#{day.isoformat()}" for day in days])
+    rows = []
+    for day in days:
+        line = lines.get(f"daily#{day.isoformat()}", {})
+        money = _counts(line)["money"]
+        methods: dict[str, dict[str, int]] = defaultdict(dict)
+        for key, cents in money.get("method", {}).items():
+            method, _, currency = key.rpartition("|")
+            methods[method][currency] = cents
+        rows.append(
+            {
+                "date": day.isoformat(),
+                "tickets": int(line.get("tickets", 0)),
+                "orders": int(line.get("orders", 0)),
+                "revenue": dict(sorted(money.get("revenue", {}).items())),
+                "refunded_tickets": int(line.get("refunded_tickets", 0)),
+                "refunds": dict(sorted(money.get("refunds", {}).items())),
+                "by_payment_method": {method: dict(sorted(v.items())) for method, v in sorted(methods.items())},
+            }
+        )
+    return {"from_date": first.isoformat(), "to_date": last.isoformat(), "days": rows}
