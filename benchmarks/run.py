@@ -55,7 +55,7 @@ def _section(name: str, run: Any) -> tuple[Any, float]:
 
 
 def main() -> int:
-    from benchmarks import coldstart, contention, cost, local_load, onsale, requests, sizes, throughput
+    from benchmarks import coldstart, contention, cost, events, local_load, onsale, requests, sizes, throughput
 
     started = time.perf_counter()
     results: dict[str, Any] = {
@@ -83,6 +83,7 @@ def main() -> int:
     )
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")  # the on-sale model reads its costs
     results["onsale"], results["seconds"]["onsale"] = _section("onsale", onsale.measure)
+    results["events"], results["seconds"]["events"] = _section("events", events.measure)
     results["seconds"]["total"] = round(time.perf_counter() - started, 1)
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (OUT / "results.md").write_text(render(results))
@@ -232,6 +233,7 @@ def render(results: dict[str, Any]) -> str:
     parts += _cost_section(results["cost"])
     parts += _load_section(results.get("local_load"))
     parts += _onsale_section(results.get("onsale"))
+    parts += _events_section(results.get("events"), results.get("cost"))
     parts += [
         "",
         "Section times: "
@@ -337,6 +339,50 @@ def _onsale_section(sale: dict[str, Any] | None) -> list[str]:
         "",
         _table(["scenario", *(label for _, label in keys)], rows),
     ]
+
+
+def _events_section(events: dict[str, Any] | None, spend: dict[str, Any] | None) -> list[str]:
+    if not events:
+        return []
+    metered, delay = events["metered"], events["delay"]
+    booking = spend["now"]["total"] if spend else None
+    parts = [
+        "",
+        "## What the domain events add to a booking (issue 15)",
+        "",
+        f"One booking (hold two chairs, pay) makes {len(metered['events'])} events "
+        f"({', '.join(metered['events'])}). Relaying them (the tables' streams) and handing them to every consumer "
+        "whose rule matches (reports, recommendations, audit, webhooks with none subscribed), metered in process "
+        "(benchmarks/events.py):",
+        "",
+        _table(
+            ["line", "USD per million bookings"],
+            [[line, f"{value:.2f}"] for line, value in metered["lines"].items()]
+            + [["**total**", f"**{metered['total']:.2f}**"]],
+        ),
+        "",
+        "Invocations: "
+        + ", ".join(f"{name} {count}" for name, count in metered["invocations"].items())
+        + ". DynamoDB requests: "
+        + ", ".join(f"{name} {count}" for name, count in metered["dynamodb_requests"].items())
+        + ". Units by line: "
+        + ", ".join(f"{line} {units:g}" for line, units in metered["by_line"].items())
+        + ".",
+    ]
+    if booking is not None:
+        parts += [
+            "",
+            f"The booking itself costs {booking:.2f} (above): with its events, {booking + metered['total']:.2f}.",
+        ]
+    if delay.get("p50_s") is not None:
+        parts += [
+            "",
+            f"Under `make run`: from the payment's answer to a webhook receiver on this machine getting OrderPaid, "
+            f"p50 {delay['p50_s']:.2f} s, p90 {delay['p90_s']:.2f} s, max {delay['max_s']:.2f} s over "
+            f"{delay['delivered']} of {delay['bookings']} sequential bookings (the stream and the rule queues are "
+            f"polled every {delay['poll_interval_s']} s).",
+        ]
+    return parts
 
 
 if __name__ == "__main__":

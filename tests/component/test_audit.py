@@ -49,6 +49,9 @@ def test_each_staff_action_and_sign_in_is_kept_with_who_what_when_and_from_where
         client_address="198.51.100.9",
     )
     assert changed.status == 200, changed
+    clerk_at_the_counter = staff("counter")
+    sold = booking.pay(clerk_at_the_counter, booking.hold(clerk_at_the_counter, ["B-1"]).body, "cash")
+    assert sold.status == 200, sold
     stack.deliver_events()
 
     entries = audit(stack, limit="100")["items"]
@@ -59,8 +62,13 @@ def test_each_staff_action_and_sign_in_is_kept_with_who_what_when_and_from_where
     assert ("UserUnlocked", admin.user_id) in actions
     assert ("UserSignedIn", clerk.user_id) in actions and ("UserSignedIn", admin.user_id) in actions
     assert {"MovieCreated", "HallCreated", "ScreeningCreated"} <= {entry["action"] for entry in entries}
-    # A customer's own hold and payment are trade, not actions on anyone's behalf.
-    assert not [entry for entry in entries if entry["action"] in ("OrderHeld", "OrderPaid")]
+    # A customer's own hold and payment are trade, not actions on anyone's behalf; a sale at the counter is kept.
+    trade = {
+        (entry["action"], entry["actor"]["user_id"])
+        for entry in entries
+        if entry["action"] in ("OrderHeld", "OrderPaid")
+    }
+    assert trade == {("OrderPaid", clerk_at_the_counter["sub"])}  # the sale (sold_by), not the hold before it
 
     refund_entry = next(entry for entry in entries if entry["action"] == "OrderPartlyRefunded")
     assert refund_entry["actor"] == {"user_id": clerk.user_id, "username": clerk.username, "address": "203.0.113.7"}

@@ -190,3 +190,40 @@ def test_a_refused_change_makes_no_event(stack, aws, booking):
     orders = {event.get("order_id") for event in published(aws)} - {None}
     assert orders == {order["order_id"]}
     assert of_order(published(aws), order["order_id"]) == [("OrderHeld", ["A-1"]), ("OrderPaid", ["A-1"])]
+
+
+def test_a_cancelled_screening_is_its_event_then_each_orders_settlement_once_made_by_no_one(stack, aws, booking):
+    from tools.factories import MANAGER_PERMISSIONS
+
+    manager = staff_context("manager", MANAGER_PERMISSIONS)
+    alice, bob = customer("alice"), customer("bob")
+    held = booking.hold(alice, ["A-1"]).body
+    paid = booking.pay(bob, booking.hold(bob, ["A-3"]).body).body
+    cancelled = stack.call(
+        "CancelScreeningFunction",
+        identity=manager,
+        path={"screening_id": booking.screening_id},
+        body={"reason": "Flood"},
+    )
+    assert cancelled.status == 202, cancelled
+    for _ in range(2):
+        stack.invoke("SettleScreeningsFunction", {"detail-type": "Scheduled Event", "source": "aws.scheduler"})
+        clock.advance(121)
+    stack.events.redeliver = True
+    stack.deliver_events()
+    events = published(aws)
+    (screening,) = [event for event in events if event["type"] == "ScreeningCancelled"]
+    assert screening["reason"] == "Flood" and screening["actor"]["user_id"] == manager["sub"]
+    assert of_order(events, held["order_id"]) == [("OrderCancelled", ["A-1"]), ("OrderHeld", ["A-1"])]
+    assert of_order(events, paid["order_id"]) == [
+        ("OrderHeld", ["A-3"]),
+        ("OrderPaid", ["A-3"]),
+        ("OrderRefunded", ["A-3"]),
+    ]
+    settled = [
+        e
+        for e in events
+        if e.get("order_id") in (held["order_id"], paid["order_id"])
+        and e["type"] in ("OrderCancelled", "OrderRefunded")
+    ]
+    assert all(e["reason"] == "SCREENING_CANCELLED" and "actor" not in e for e in settled), settled

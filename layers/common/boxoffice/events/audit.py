@@ -27,10 +27,14 @@ MAX_RANGE_DAYS = 400
 
 
 def is_audited(detail_type: str, detail: dict[str, Any]) -> bool:
+    """Everything a person did, but a customer's own trade; a box office sale (a member's, or at the counter:
+    `sold_by`) is staff work and is kept."""
     actor = detail.get("actor")
     if not actor:
         return False
-    return not (detail_type in _OWN_TRADE and actor.get("user_id") == detail.get("user_id"))
+    at_the_box_office = bool(detail.get("sold_by") or detail.get("member_id"))
+    own = detail_type in _OWN_TRADE and actor.get("user_id") == detail.get("user_id")
+    return at_the_box_office or not own
 
 
 def _target(detail_type: str, detail: dict[str, Any]) -> tuple[str, str]:
