@@ -23,7 +23,7 @@ export SAM_CLI_TELEMETRY := 0
 # template.yaml uses AWS::LanguageExtensions (Fn::ForEach); sam build and deploy expand it only when asked.
 export SAM_CLI_ENABLE_LANGUAGE_EXTENSIONS := 1
 
-.PHONY: help venv run-venv run test lint lock lock-check validate scan unit build deploy admin invoke events generated openapi bench fuzz clean clean-data \
+.PHONY: help venv run-venv run web test lint lock lock-check validate scan unit build deploy admin invoke events generated openapi bench fuzz clean clean-data \
 	clean-venv
 
 help: ## List the targets
@@ -49,11 +49,24 @@ venv: $(STAMP) ## Create or refresh .venv when it is missing or the requirements
 
 run-venv: $(RUN_STAMP)
 
-run: run-venv ## Start the whole API on http://127.0.0.1:3000 (PORT=3001, PARAMS="HoldSeconds=30")
+run: run-venv web ## Start the whole API and the web app on http://127.0.0.1:3000 (PORT=3001, PARAMS="HoldSeconds=30")
 	$(BIN)/python -m local.stack --port $(PORT) --params "$(PARAMS)"
 
-test: lint validate scan ## Lint, validate and scan the template, and run the unit, component and integration tests
+test: lint validate scan web ## Lint, validate and scan the template, and run the unit, component and integration tests
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The web app: installed from its lock file, type-checked against docs/openapi.json, built, when anything it is
+# made from changed (its sources, its lock file, the API's document).
+WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json -type f -not -name schema.d.ts 2>/dev/null)
+
+web/node_modules/.installed: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web/dist/index.html: web/node_modules/.installed web/package.json docs/openapi.json $(WEB_SOURCES)
+	cd web && npm run build
+
+web: web/dist/index.html ## Build the web app (npm ci; a client generated from docs/openapi.json, type-checked; vite build)
 
 lint: venv ## ruff check, ruff format --check, mypy, and the lock file current with pyproject.toml
 	$(BIN)/ruff check .
@@ -134,5 +147,5 @@ clean-venv: ## Remove .venv and .venv-scan (the next make makes them anew)
 	rm -rf $(VENV) .venv-scan
 
 clean: ## Remove build output and caches
-	rm -rf .aws-sam .pytest_cache .ruff_cache .hypothesis
+	rm -rf .aws-sam .pytest_cache .ruff_cache .hypothesis web/dist web/node_modules
 	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +

@@ -100,6 +100,30 @@ class LocalHttpApi(LocalApigwService):
         app.register_blueprint(get_swaggerui_blueprint("/docs", "/openapi.json", config={"app_name": "Boxoffice API"}))
         app.after_request(_page_headers)
 
+    def serve_web(self, dist: Path) -> bool:
+        """The web app (web/dist, built by `make web`) at / from the same origin as the API: index.html, its
+        assets, and /config.json (the API is on this origin). False when it has not been built."""
+        from flask import jsonify, send_from_directory
+
+        app = self._app
+        assert app is not None
+        if not (dist / "index.html").exists():
+            return False
+
+        def index() -> Any:
+            page = send_from_directory(dist, "index.html")
+            page.headers["Content-Security-Policy"] = WEB_CONTENT_SECURITY_POLICY
+            return page
+
+        app.add_url_rule("/", endpoint="web-index", view_func=index)
+        app.add_url_rule(
+            "/assets/<path:name>",
+            endpoint="web-assets",
+            view_func=lambda name: send_from_directory(dist / "assets", name),
+        )
+        app.add_url_rule("/config.json", endpoint="web-config", view_func=lambda: jsonify(apiUrl=""))
+        return True
+
     def _generate_lambda_event(self, flask_request: Any, route: Any, method: str, endpoint: str) -> dict:
         event = self._lambda_event(flask_request, route, method, endpoint)
         # The SAM CLI makes its request id once, as a default argument: every request would share it (and
@@ -181,6 +205,13 @@ class LocalHttpApi(LocalApigwService):
         return dict(lambda_authorizer.get_context(output) or {}) if allowed else None
 
 
+# The web app's page: its own scripts and styles only (no inline script, nothing from elsewhere), images of its
+# own or drawn in the page (the tickets' QR codes), and the API on this origin. The deployed app's CloudFront
+# policy is the same but for connect-src, which names the API's URL (template.yaml, WebResponseHeaders).
+WEB_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
 
 

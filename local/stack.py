@@ -144,6 +144,7 @@ class LocalRun:
         self.api: LocalHttpApi | None = None
         self.demo_logins: list[tuple[str, str, str]] = []
         self.demo_ids: dict[str, str] = {}
+        self.web = False
         self.workers = workers
         self.runtime: WorkerPoolRuntime | None = None
 
@@ -191,6 +192,7 @@ class LocalRun:
         self.api.authorizer_cache_seconds = authorizer_cache_seconds(self.stack.parameters)
         self.api.create()
         self.api.serve_docs(PROJECT_ROOT / "docs" / "openapi.json")
+        self.web = self.api.serve_web(PROJECT_ROOT / "web" / "dist")
 
     def banner(self) -> str:
         assert self.stack is not None
@@ -215,6 +217,10 @@ class LocalRun:
                 f"  try: curl -s {self.url}/auth/login -H 'content-type: application/json' "
                 f'-d \'{{"username":"demo","password":"{DEMO_PASSWORD}"}}\''
             )
+        if self.web:
+            lines.append(f"  web app: {self.url}/")
+        else:
+            lines.append("  web app: not built (`make web` builds it; `make run` does when npm is there)")
         lines.append(f"  API docs: {self.url}/docs (OpenAPI: {self.url}/openapi.json)")
         lines += ["  Ctrl-C stops it.", ""]
         return "\n".join(lines)

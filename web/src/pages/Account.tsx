@@ -1,0 +1,87 @@
+import { useState, type FormEvent } from "react";
+import { api, errorText, session } from "../api/client";
+import { go } from "../router";
+
+function Field(props: { label: string; name: string; type?: string; autoComplete?: string }) {
+  return (
+    <label>
+      {props.label}
+      <input name={props.name} type={props.type ?? "text"} autoComplete={props.autoComplete} required />
+    </label>
+  );
+}
+
+export function SignIn({ onDone }: { onDone: () => void }) {
+  const [error, setError] = useState("");
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const { data, error: refused } = await api.POST("/auth/login", {
+      body: { username: String(form.get("username")), password: String(form.get("password")) },
+    });
+    if (!data) return setError(errorText(refused));
+    session.save(data.access_token);
+    onDone();
+  };
+  return (
+    <section className="card narrow">
+      <h1>Sign in</h1>
+      <form onSubmit={submit}>
+        <Field label="Username" name="username" autoComplete="username" />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" />
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit">Sign in</button>
+      </form>
+      <p>
+        New here? <a href="#/register">Create an account</a>
+      </p>
+    </section>
+  );
+}
+
+export function Register({ onDone }: { onDone: () => void }) {
+  const [error, setError] = useState("");
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const body = {
+      username: String(form.get("username")),
+      password: String(form.get("password")),
+      first_name: String(form.get("first_name")),
+      last_name: String(form.get("last_name")),
+      email: String(form.get("email")),
+    };
+    const created = await api.POST("/auth/register", { body });
+    if (!created.data) return setError(errorText(created.error));
+    const login = await api.POST("/auth/login", { body: { username: body.username, password: body.password } });
+    if (!login.data) return setError(errorText(login.error));
+    session.save(login.data.access_token);
+    onDone();
+    go("");
+  };
+  return (
+    <section className="card narrow">
+      <h1>Create an account</h1>
+      <form onSubmit={submit}>
+        <Field label="Username" name="username" autoComplete="username" />
+        <Field label="Password (at least 10 characters)" name="password" type="password" autoComplete="new-password" />
+        <Field label="First name" name="first_name" autoComplete="given-name" />
+        <Field label="Last name" name="last_name" autoComplete="family-name" />
+        <Field label="E-mail" name="email" type="email" autoComplete="email" />
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit">Create the account</button>
+      </form>
+      <p>
+        Have an account? <a href="#/">Sign in</a>
+      </p>
+    </section>
+  );
+}

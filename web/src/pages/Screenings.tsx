@@ -1,0 +1,73 @@
+import { useEffect, useMemo, useState } from "react";
+import { api, errorText, money, when, type Screening } from "../api/client";
+
+/** Screenings to come, by movie and day. */
+export function Screenings() {
+  const [screenings, setScreenings] = useState<Screening[] | null>(null);
+  const [error, setError] = useState("");
+  const [movie, setMovie] = useState("");
+  const [day, setDay] = useState("");
+  useEffect(() => {
+    api.GET("/screenings", { params: { query: { limit: 100 } } }).then(({ data, error: refused }) => {
+      if (!data) return setError(errorText(refused));
+      setScreenings(data.items);
+    });
+  }, []);
+  const movies = useMemo(
+    () => [...new Set((screenings ?? []).map((s) => s.movie_name))].sort(),
+    [screenings],
+  );
+  const days = useMemo(() => [...new Set((screenings ?? []).map((s) => s.starts_at.slice(0, 10)))].sort(), [screenings]);
+  const shown = (screenings ?? []).filter(
+    (s) => (!movie || s.movie_name === movie) && (!day || s.starts_at.startsWith(day)) && s.status !== "CANCELLED",
+  );
+  return (
+    <section>
+      <h1>Screenings</h1>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <div className="filters">
+        <label>
+          Movie
+          <select value={movie} onChange={(e) => setMovie(e.target.value)}>
+            <option value="">All movies</option>
+            {movies.map((name) => (
+              <option key={name}>{name}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Day
+          <select value={day} onChange={(e) => setDay(e.target.value)}>
+            <option value="">Any day</option>
+            {days.map((d) => (
+              <option key={d}>{d}</option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {screenings === null ? (
+        <p>Loading…</p>
+      ) : shown.length === 0 ? (
+        <p>No screenings to come.</p>
+      ) : (
+        <ul className="screenings">
+          {shown.map((s) => (
+            <li key={s.screening_id} className="card">
+              <h2>{s.movie_name}</h2>
+              <p>
+                {when(s.starts_at)} · {s.hall_name} · from {money(s.price_cents, s.currency)}
+              </p>
+              <a className="button" href={`#/screenings/${s.screening_id}`} aria-label={`Choose seats for ${s.movie_name}, ${when(s.starts_at)}`}>
+                Choose seats
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

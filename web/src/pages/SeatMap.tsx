@@ -1,0 +1,255 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { api, errorText, money, when, type Chair, type Order, type Screening, type Schemas } from "../api/client";
+import type { Me } from "../api/me";
+
+type Hall = Schemas["HallOut"];
+const POLL_MS = 2000; // other buyers' holds show within this, without a reload
+const TEST_CARDS = [
+  { token: "tok_ok", label: "Test card that is approved" },
+  { token: "tok_declined", label: "Test card that is declined" },
+];
+
+async function allChairs(screeningId: string): Promise<Chair[]> {
+  const chairs: Chair[] = [];
+  let cursor: string | undefined;
+  do {
+    const { data, error } = await api.GET("/screenings/{screening_id}/chairs", {
+      params: { path: { screening_id: screeningId }, query: { limit: 1000, cursor } },
+    });
+    if (!data) throw error;
+    chairs.push(...data.items);
+    cursor = data.next_cursor ?? undefined;
+  } while (cursor);
+  return chairs;
+}
+
+function secondsLeft(order: Order | null, now: number): number {
+  if (!order?.expires_at || order.status !== "HELD") return 0;
+  return Math.max(0, Math.floor((Date.parse(order.expires_at) - now) / 1000));
+}
+
+export function SeatMap({ screeningId }: { screeningId: string; me: Me }) {
+  const [screening, setScreening] = useState<Screening | null>(null);
+  const [hall, setHall] = useState<Hall | null>(null);
+  const [chairs, setChairs] = useState<Chair[]>([]);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [order, setOrder] = useState<Order | null>(null);
+  const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
+  const [now, setNow] = useState(Date.now());
+  const [card, setCard] = useState("tok_ok");
+  const attempts = useRef(0);
+
+  const reload = useCallback(async () => {
+    try {
+      setChairs(await allChairs(screeningId));
+    } catch (error) {
+      setMessage({ kind: "error", text: errorText(error) });
+    }
+  }, [screeningId]);
+
+  useEffect(() => {
+    api.GET("/screenings/{screening_id}", { params: { path: { screening_id: screeningId } } }).then(({ data }) => {
+      setScreening(data ?? null);
+      if (data)
+        api.GET("/halls/{hall_id}", { params: { path: { hall_id: data.hall_id } } }).then((h) => setHall(h.data ?? null));
+    });
+    reload();
+    const timer = window.setInterval(() => document.visibilityState === "visible" && reload(), POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [screeningId, reload]);
+
+  // A chair someone else took while it was chosen is unchosen, and the buyer told so.
+  useEffect(() => {
+    if (order) return;
+    const gone = chosen.filter((id) => chairs.find((c) => c.chair_id === id)?.status !== "AVAILABLE");
+    if (gone.length) {
+      setChosen((ids) => ids.filter((id) => !gone.includes(id)));
+      setMessage({ kind: "error", text: `Taken by someone else meanwhile: ${gone.join(", ")}` });
+    }
+  }, [chairs, chosen, order]);
+
+  const left = secondsLeft(order, now);
+  useEffect(() => {
+    if (order?.status !== "HELD") return;
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, [order]);
+  useEffect(() => {
+    if (order?.status === "HELD" && left === 0) {
+      setOrder(null);
+      setChosen([]);
+      setMessage({ kind: "error", text: "Your hold has ended: the seats are free again." });
+      reload();
+    }
+  }, [left, order, reload]);
+
+  const rows = useMemo(() => {
+    const byRow = new Map<string, Chair[]>();
+    for (const chair of chairs) byRow.set(chair.row, [...(byRow.get(chair.row) ?? []), chair]);
+    for (const list of byRow.values()) list.sort((a, b) => a.number - b.number);
+    const order = hall?.rows.map((row) => row.label) ?? [];
+    return [...byRow.entries()].sort(
+      ([a], [b]) => (order.indexOf(a) - order.indexOf(b)) || a.localeCompare(b, "en", { numeric: true }),
+    );
+  }, [chairs, hall]);
+  const gaps = useMemo(() => new Map(hall?.rows.map((row) => [row.label, new Set(row.gaps ?? [])]) ?? []), [hall]);
+
+  const toggle = (chair: Chair) => {
+    if (order || chair.status !== "AVAILABLE") return;
+    setMessage(null);
+    setChosen((ids) => (ids.includes(chair.chair_id) ? ids.filter((id) => id !== chair.chair_id) : [...ids, chair.chair_id]));
+  };
+
+  // Arrow keys move between seats (rows up and down, seats left and right), as in a grid.
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const moves: Record<string, [number, number]> = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+    const move = moves[event.key];
+    const here = (event.target as HTMLElement).closest<HTMLElement>("[data-seat]");
+    if (!move || !here) return;
+    event.preventDefault();
+    const row = Number(here.dataset.row) + move[0];
+    const column = Number(here.dataset.column) + move[1];
+    const target =
+      event.currentTarget.querySelector<HTMLElement>(`[data-row="${row}"][data-column="${column}"]`) ??
+      event.currentTarget.querySelector<HTMLElement>(`[data-row="${row}"][data-column="${Math.max(0, column - 1)}"]`);
+    target?.focus();
+  };
+
+  const hold = async () => {
+    setMessage(null);
+    const { data, error, response } = await api.POST("/orders", { body: { screening_id: screeningId, chairs: chosen } });
+    if (data) {
+      setOrder(data);
+      setNow(Date.now());
+      setMessage({ kind: "info", text: `Held ${data.chairs.join(", ")}: pay before the time runs out.` });
+      reload();
+      return;
+    }
+    const taken = (error as { details?: { chairs?: string[] } })?.details?.chairs;
+    setMessage({
+      kind: "error",
+      text: response.status === 409 && taken ? `Sorry, already taken: ${taken.join(", ")}. Choose other seats.` : errorText(error),
+    });
+    if (taken) setChosen((ids) => ids.filter((id) => !taken.includes(id)));
+    reload();
+  };
+
+  const pay = async () => {
+    if (!order) return;
+    attempts.current += 1;
+    const { data, error } = await api.POST("/orders/{order_id}/payment", {
+      params: { path: { order_id: order.order_id }, header: { "idempotency-key": `${order.order_id}-${attempts.current}` } },
+      body: { confirmation_id: order.confirmation_id, payment_method: card },
+    });
+    if (!data) return setMessage({ kind: "error", text: `The payment did not go through: ${errorText(error)}` });
+    setOrder(data);
+    setChosen([]);
+    setMessage({ kind: "info", text: `Paid. Your tickets for ${data.chairs.join(", ")} are in My orders.` });
+    reload();
+  };
+
+  const cancel = async () => {
+    if (!order) return;
+    await api.DELETE("/orders/{order_id}", { params: { path: { order_id: order.order_id } } });
+    setOrder(null);
+    setChosen([]);
+    setMessage({ kind: "info", text: "The hold is cancelled; the seats are free again." });
+    reload();
+  };
+
+  const price = chosen.reduce((sum, id) => sum + (chairs.find((c) => c.chair_id === id)?.price_cents ?? 0), 0);
+  const currency = chairs[0]?.currency ?? screening?.currency ?? "EUR";
+  const minutes = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+
+  return (
+    <section>
+      <h1>{screening ? `${screening.movie_name}` : "Seats"}</h1>
+      {screening && (
+        <p>
+          {when(screening.starts_at)} · {screening.hall_name}
+        </p>
+      )}
+      <p className="legend" aria-hidden="true">
+        <span className="seat available" /> free <span className="seat chosen" /> chosen <span className="seat held" /> held
+        <span className="seat sold" /> sold <span className="seat available accessible" /> wheelchair space
+      </p>
+      <div className="screen" aria-hidden="true">
+        Screen
+      </div>
+      <div className="seatmap" role="group" aria-label="Seat map, the screen at the top" onKeyDown={onKeyDown}>
+        {rows.map(([label, seats], rowIndex) => (
+          <div key={label} className="row" role="group" aria-label={`Row ${label}`}>
+            <span className="row-label" aria-hidden="true">
+              {label}
+            </span>
+            {seats.map((chair, column) => {
+              const mine = chosen.includes(chair.chair_id) || Boolean(order?.chairs.includes(chair.chair_id));
+              const state = mine ? "chosen" : chair.status.toLowerCase();
+              const featureList = chair.features ?? [];
+              const features = featureList.length ? `, ${featureList.join(", ")}` : "";
+              const status = mine ? "chosen" : chair.status === "AVAILABLE" ? "free" : chair.status.toLowerCase();
+              return (
+                <span key={chair.chair_id} className="cell">
+                  {gaps.get(label)?.has(chair.number - 1) && <span className="gap" aria-hidden="true" />}
+                  <button
+                    type="button"
+                    className={`seat ${state} ${featureList.join(" ")}`}
+                    data-seat={chair.chair_id}
+                    data-row={rowIndex}
+                    data-column={column}
+                    aria-pressed={mine}
+                    aria-disabled={chair.status !== "AVAILABLE" && !mine}
+                    aria-label={`${chair.chair_id}, ${status}, ${money(chair.price_cents, chair.currency)}${features}`}
+                    onClick={() => toggle(chair)}
+                  >
+                    {chair.number}
+                  </button>
+                </span>
+              );
+            })}
+          </div>
+        ))}
+      </div>
+      <div className="panel" aria-live="polite">
+        {message && (
+          <p role={message.kind === "error" ? "alert" : "status"} className={message.kind}>
+            {message.text}
+          </p>
+        )}
+        {!order && (
+          <>
+            <p>
+              {chosen.length ? `Chosen: ${chosen.join(", ")} · ${money(price, currency)}` : "Choose seats on the map."}
+            </p>
+            <button type="button" disabled={!chosen.length} onClick={hold}>
+              {chosen.length ? `Hold ${chosen.length} seat${chosen.length === 1 ? "" : "s"}` : "Hold seats"}
+            </button>
+          </>
+        )}
+        {order?.status === "HELD" && (
+          <>
+            <p className="countdown">
+              Held for <strong>{minutes}</strong> more · {money(order.amount_cents, order.currency)}
+            </p>
+            <fieldset>
+              <legend>Pay with</legend>
+              {TEST_CARDS.map((option) => (
+                <label key={option.token} className="inline">
+                  <input type="radio" name="card" value={option.token} checked={card === option.token} onChange={() => setCard(option.token)} />
+                  {option.label}
+                </label>
+              ))}
+            </fieldset>
+            <button type="button" onClick={pay}>
+              Pay {money(order.amount_cents, order.currency)}
+            </button>{" "}
+            <button type="button" className="secondary" onClick={cancel}>
+              Cancel the hold
+            </button>
+          </>
+        )}
+        {order?.status === "PAID" && <a className="button" href="#/orders">See my tickets</a>}
+      </div>
+    </section>
+  );
+}
