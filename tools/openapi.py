@@ -130,6 +130,18 @@ def route_table(routers: list[Any]) -> dict[str, Any]:
     }
 
 
+def _csv_or_json(operation: dict[str, Any]) -> None:
+    """A report route returns its model, or a string when the client asked for CSV (boxoffice.http.report_response):
+    say so as two media types of the one 200 answer, not as a JSON value that is an object or a string."""
+    content = operation.get("responses", {}).get("200", {}).get("content", {})
+    schema = content.get("application/json", {}).get("schema", {})
+    choices = schema.get("anyOf", [])
+    models = [choice for choice in choices if "$ref" in choice]
+    if len(choices) == 2 and len(models) == 1 and {"type": "string"} in choices:
+        content["application/json"]["schema"] = models[0]
+        content["text/csv"] = {"schema": {"type": "string", "description": "The report's rows, one column per field"}}
+
+
 def build(routers: list[Any]) -> dict[str, Any]:
     from boxoffice import permissions
     from boxoffice.http import create_app
@@ -178,6 +190,7 @@ def build(routers: list[Any]) -> dict[str, Any]:
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             route = f"{method.upper()} {path}"
+            _csv_or_json(operation)
             needed = declared_routes[route].needs
             route_answers = declared_routes[route].answers
             answers = operation.setdefault("responses", {})

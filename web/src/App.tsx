@@ -2,10 +2,20 @@ import { useEffect, useRef } from "react";
 import { session } from "./api/client";
 import { can, useMe } from "./api/me";
 import { go, useRoute } from "./router";
-import { SignIn, Register } from "./pages/Account";
+import { Register, SignIn } from "./pages/Account";
+import { MyOrders } from "./pages/MyOrders";
 import { Screenings } from "./pages/Screenings";
 import { SeatMap } from "./pages/SeatMap";
-import { MyOrders } from "./pages/MyOrders";
+import { Audit } from "./pages/staff/Audit";
+import { BoxOffice } from "./pages/staff/BoxOffice";
+import { Members, Movies } from "./pages/staff/Catalog";
+import { Door } from "./pages/staff/Door";
+import { Halls } from "./pages/staff/Halls";
+import { Reports } from "./pages/staff/Reports";
+import { Schedule } from "./pages/staff/Schedule";
+import { Users } from "./pages/staff/Users";
+import { Webhooks } from "./pages/staff/Webhooks";
+import { STAFF_PAGES, allowed } from "./ui/staffPages";
 
 export function App() {
   const route = useRoute();
@@ -18,10 +28,31 @@ export function App() {
     refresh();
     go("");
   };
+  const staffPages = STAFF_PAGES.filter((page) => allowed(me?.permissions, page.needs));
+  const path = route.join("/");
+  const staffPage = STAFF_PAGES.find((page) => page.path === path);
+
   let page;
   if (loading) page = <p>Loading…</p>;
   else if (!me && route[0] === "register") page = <Register onDone={refresh} />;
   else if (!me) page = <SignIn onDone={refresh} />;
+  else if (staffPage && !allowed(me.permissions, staffPage.needs))
+    page = (
+      <section>
+        <h1>Not for this account</h1>
+        <p>Your account is not allowed to see {staffPage.label.toLowerCase()}.</p>
+      </section>
+    );
+  else if (path === "staff/movies") page = <Movies canCreate={can(me, "movies:create")} />;
+  else if (path === "staff/members") page = <Members />;
+  else if (path === "staff/halls") page = <Halls />;
+  else if (path === "staff/schedule") page = <Schedule />;
+  else if (path === "staff/box-office") page = <BoxOffice />;
+  else if (path === "staff/door") page = <Door />;
+  else if (path === "staff/reports") page = <Reports />;
+  else if (path === "staff/audit") page = <Audit />;
+  else if (path === "staff/users") page = <Users />;
+  else if (path === "staff/webhooks") page = <Webhooks />;
   else if (route[0] === "screenings" && route[1]) page = <SeatMap screeningId={route[1]} me={me} />;
   else if (route[0] === "orders") page = <MyOrders />;
   else page = <Screenings />;
@@ -46,6 +77,15 @@ export function App() {
           </nav>
         )}
       </header>
+      {staffPages.length > 0 && (
+        <nav aria-label="Staff" className="staff-nav">
+          {staffPages.map((page) => (
+            <a key={page.path} href={`#/${page.path}`} aria-current={page.path === path ? "page" : undefined}>
+              {page.label}
+            </a>
+          ))}
+        </nav>
+      )}
       <main id="main" ref={main} tabIndex={-1}>
         {page}
       </main>

@@ -1,0 +1,165 @@
+"""Staff work in the console: a hall and a screening made, a sale at the counter, a ticket admitted at the door
+(and refused on a second scan); each page only for those allowed; a hold's countdown ending frees the seats."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+
+from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.test_customer import free_seats, open_first_screening, register, sign_in
+from tests.integration.conftest import ADMIN_PASSWORD, start_local_stack
+
+pytestmark = pytest.mark.browser
+_numbers = itertools.count(1)
+
+
+def staff_account(url: str, permissions: list[str]) -> tuple[str, str]:
+    """A staff account made by the administrator through the API, signed up: (username, password)."""
+    login = requests.post(f"{url}/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}, timeout=30)
+    admin = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    username = f"clerk{next(_numbers)}{datetime.now(UTC).strftime('%H%M%S')}"
+    created = requests.post(
+        f"{url}/users",
+        json={
+            "username": username,
+            "first_name": "Clerk",
+            "last_name": "Staff",
+            "email": f"{username}@example.com",
+            "session_timeout_minutes": 60,
+            "permissions": permissions,
+        },
+        headers=admin,
+        timeout=30,
+    )
+    assert created.status_code == 201, created.text
+    password = "a-long-clerk-password"
+    signed_up = requests.post(
+        f"{url}/auth/signup",
+        json={"username": username, "signup_code": created.json()["signup_code"], "password": password},
+        timeout=30,
+    )
+    assert signed_up.status_code == 200, signed_up.text
+    return username, password
+
+
+def choose_screening_in(page, hall: str) -> None:
+    select = page.get_by_label("Screening")
+    option = select.locator("option", has_text=hall).first
+    option.wait_for(state="attached")
+    select.select_option(option.get_attribute("value"))
+
+
+def test_staff_make_a_hall_and_a_screening_sell_at_the_counter_and_admit_a_ticket_once(new_page):
+    page = new_page()
+    sign_in(page, "admin", ADMIN_PASSWORD)
+    staff = page.get_by_role("navigation", name="Staff")
+    staff.get_by_role("link", name="Halls").click()
+    hall = f"Studio {next(_numbers)}{datetime.now(UTC).strftime('%H%M%S')}"
+    page.get_by_label("Name").fill(hall)
+    page.get_by_label("Row 1 seats").fill("6")
+    page.get_by_label("Row 1 gaps").fill("3")
+    page.get_by_role("button", name="Add a row").click()
+    page.get_by_label("Row 2 wheelchair spaces").fill("1")
+    assert not axe_violations(page), "halls"
+    screenshot(page, "staff-halls")
+    page.get_by_role("button", name="Create the hall").click()
+    page.get_by_role("status").filter(has_text=re.compile(f"Hall {hall} created with 1[12] chairs")).wait_for()
+
+    staff.get_by_role("link", name="Schedule").click()
+    page.get_by_label("Hall").select_option(label=hall)
+    starts = (datetime.now(UTC) + timedelta(days=30, hours=next(_numbers))).strftime("%Y-%m-%dT%H:00")
+    page.get_by_label("Starts at (UTC)").fill(starts)
+    page.get_by_role("button", name="Schedule it").click()
+    said = page.locator("[role=status], [role=alert]").first
+    said.wait_for()
+    assert f"in {hall} at" in said.inner_text(), said.inner_text()
+    assert not axe_violations(page), "schedule"
+    screenshot(page, "staff-schedule")
+
+    staff.get_by_role("link", name="Box office").click()
+    choose_screening_in(page, hall)
+    page.get_by_label(re.compile("^Seats")).select_option(["A-1", "A-2"])
+    page.get_by_label("Cash").check()
+    page.get_by_role("button", name="Sell").click()
+    page.get_by_role("status").filter(has_text="Sold A-1, A-2").wait_for()
+    codes = [code.inner_text() for code in page.locator("code.ticket-code").all()]
+    assert len(codes) == 2
+    assert page.get_by_role("cell", name="cash").count() >= 1, "the till shows the cash sale"
+    assert not axe_violations(page), "box office"
+    screenshot(page, "staff-box-office")
+
+    staff.get_by_role("link", name="Door").click()
+    choose_screening_in(page, hall)
+    page.get_by_label(re.compile("^Ticket code")).fill(codes[0])
+    page.get_by_role("button", name="Admit").click()
+    page.get_by_role("status").filter(has_text="Admitted: seat A-1").wait_for()
+    page.get_by_label(re.compile("^Ticket code")).fill(codes[0])
+    page.get_by_role("button", name="Admit").click()
+    page.get_by_role("alert").filter(has_text="Not admitted").wait_for()
+    assert not axe_violations(page), "door"
+    screenshot(page, "staff-door")
+
+
+@pytest.mark.parametrize("name", ["Reports", "Audit log", "Users", "Webhooks", "Movies", "Members"])
+def test_every_other_staff_page_passes_axe(new_page, name):
+    page = new_page()
+    sign_in(page, "admin", ADMIN_PASSWORD)
+    page.get_by_role("navigation", name="Staff").get_by_role("link", name=name, exact=True).click()
+    page.get_by_role("heading", level=1, name=name).wait_for()
+    assert not axe_violations(page), name
+    if name in ("Reports", "Audit log"):
+        screenshot(page, f"staff-{name.split()[0].lower()}")
+
+
+def test_a_customer_sees_no_staff_page_and_staff_see_only_what_they_may(new_page, web_stack):
+    customer = new_page()
+    register(customer)
+    assert customer.get_by_role("navigation", name="Staff").count() == 0
+    customer.goto("/#/staff/reports")
+    customer.get_by_role("heading", name="Not for this account").wait_for()
+
+    username, password = staff_account(web_stack.url, ["tickets:check-in"])
+    door = new_page()
+    sign_in(door, username, password)
+    links = door.get_by_role("navigation", name="Staff").get_by_role("link")
+    assert [link.inner_text() for link in links.all()] == ["Door"]
+    door.goto("/#/staff/users")
+    door.get_by_role("heading", name="Not for this account").wait_for()
+    # ... and the API refuses it anyway.
+    token = door.evaluate("sessionStorage.getItem('boxoffice.token')")
+    refused = requests.get(f"{web_stack.url}/users", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert refused.status_code == 403 and refused.json()["code"] == "FORBIDDEN"
+
+
+@pytest.fixture(scope="module")
+def short_holds():
+    """A stack of its own whose holds last 10 s (the least HoldSeconds allows)."""
+    stack = start_local_stack("--params", "HoldSeconds=10")
+    yield stack
+    assert stack.stop() == 0, stack.log()
+
+
+def test_a_holds_countdown_ends_and_its_seats_are_free_again_on_the_map(browser, short_holds):
+    context = browser.new_context(base_url=short_holds.url, bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto("/")
+        register(page)
+        open_first_screening(page)
+        (seat,) = free_seats(page, 1)
+        seat.click()
+        page.get_by_role("button", name="Hold 1 seat").click()
+        page.get_by_text(re.compile(r"Held for 0:\d\d more")).wait_for()
+        page.get_by_role("alert").filter(has_text="Your hold has ended: the seats are free again.").wait_for()
+        page.wait_for_function(
+            "chair => document.querySelector(`[data-seat=\"${chair}\"]`).classList.contains('available')",
+            arg=seat.get_attribute("data-seat"),
+        )
+    finally:
+        context.close()

@@ -1,0 +1,143 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { api, errorText, money, when, type Chair, type Order, type Schemas, type Screening } from "../../api/client";
+import { Message, type Note } from "../../ui/Message";
+
+type Member = Schemas["MemberOut"];
+type Till = Schemas["TillOut"];
+
+/** Selling at the counter: a screening's free seats, to a member or not, paid in cash or by card present; the
+ * day's till. */
+export function BoxOffice() {
+  const [screenings, setScreenings] = useState<Screening[]>([]);
+  const [members, setMembers] = useState<Member[]>([]);
+  const [screeningId, setScreeningId] = useState("");
+  const [free, setFree] = useState<Chair[]>([]);
+  const [sold, setSold] = useState<Order | null>(null);
+  const [till, setTill] = useState<Till | null>(null);
+  const [note, setNote] = useState<Note>(null);
+  const today = new Date().toISOString().slice(0, 10);
+
+  const loadTill = () => api.GET("/box-office/till", { params: { query: { date: today } } }).then(({ data }) => setTill(data ?? null));
+  useEffect(() => {
+    api.GET("/screenings", { params: { query: { limit: 100 } } }).then(({ data }) => {
+      const open = (data?.items ?? []).filter((s) => s.status !== "CANCELLED");
+      setScreenings(open);
+      setScreeningId((current) => current || open[0]?.screening_id || "");
+    });
+    api.GET("/members", { params: { query: { limit: 100 } } }).then(({ data }) => setMembers(data?.items ?? []));
+    loadTill();
+  }, []);
+  useEffect(() => {
+    if (!screeningId) return;
+    api
+      .GET("/screenings/{screening_id}/chairs", {
+        params: { path: { screening_id: screeningId }, query: { status: "AVAILABLE", limit: 1000 } },
+      })
+      .then(({ data }) => setFree(data?.items ?? []));
+  }, [screeningId, sold]);
+
+  const sell = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const chairs = form.getAll("chairs").map(String);
+    const member = String(form.get("member_id") || "");
+    const held = await api.POST("/orders", {
+      body: { screening_id: screeningId, chairs, ...(member ? { member_id: member } : {}) },
+    });
+    if (!held.data) return setNote({ kind: "error", text: errorText(held.error) });
+    const paid = await api.POST("/orders/{order_id}/payment", {
+      params: { path: { order_id: held.data.order_id }, header: { "idempotency-key": `counter-${held.data.order_id}` } },
+      body: { confirmation_id: held.data.confirmation_id, payment_method: String(form.get("method")) },
+    });
+    if (!paid.data) return setNote({ kind: "error", text: errorText(paid.error) });
+    setSold(paid.data);
+    setNote({ kind: "info", text: `Sold ${paid.data.chairs.join(", ")} for ${money(paid.data.amount_cents, paid.data.currency)}.` });
+    loadTill();
+  };
+
+  return (
+    <section>
+      <h1>Box office</h1>
+      <Message note={note} />
+      <form onSubmit={sell} className="card">
+        <h2>Sell</h2>
+        <label>
+          Screening
+          <select value={screeningId} onChange={(e) => setScreeningId(e.target.value)}>
+            {screenings.map((s) => (
+              <option key={s.screening_id} value={s.screening_id}>
+                {s.movie_name} · {when(s.starts_at)} · {s.hall_name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Seats (free ones; choose one or more)
+          <select name="chairs" multiple required size={8}>
+            {free.map((chair) => (
+              <option key={chair.chair_id} value={chair.chair_id}>
+                {chair.chair_id} · {money(chair.price_cents, chair.currency)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Member (optional)
+          <select name="member_id" defaultValue="">
+            <option value="">No member</option>
+            {members.map((member) => (
+              <option key={member.member_id} value={member.member_id}>
+                {member.name} · {member.city}
+              </option>
+            ))}
+          </select>
+        </label>
+        <fieldset>
+          <legend>Paid with</legend>
+          <label className="inline">
+            <input type="radio" name="method" value="cash" defaultChecked /> Cash
+          </label>
+          <label className="inline">
+            <input type="radio" name="method" value="card_present" /> Card, present
+          </label>
+        </fieldset>
+        <button type="submit">Sell</button>
+      </form>
+      {sold && (
+        <div className="card">
+          <h2>Tickets</h2>
+          <ul>
+            {(sold.tickets ?? []).map((ticket) => (
+              <li key={ticket.code}>
+                Seat {ticket.chair}: <code className="code ticket-code">{ticket.code}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <h2>Today's till ({today})</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Staff</th>
+            <th scope="col">Method</th>
+            <th scope="col">Sales</th>
+            <th scope="col">Refunds</th>
+            <th scope="col">Net</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(till?.totals ?? []).map((line) => (
+            <tr key={`${line.staff_id}-${line.method}-${line.currency}`}>
+              <td>{line.username}</td>
+              <td>{line.method}</td>
+              <td>{money(line.sales_cents, line.currency)}</td>
+              <td>{money(line.refunds_cents, line.currency)}</td>
+              <td>{money(line.net_cents, line.currency)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

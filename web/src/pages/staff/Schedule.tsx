@@ -1,0 +1,147 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { api, errorText, money, when, type Schemas, type Screening } from "../../api/client";
+import { Message, type Note } from "../../ui/Message";
+
+type Movie = Schemas["MovieOut"];
+type Hall = Schemas["HallOut"];
+
+function isoFromLocal(value: string): string {
+  return new Date(`${value}:00Z`).toISOString().replace(".000Z", "Z");
+}
+
+/** Screenings on a schedule: schedule one, move it, cancel it (and follow the cancellation's progress). */
+export function Schedule() {
+  const [screenings, setScreenings] = useState<Screening[]>([]);
+  const [movies, setMovies] = useState<Movie[]>([]);
+  const [halls, setHalls] = useState<Hall[]>([]);
+  const [note, setNote] = useState<Note>(null);
+  const load = () =>
+    api.GET("/screenings", { params: { query: { limit: 100 } } }).then(({ data }) => setScreenings(data?.items ?? []));
+  useEffect(() => {
+    load();
+    api.GET("/movies", { params: { query: { limit: 100 } } }).then(({ data }) => setMovies(data?.items ?? []));
+    api.GET("/halls", { params: { query: { limit: 100 } } }).then(({ data }) => setHalls(data?.items ?? []));
+  }, []);
+
+  const create = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const { data, error } = await api.POST("/screenings", {
+      body: {
+        movie_id: String(form.get("movie_id")),
+        hall_id: String(form.get("hall_id")),
+        starts_at: isoFromLocal(String(form.get("starts_at"))),
+        price_cents: Math.round(Number(form.get("price")) * 100),
+        currency: String(form.get("currency")),
+      },
+    });
+    if (!data) return setNote({ kind: "error", text: errorText(error) });
+    setNote({ kind: "info", text: `Scheduled ${data.movie_name} in ${data.hall_name} at ${when(data.starts_at)}.` });
+    load();
+  };
+  const cancel = async (screening: Screening) => {
+    const reason = window.prompt(`Why is ${screening.movie_name} at ${when(screening.starts_at)} cancelled?`);
+    if (!reason) return;
+    const { data, error } = await api.POST("/screenings/{screening_id}/cancel", {
+      params: { path: { screening_id: screening.screening_id } },
+      body: { reason },
+    });
+    setNote(data ? { kind: "info", text: "Cancelled: its holds and sales are being settled." } : { kind: "error", text: errorText(error) });
+    load();
+  };
+  const move = async (screening: Screening, value: string) => {
+    const { data, error } = await api.PUT("/screenings/{screening_id}", {
+      params: { path: { screening_id: screening.screening_id } },
+      body: { starts_at: isoFromLocal(value) },
+    });
+    setNote(data ? { kind: "info", text: `Moved to ${when(data.starts_at)}.` } : { kind: "error", text: errorText(error) });
+    load();
+  };
+
+  return (
+    <section>
+      <h1>Schedule</h1>
+      <Message note={note} />
+      <form onSubmit={create} className="card">
+        <h2>Schedule a screening</h2>
+        <label>
+          Movie
+          <select name="movie_id" required>
+            {movies.map((movie) => (
+              <option key={movie.movie_id} value={movie.movie_id}>
+                {movie.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Hall
+          <select name="hall_id" required>
+            {halls.map((hall) => (
+              <option key={hall.hall_id} value={hall.hall_id}>
+                {hall.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Starts at (UTC)
+          <input name="starts_at" type="datetime-local" required />
+        </label>
+        <label>
+          Price
+          <input name="price" type="number" min="0" step="0.01" defaultValue="10.00" required />
+        </label>
+        <label>
+          Currency
+          <input name="currency" defaultValue="EUR" pattern="[A-Z]{3}" required />
+        </label>
+        <button type="submit">Schedule it</button>
+      </form>
+      <table>
+        <caption>Screenings to come</caption>
+        <thead>
+          <tr>
+            <th scope="col">Movie</th>
+            <th scope="col">Hall</th>
+            <th scope="col">Starts (UTC)</th>
+            <th scope="col">Price</th>
+            <th scope="col">Status</th>
+            <th scope="col">Move to</th>
+            <th scope="col">Cancel</th>
+          </tr>
+        </thead>
+        <tbody>
+          {screenings.map((s) => (
+            <tr key={s.screening_id}>
+              <td>{s.movie_name}</td>
+              <td>{s.hall_name}</td>
+              <td>{when(s.starts_at)}</td>
+              <td>{money(s.price_cents, s.currency)}</td>
+              <td>
+                {s.status}
+                {s.status === "CANCELLED" && (s.settled_at ? " · settled" : ` · ${s.orders_to_settle ?? "some"} orders to settle`)}
+              </td>
+              <td>
+                {s.status !== "CANCELLED" && (
+                  <input
+                    type="datetime-local"
+                    aria-label={`Move ${s.movie_name} at ${when(s.starts_at)} to`}
+                    onChange={(e) => e.target.value && move(s, e.target.value)}
+                  />
+                )}
+              </td>
+              <td>
+                {s.status !== "CANCELLED" && (
+                  <button type="button" className="secondary" onClick={() => cancel(s)}>
+                    Cancel {s.movie_name}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
