@@ -140,8 +140,9 @@ fuzz: venv ## Schemathesis against the local stack, many examples per route
 clean-data: ## Forget what `make run` kept between runs (accounts, orders, keys in .local-data/)
 	rm -rf .local-data
 
-deploy: build ## sam deploy the environment ENV of samconfig.toml (ENV=dev|prod|default), telemetry off
+deploy: build web ## sam deploy the environment ENV of samconfig.toml (ENV=dev|prod|default), then upload the web app
 	$(BIN)/sam deploy --config-env $(ENV)
+	$(BIN)/python -m tools.deploy_web --env $(ENV)
 
 clean-venv: ## Remove .venv and .venv-scan (the next make makes them anew)
 	rm -rf $(VENV) .venv-scan

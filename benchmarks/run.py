@@ -55,7 +55,18 @@ def _section(name: str, run: Any) -> tuple[Any, float]:
 
 
 def main() -> int:
-    from benchmarks import coldstart, contention, cost, events, local_load, onsale, requests, sizes, throughput
+    from benchmarks import coldstart, contention, cost, events, local_load, onsale, requests, sizes, throughput, web
+
+    if sys.argv[1:2] == [
+        "--only"
+    ]:  # one section again, into the last run's results: python -m benchmarks.run --only web
+        results = json.loads((OUT / "results.json").read_text())
+        for name in sys.argv[2:]:
+            run = {"events": events.measure, "web": lambda: web.measure(results.get("cost"))}[name]
+            results[name], results["seconds"][name] = _section(name, run)
+        (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+        (OUT / "results.md").write_text(render(results))
+        return 0
 
     started = time.perf_counter()
     results: dict[str, Any] = {
@@ -84,6 +95,7 @@ def main() -> int:
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")  # the on-sale model reads its costs
     results["onsale"], results["seconds"]["onsale"] = _section("onsale", onsale.measure)
     results["events"], results["seconds"]["events"] = _section("events", events.measure)
+    results["web"], results["seconds"]["web"] = _section("web", lambda: web.measure(results.get("cost")))
     results["seconds"]["total"] = round(time.perf_counter() - started, 1)
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (OUT / "results.md").write_text(render(results))
@@ -234,6 +246,7 @@ def render(results: dict[str, Any]) -> str:
     parts += _load_section(results.get("local_load"))
     parts += _onsale_section(results.get("onsale"))
     parts += _events_section(results.get("events"), results.get("cost"))
+    parts += _web_section(results.get("web"))
     parts += [
         "",
         "Section times: "
@@ -382,6 +395,38 @@ def _events_section(events: dict[str, Any] | None, spend: dict[str, Any] | None)
             f"{delay['delivered']} of {delay['bookings']} sequential bookings (the stream and the rule queues are "
             f"polled every {delay['poll_interval_s']} s).",
         ]
+    return parts
+
+
+def _web_section(app: dict[str, Any] | None) -> list[str]:
+    if not app:
+        return []
+    sizes, chromium, live = app["sizes"]["gzipped_bytes"], app["chromium"], app["live"]
+    parts = [
+        "",
+        "## The web app (issue 16)",
+        "",
+        "Gzipped: "
+        + ", ".join(f"{kind} {size / 1000:.1f} kB" for kind, size in sizes.items())
+        + f" ({app['sizes']['note']}).",
+    ]
+    if "first_seat_map_ms" in chromium:
+        parts += [
+            "",
+            f"In Chromium against `make run` (median of {chromium['runs']}): the demo screening's seat map is "
+            f"drawn {chromium['first_seat_map_ms']:.0f} ms after the page is opened (the app's load, its sign-in "
+            "check, the screening, the hall and the chairs); a 3,000-chair seat map (50 rows of 60) "
+            f"{chromium['seat_map_3000_ms']:.0f} ms.",
+        ]
+    parts += [
+        "",
+        f"Live seat maps poll every {live['poll_seconds']} s while shown: {live['requests_per_viewer_minute']:g} "
+        f"requests, {live['dynamodb_queries_per_viewer_minute']:g} DynamoDB Queries and "
+        f"{live['read_units_per_viewer_minute']:g} read units per viewer per minute. 1,000 viewers of one screening "
+        "for an hour: "
+        + ", ".join(f"{line} {value:.2f}" for line, value in live["thousand_viewers_hour_usd"].items())
+        + f" = **{live['thousand_viewers_hour_total_usd']:.2f} USD**.",
+    ]
     return parts
 
 

@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
-import { api, errorText, money, when, type Screening } from "../api/client";
+import { api, errorText, money, when, type Schemas, type Screening } from "../api/client";
+
+type Recommendations = Schemas["RecommendationsOut"];
 
 /** Screenings to come, by movie and day. */
 export function Screenings() {
@@ -7,6 +9,10 @@ export function Screenings() {
   const [error, setError] = useState("");
   const [movie, setMovie] = useState("");
   const [day, setDay] = useState("");
+  const [recommended, setRecommended] = useState<Recommendations | null>(null);
+  useEffect(() => {
+    api.GET("/me/recommendations").then(({ data }) => setRecommended(data ?? null));
+  }, []);
   useEffect(() => {
     api.GET("/screenings", { params: { query: { limit: 100 } } }).then(({ data, error: refused }) => {
       if (!data) return setError(errorText(refused));
@@ -28,6 +34,20 @@ export function Screenings() {
         <p role="alert" className="error">
           {error}
         </p>
+      )}
+      {recommended && recommended.items.length > 0 && (
+        <aside className="card" aria-labelledby="recommended">
+          <h2 id="recommended">{recommended.basis === "co-occurrence" ? "People who chose your movies also chose" : "Selling now"}</h2>
+          <ul className="recommended">
+            {recommended.items.map((movie) => (
+              <li key={movie.movie_id}>
+                <button type="button" className="link" onClick={() => setMovie(movie.name)}>
+                  {movie.name}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </aside>
       )}
       <div className="filters">
         <label>

@@ -53,9 +53,18 @@ export function SeatMap({ screeningId }: { screeningId: string; me: Me }) {
       if (data)
         api.GET("/halls/{hall_id}", { params: { path: { hall_id: data.hall_id } } }).then((h) => setHall(h.data ?? null));
     });
-    reload();
-    const timer = window.setInterval(() => document.visibilityState === "visible" && reload(), POLL_MS);
-    return () => window.clearInterval(timer);
+    // The next poll is asked for once the last one has answered: a slow answer never stacks requests up.
+    let timer = 0;
+    let stopped = false;
+    const poll = async () => {
+      if (document.visibilityState === "visible") await reload();
+      if (!stopped) timer = window.setTimeout(poll, POLL_MS);
+    };
+    poll();
+    return () => {
+      stopped = true;
+      window.clearTimeout(timer);
+    };
   }, [screeningId, reload]);
 
   // A chair someone else took while it was chosen is unchosen, and the buyer told so.
