@@ -139,7 +139,7 @@ def test_a_customer_sees_no_staff_page_and_staff_see_only_what_they_may(new_page
 @pytest.fixture(scope="module")
 def short_holds():
     """A stack of its own whose holds last 10 s (the least HoldSeconds allows)."""
-    stack = start_local_stack("--params", "HoldSeconds=10")
+    stack = start_local_stack("--params", "HoldSeconds=10 MaxRegistrationsPerAddress=1000")
     yield stack
     assert stack.stop() == 0, stack.log()
 

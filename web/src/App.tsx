@@ -43,7 +43,7 @@ export function App() {
         <p>Your account is not allowed to see {staffPage.label.toLowerCase()}.</p>
       </section>
     );
-  else if (path === "staff/movies") page = <Movies canCreate={can(me, "movies:create")} />;
+  else if (path === "staff/movies") page = <Movies canCreate={can(me, "movies:create")} canSeeMembers={can(me, "subscriptions:view")} />;
   else if (path === "staff/members") page = <Members />;
   else if (path === "staff/halls") page = <Halls />;
   else if (path === "staff/schedule") page = <Schedule />;

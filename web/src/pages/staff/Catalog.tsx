@@ -7,8 +7,13 @@ type Member = Schemas["MemberOut"];
 type Subscription = Schemas["SubscriptionOut"];
 
 /** The movies, and a new one (movies:create). */
-export function Movies({ canCreate }: { canCreate: boolean }) {
+export function Movies({ canCreate, canSeeMembers }: { canCreate: boolean; canSeeMembers: boolean }) {
   const [movies, setMovies] = useState<Movie[]>([]);
+  const [watchers, setWatchers] = useState<{ movie: Movie; members: Subscription[] } | null>(null);
+  const open = async (movie: Movie) => {
+    const { data } = await api.GET("/subscriptions", { params: { query: { movie_id: movie.movie_id, limit: 100 } } });
+    setWatchers({ movie, members: data?.items ?? [] });
+  };
   const [note, setNote] = useState<Note>(null);
   const load = () => api.GET("/movies", { params: { query: { limit: 100 } } }).then(({ data }) => setMovies(data?.items ?? []));
   useEffect(() => void load(), []);
@@ -33,10 +38,29 @@ export function Movies({ canCreate }: { canCreate: boolean }) {
       <ul>
         {movies.map((movie) => (
           <li key={movie.movie_id}>
-            {movie.name} ({movie.premiered.slice(0, 4)}, {movie.runtime_minutes} min) {movie.genres.join(", ")}
+            {canSeeMembers ? (
+              <button type="button" className="link" onClick={() => open(movie)}>
+                {movie.name}
+              </button>
+            ) : (
+              movie.name
+            )}{" "}
+            ({movie.premiered.slice(0, 4)}, {movie.runtime_minutes} min) {movie.genres.join(", ")}
           </li>
         ))}
       </ul>
+      {watchers && (
+        <div className="card">
+          <h2>Members who watched {watchers.movie.name}</h2>
+          <ul>
+            {watchers.members.map((s) => (
+              <li key={s.subscription_id}>
+                {s.member_name ?? s.member_id} on {s.date}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {canCreate && (
         <form onSubmit={create} className="card">
           <h2>New movie</h2>

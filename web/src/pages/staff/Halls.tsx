@@ -58,6 +58,8 @@ export function Halls() {
               <th scope="col">Seats</th>
               <th scope="col">Missing seat numbers (gaps)</th>
               <th scope="col">Wheelchair spaces</th>
+              <th scope="col">Companion seats</th>
+              <th scope="col">Price class</th>
             </tr>
           </thead>
           <tbody>
@@ -84,6 +86,18 @@ export function Halls() {
                     onChange={(e) => change(index, { accessible: numbers(e.target.value) })}
                   />
                 </td>
+                <td>
+                  <input
+                    aria-label={`Row ${index + 1} companion seats`}
+                    onChange={(e) => change(index, { companion: numbers(e.target.value) })}
+                  />
+                </td>
+                <td>
+                  <input
+                    aria-label={`Row ${index + 1} price class`}
+                    onChange={(e) => change(index, { price_class: e.target.value.trim() || null })}
+                  />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -101,7 +115,12 @@ export function Halls() {
                 row.gaps?.includes(number) ? (
                   <span key={number} className="gap" />
                 ) : (
-                  <span key={number} className={`seat available ${row.accessible?.includes(number) ? "accessible" : ""}`}>
+                  <span
+                    key={number}
+                    className={`seat available ${row.accessible?.includes(number) ? "accessible" : ""} ${
+                      row.companion?.includes(number) ? "companion" : ""
+                    }`}
+                  >
                     {number}
                   </span>
                 ),
