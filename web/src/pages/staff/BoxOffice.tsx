@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { api, errorText, money, when, type Chair, type Order, type Schemas, type Screening } from "../../api/client";
+import { api, errorText, money, type Chair, type Order, type Schemas } from "../../api/client";
 import { Message, type Note } from "../../ui/Message";
+import { ScreeningSelect, useScreeningChoice } from "../../ui/ScreeningSelect";
 
 type Member = Schemas["MemberOut"];
 type Till = Schemas["TillOut"];
@@ -8,9 +9,8 @@ type Till = Schemas["TillOut"];
 /** Selling at the counter: a screening's free seats, to a member or not, paid in cash or by card present; the
  * day's till. */
 export function BoxOffice() {
-  const [screenings, setScreenings] = useState<Screening[]>([]);
+  const { screenings, chosen: screeningId, choose } = useScreeningChoice();
   const [members, setMembers] = useState<Member[]>([]);
-  const [screeningId, setScreeningId] = useState("");
   const [free, setFree] = useState<Chair[]>([]);
   const [sold, setSold] = useState<Order | null>(null);
   const [till, setTill] = useState<Till | null>(null);
@@ -19,11 +19,6 @@ export function BoxOffice() {
 
   const loadTill = () => api.GET("/box-office/till", { params: { query: { date: today } } }).then(({ data }) => setTill(data ?? null));
   useEffect(() => {
-    api.GET("/screenings", { params: { query: { limit: 100 } } }).then(({ data }) => {
-      const open = (data?.items ?? []).filter((s) => s.status !== "CANCELLED");
-      setScreenings(open);
-      setScreeningId((current) => current || open[0]?.screening_id || "");
-    });
     api.GET("/members", { params: { query: { limit: 100 } } }).then(({ data }) => setMembers(data?.items ?? []));
     loadTill();
   }, []);
@@ -61,16 +56,7 @@ export function BoxOffice() {
       <Message note={note} />
       <form onSubmit={sell} className="card">
         <h2>Sell</h2>
-        <label>
-          Screening
-          <select value={screeningId} onChange={(e) => setScreeningId(e.target.value)}>
-            {screenings.map((s) => (
-              <option key={s.screening_id} value={s.screening_id}>
-                {s.movie_name} · {when(s.starts_at)} · {s.hall_name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ScreeningSelect screenings={screenings} chosen={screeningId} choose={choose} />
         <label>
           Seats (free ones; choose one or more)
           <select name="chairs" multiple required size={8}>

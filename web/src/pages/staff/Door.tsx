@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState, type FormEvent } from "react";
-import { api, errorText, when, type Screening } from "../../api/client";
+import { useRef, useState, type FormEvent } from "react";
+import { api, errorText } from "../../api/client";
 import { Message, type Note } from "../../ui/Message";
+import { ScreeningSelect, useScreeningChoice } from "../../ui/ScreeningSelect";
 
 /** A ticket's code from what was typed, pasted or scanned: the code itself, or the signed QR (a JWS whose
  * payload carries it as `tkt`). */
@@ -22,20 +23,12 @@ type Detector = { detect(source: CanvasImageSource): Promise<{ rawValue: string 
 
 /** The door: type, paste or scan a ticket; a second scan is refused with when and by whom. */
 export function Door() {
-  const [screenings, setScreenings] = useState<Screening[]>([]);
-  const [screeningId, setScreeningId] = useState("");
+  const { screenings, chosen: screeningId, choose } = useScreeningChoice();
   const [note, setNote] = useState<Note>(null);
   const [scanning, setScanning] = useState(false);
   const video = useRef<HTMLVideoElement>(null);
   const input = useRef<HTMLInputElement>(null);
   const canScan = "BarcodeDetector" in window;
-
-  useEffect(() => {
-    api.GET("/screenings", { params: { query: { limit: 100 } } }).then(({ data }) => {
-      setScreenings(data?.items ?? []);
-      setScreeningId((current) => current || data?.items[0]?.screening_id || "");
-    });
-  }, []);
 
   const admit = async (text: string) => {
     const code = ticketCode(text);
@@ -81,16 +74,7 @@ export function Door() {
   return (
     <section>
       <h1>Door</h1>
-      <label>
-        Screening
-        <select value={screeningId} onChange={(e) => setScreeningId(e.target.value)}>
-          {screenings.map((s) => (
-            <option key={s.screening_id} value={s.screening_id}>
-              {s.movie_name} · {when(s.starts_at)} · {s.hall_name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ScreeningSelect screenings={screenings} chosen={screeningId} choose={choose} />
       <form onSubmit={submit} className="card">
         <label>
           Ticket code (type, paste, or scan with a handheld scanner)
