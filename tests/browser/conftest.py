@@ -63,7 +63,7 @@ def new_page(browser, web_stack):
         )
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(60_000)  # a busy machine answers slowly; nothing here measures time
         page.goto("/")
         return page
 

@@ -24,11 +24,16 @@ export function BoxOffice() {
   }, []);
   useEffect(() => {
     if (!screeningId) return;
+    let current = true; // an answer for a screening no longer chosen is dropped, however late it comes
+    setFree([]);
     api
       .GET("/screenings/{screening_id}/chairs", {
         params: { path: { screening_id: screeningId }, query: { status: "AVAILABLE", limit: 1000 } },
       })
-      .then(({ data }) => setFree(data?.items ?? []));
+      .then(({ data }) => current && setFree(data?.items ?? []));
+    return () => {
+      current = false;
+    };
   }, [screeningId, sold]);
 
   const sell = async (event: FormEvent<HTMLFormElement>) => {
