@@ -223,6 +223,8 @@ class EventPlumbing:
     def pump(self) -> int:
         """One pass over every stream and rule; how many records and events were handed on."""
         with self._lock:
+            if self._stop.is_set():
+                return 0
             moved = sum(self._pump_stream(mapping) for mapping in self.streams)
             return moved + sum(self._pump_rule(target) for target in self.rules)
 
@@ -246,4 +248,8 @@ class EventPlumbing:
                 log.error("event plumbing: %s", error)
 
     def stop(self) -> None:
+        """No pass starts after this, and the one under way (if any) ends before it returns: the functions it
+        invokes are not stopped under it."""
         self._stop.set()
+        with self._lock:
+            pass
