@@ -17,7 +17,8 @@ EVENTS_DOCS = PROJECT_ROOT / "docs" / "events"
 
 def generated() -> dict[Path, str]:
     sys.path.insert(0, str(PROJECT_ROOT / "layers" / "common"))
-    from boxoffice.events.kinds import KINDS, SCHEMA_VERSION, SOURCE
+    from boxoffice.events.derive import SOURCE
+    from boxoffice.events.kinds import KINDS, SCHEMA_VERSION
 
     files = {}
     for detail_type, model in sorted(KINDS.items()):

@@ -7,7 +7,8 @@ from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 
-from boxoffice.events.kinds import KINDS, SOURCE
+from boxoffice.events.derive import SOURCE
+from boxoffice.events.kinds import KINDS
 from boxoffice.observability import logger, metrics
 from boxoffice.tracing import tracer
 

@@ -20,6 +20,7 @@ from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
 from boxoffice.actor import Actor
 from boxoffice.clock import iso, now_epoch
 
+SOURCE = "boxoffice"  # every event's EventBridge source
 Item = dict[str, Any]
 _deserializer = TypeDeserializer()
 

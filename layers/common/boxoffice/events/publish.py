@@ -19,8 +19,7 @@ from typing import Any
 
 from boxoffice import aws
 from boxoffice.clock import now_epoch
-from boxoffice.events.derive import DomainEvent, events_of
-from boxoffice.events.kinds import SOURCE
+from boxoffice.events.derive import SOURCE, DomainEvent, events_of
 from boxoffice.models.insights import PublishedEvent
 from boxoffice.observability import MetricUnit, logger, metrics
 from boxoffice.settings import get_settings

@@ -16,14 +16,15 @@ from typing import Any
 
 from boxoffice.clock import now_epoch
 from boxoffice.errors import NotFound
+from boxoffice.events import reports
+from boxoffice.events.once import already_applied, marked
 from boxoffice.events.schemas import RecommendationsOut, RecommendedMovieOut
-from boxoffice.models.base import Transaction, TransactionCancelled, batch_get_raw, get_many
+from boxoffice.models.base import TransactionCancelled, get_many
 from boxoffice.models.catalog import SCHEDULED, Movie, Screening
-from boxoffice.models.insights import Recommendation, ReportLine
+from boxoffice.models.insights import Recommendation
 
 # A basket's first this-many movies get points with a newcomer (a transaction holds 100 items).
 MAX_PARTNERS = 40
-APPLIED_MARK_DAYS = 3
 MAX_ATTEMPTS = 5
 TOP = 10
 SEEDS = 10  # the caller's movies whose matches are read for /me/recommendations
@@ -64,12 +65,7 @@ def apply(event_id: str, detail_type: str, detail: dict[str, Any]) -> bool:
         before = held.get(movie, 0)
         if before + step < 0:
             return False  # a removal of what was never counted (an event from before this existed)
-        transaction = Transaction()
-        transaction.put(
-            "applied",
-            Recommendation(f"applied#{event_id}", "-", expires_at=now + APPLIED_MARK_DAYS * 86400),
-            condition=Recommendation.pk.does_not_exist(),
-        )
+        transaction = marked(Recommendation, event_id, sk="-")
         unchanged = (
             Recommendation.n == before if before else Recommendation.n.does_not_exist() | (Recommendation.n == 0)
         )
@@ -92,7 +88,7 @@ def apply(event_id: str, detail_type: str, detail: dict[str, Any]) -> bool:
             transaction.commit()
             return True
         except TransactionCancelled as cancelled:
-            if "applied" in cancelled.failed():
+            if already_applied(cancelled):
                 return False
             if "basket" not in cancelled.failed() and not cancelled.retryable:
                 raise
@@ -132,12 +128,10 @@ def _upcoming() -> list[Screening]:
 
 def _selling_now(screenings: list[Screening]) -> dict[str, int]:
     """Seats sold per movie of the screenings to come (their report lines, BatchGetItem)."""
-    table = ReportLine.Meta.table_name
-    lines = batch_get_raw({table: [{"report_id": {"S": f"screening#{s.screening_id}"}} for s in screenings]})
-    sold = {item["report_id"]["S"]: int(item.get("sold", {}).get("N", 0)) for item in lines[table]}
+    sold = reports.report_lines([f"screening#{screening.screening_id}" for screening in screenings])
     by_movie: dict[str, int] = defaultdict(int)
     for screening in screenings:
-        by_movie[screening.movie_id] += max(0, sold.get(f"screening#{screening.screening_id}", 0))
+        by_movie[screening.movie_id] += max(0, sold.get(f"screening#{screening.screening_id}", {}).get("sold", 0))
     return by_movie
 
 

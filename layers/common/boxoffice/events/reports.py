@@ -17,13 +17,13 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.operand import Path
 
-from boxoffice.clock import iso, now_epoch
+from boxoffice.clock import iso
 from boxoffice.errors import Invalid, NotFound
-from boxoffice.models.base import Transaction, TransactionCancelled, batch_get_raw
+from boxoffice.events.once import already_applied, marked
+from boxoffice.models.base import TransactionCancelled, batch_get_raw
 from boxoffice.models.catalog import Movie, Screening
 from boxoffice.models.insights import ReportLine
 
-APPLIED_MARK_DAYS = 3  # longer than EventBridge retries an event (24 hours)
 MAX_DAYS = 366
 MAX_SCREENINGS = 500
 COUNTS = ("sold", "held", "refunded", "checked_in")
@@ -69,19 +69,14 @@ def apply(event_id: str, detail_type: str, detail: dict[str, Any]) -> bool:
     changes = changes_of(detail_type, detail)
     if not changes:
         return False
-    transaction = Transaction()
-    transaction.put(
-        "applied",
-        ReportLine(f"applied#{event_id}", expires_at=now_epoch() + APPLIED_MARK_DAYS * 86400),
-        condition=ReportLine.report_id.does_not_exist(),
-    )
+    transaction = marked(ReportLine, event_id)
     for report_id, adds in sorted(changes.items()):
         actions = [Path(name).add(value) for name, value in sorted(adds.items())]
         transaction.update(report_id, ReportLine(report_id), actions)
     try:
         transaction.commit()
     except TransactionCancelled as cancelled:
-        if "applied" in cancelled.failed():
+        if already_applied(cancelled):
             return False
         raise
     return True
@@ -102,7 +97,7 @@ def _numbers(item: dict[str, Any] | None) -> dict[str, int]:
     return {name: int(value["N"]) for name, value in (item or {}).items() if "N" in value}
 
 
-def _raw_lines(report_ids: list[str]) -> dict[str, dict[str, int]]:
+def report_lines(report_ids: list[str]) -> dict[str, dict[str, int]]:
     """The lines asked for (BatchGetItem), each as attribute -> number: every attribute, modelled or not."""
     items = batch_get_raw({ReportLine.Meta.table_name: [{"report_id": {"S": key}} for key in report_ids]})
     return {item["report_id"]["S"]: _numbers(item) for item in items[ReportLine.Meta.table_name]}
@@ -157,7 +152,7 @@ def movie_report(movie_id: str, first: date, last: date) -> dict[str, Any]:
     start = int(_midnight(days[0]))
     end = int(_midnight(days[-1] + timedelta(days=1))) - 1
     screenings = list(Screening.by_movie.query(movie_id, Screening.starts_at.between(start, end), limit=MAX_SCREENINGS))
-    lines = _raw_lines([f"screening#{screening.screening_id}" for screening in screenings])
+    lines = report_lines([f"screening#{screening.screening_id}" for screening in screenings])
     rows = [_screening_report(s, lines.get(f"screening#{s.screening_id}", {})) for s in screenings]
     totals: dict[str, Any] = {name: sum(row[name] for row in rows) for name in COUNTS}
     totals["capacity"] = sum(row["capacity"] for row in rows)
@@ -185,7 +180,7 @@ def _midnight(day: date) -> float:
 def daily_report(first: date, last: date) -> dict[str, Any]:
     """One item per day (BatchGetItem): tickets sold, revenue by currency, refunds, by payment method."""
     days = _days(first, last)
-    lines = _raw_lines([f"daily#{day.isoformat()}" for day in days])
+    lines = report_lines([f"daily#{day.isoformat()}" for day in days])
     rows = []
     for day in days:
         line = lines.get(f"daily#{day.isoformat()}", {})
