@@ -52,7 +52,7 @@ run-venv: $(RUN_STAMP)
 run: run-venv web ## Start the whole API and the web app on http://127.0.0.1:3000 (PORT=3001, PARAMS="HoldSeconds=30")
 	$(BIN)/python -m local.stack --port $(PORT) --params "$(PARAMS)"
 
-test: lint validate scan web ## Lint, validate and scan the template, and run the unit, component and integration tests
+test: lint validate scan web ## Lint, validate and scan the template, build the web app, and run the unit, component, integration and browser tests
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The web app: installed from its lock file, type-checked against docs/openapi.json, built, when anything it is
@@ -131,7 +131,7 @@ openapi: venv ## Write docs/openapi.json, boxoffice/routes.json and docs/events/
 	$(BIN)/python -m tools.openapi
 	$(BIN)/python -m tools.event_schemas
 
-bench: venv ## Measure requests, throughput, contention, cold starts, sizes, make run under load, cost, an on-sale -> benchmarks/results.md
+bench: venv ## Measure requests, throughput, contention, cold starts, sizes, make run under load, cost, an on-sale, events, the web app -> benchmarks/results.md
 	PYTHONPATH=.:layers/common $(BIN)/python -m benchmarks.run
 
 fuzz: venv ## Schemathesis against the local stack, many examples per route
