@@ -1,4 +1,4 @@
-"""Two fixes to moto, applied wherever moto stands in for DynamoDB here (make run, tests, bench).
+"""Fixes to moto, applied wherever moto stands in for DynamoDB here (make run, tests, bench).
 
 moto's TransactWriteItems backs up the *whole table* (a deep copy) once per
 item of the transaction, so a transaction's cost grows with the size of the
@@ -14,14 +14,63 @@ writes and their undoing added are dropped.
 moto's server also works out which service a request is for by scanning
 every module it has, on every request (a millisecond each under `make run`);
 the answer for a host never changes, so it is remembered.
+
+moto answers DynamoDB by walking each result against the operation's output
+shape, member by member (about 8 ms for a page of chairs: a quarter of the
+component tests' time, and most of the embedded server's). DynamoDB's results
+are already JSON in the wire's own shape (attribute values as `{"S": ...}`), so
+a result made only of JSON values is written with `json.dumps`; anything else
+(bytes, a model object, a None to drop) still takes moto's way; a datetime (a
+stream record's) is written as moto writes it, in epoch seconds.
+`tests/unit/test_moto_patches.py` checks both ways give the client the same answer.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime
+import json
 from typing import Any
 
 _APPLIED = False
+serialize_by_shape: Any = None  # moto's own ActionResult.execute_result, once apply() replaced it
+# The services whose results are wire-shaped JSON already (moto's dynamodb and dynamodbstreams responses).
+_JSON_AS_IS = frozenset({"dynamodb", "dynamodbstreams"})
+_SCALARS = (str, int, float, bool, datetime.datetime)
+
+
+def _is_plain_json(value: Any) -> bool:
+    """Only dicts with string keys, lists, JSON scalars and datetimes (no None: moto's way drops those)."""
+    if isinstance(value, _SCALARS):
+        return True
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _is_plain_json(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_is_plain_json(item) for item in value)
+    return False
+
+
+def serialized_as_is(context: Any, result: Any) -> tuple[int, dict[str, str], str] | None:
+    """The answer for a plain-JSON DynamoDB result, or None when moto's serializer must write it."""
+    from botocore.utils import parse_to_aware_datetime
+    from moto.core.serialize import BaseJSONSerializer, TimestampSerializer
+
+    if (
+        context.service_model.service_name not in _JSON_AS_IS
+        or not issubclass(context.serializer_class, BaseJSONSerializer)
+        or context.operation_model.has_event_stream_output
+        or not isinstance(result, dict)
+        or not _is_plain_json(result)
+    ):
+        return None
+    version = context.service_model.metadata.get("jsonVersion", "1.0")
+    return (
+        200,
+        {"Content-Type": f"application/x-amz-json-{version}"},
+        json.dumps(
+            result, default=lambda moment: TimestampSerializer._timestamp_unixtimestamp(parse_to_aware_datetime(moment))
+        ),
+    )
 
 
 def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
@@ -144,4 +193,15 @@ def apply() -> None:
         return remembered[host]
 
     DomainDispatcherApplication.get_backend_for_host = get_backend_for_host  # type: ignore[method-assign]
+
+    from moto.core.responses import ActionResult
+
+    global serialize_by_shape
+    serialize_by_shape = ActionResult.execute_result
+
+    def execute_result(self: Any, context: Any) -> Any:
+        answer = serialized_as_is(context, self.result)
+        return answer if answer is not None else serialize_by_shape(self, context)
+
+    ActionResult.execute_result = execute_result  # type: ignore[method-assign]
     _APPLIED = True
