@@ -10,16 +10,18 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 T = TypeVar("T")
 
 
+# Each model's validator is built when it is first used, not when its module is imported: a function uses a
+# few of the models its modules declare, and building the others was most of its cold start's import time.
 class Body(BaseModel):
     """A request body: unknown fields are an error, strings are trimmed."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class Out(BaseModel):
     """A response body."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 class Page(Out, Generic[T]):
