@@ -67,6 +67,29 @@ def _powertools_idempotency_on_the_clock(monkeypatch: pytest.MonkeyPatch) -> Non
         monkeypatch.setattr(module, "dt", shim)
 
 
+_rsa_keys: list = []  # made once per test process, handed out in the same order to every test
+
+
+def _reuse_rsa_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto makes a new 2048-bit RSA key for every KMS key (about 60 ms each, two per test). Each test
+    still gets distinct keys, in the order it creates them; only the key material is the same as the
+    previous test's, which no test can tell from moto's fresh key ids."""
+    from moto.kms import models, utils
+
+    handed_out = 0
+
+    def generate_private_key(key_spec: str):  # type: ignore[no-untyped-def]
+        nonlocal handed_out
+        if key_spec != "RSA_2048":
+            return utils.generate_private_key(key_spec)
+        if handed_out == len(_rsa_keys):
+            _rsa_keys.append(utils.generate_private_key(key_spec))
+        handed_out += 1
+        return _rsa_keys[handed_out - 1]
+
+    monkeypatch.setattr(models, "generate_private_key", generate_private_key)
+
+
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockedAws]:
     """Fresh moto AWS with the template's tables and keys; the test process sees every table.
@@ -76,6 +99,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockedAws]:
     """
     from boxoffice.clock import clock
 
+    _reuse_rsa_keys(monkeypatch)
     with mocked_aws() as mocked:
         for name, value in mocked.environment().items():
             monkeypatch.setenv(name, value)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from unittest import mock
 
 from local.inprocess import (
     ADMIN_CONTEXT,
@@ -46,6 +48,15 @@ class TestUser:
     permissions: frozenset[str]
 
 
+@functools.cache
+def _test_password_hash(password: str) -> str:
+    """The harness's users share one password: its salted hash is made once per test process (scrypt costs
+    tens of milliseconds); logging in still verifies it the real way."""
+    from boxoffice.auth import passwords
+
+    return passwords.hash_password(password)
+
+
 class Accounts:
     """Users made straight through the domain code, then logged in through the real API."""
 
@@ -86,7 +97,9 @@ class Accounts:
                 permissions=sorted(permissions),
             )
         )
-        accounts.signup(SignupIn(username=username, signup_code=created.signup_code, password=self.PASSWORD))
+        hashed = _test_password_hash(self.PASSWORD)
+        with mock.patch("boxoffice.auth.passwords.hash_password", lambda _password: hashed):
+            accounts.signup(SignupIn(username=username, signup_code=created.signup_code, password=self.PASSWORD))
         return TestUser(created.user_id, username, self.PASSWORD, self.login(username), frozenset(permissions))
 
     def admin(self, username: str | None = None) -> TestUser:
