@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,6 +28,7 @@ from local.template import LOCAL_REGION, resources_of_type
 
 log = logging.getLogger("boxoffice.local")
 RULE_ATTEMPTS = 3
+IDLE_POLL_SECONDS = 1.0
 LOCAL_BUS = "boxoffice-local-events"
 LOCAL_QUEUES = ("EventsDeadLetterQueue", "WebhookDeadLetterQueue")
 
@@ -124,6 +126,7 @@ class EventPlumbing:
         self.redeliver = False
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._wake = threading.Event()
         for logical_id in runtime.specs:
             for table, properties in stream_sources(logical_id):
                 self.streams.append(self._map_stream(logical_id, table_names[table], properties, from_start))
@@ -201,6 +204,7 @@ class EventPlumbing:
     def _pump_rule(self, target: _RuleTarget) -> int:
         sqs = self.clients["sqs"]
         messages = sqs.receive_message(QueueUrl=target.queue_url, MaxNumberOfMessages=10).get("Messages", [])
+        done = []
         for message in messages:
             event = json.loads(message["Body"])
             self.invocations += 1
@@ -217,7 +221,9 @@ class EventPlumbing:
                     )
                     continue
                 self.dead_letters.append({"function": target.function, "event": event})
-            sqs.delete_message(QueueUrl=target.queue_url, ReceiptHandle=message["ReceiptHandle"])
+            done.append({"Id": str(len(done)), "ReceiptHandle": message["ReceiptHandle"]})
+        if done:  # one request for the pass, as Lambda's own queue pollers delete what they handled
+            sqs.delete_message_batch(QueueUrl=target.queue_url, Entries=done)
         return len(messages)
 
     def pump(self) -> int:
@@ -240,16 +246,32 @@ class EventPlumbing:
         threading.Thread(target=self._run, args=(every_seconds,), name="event-plumbing", daemon=True).start()
         return self
 
+    def nudge(self) -> None:
+        """Something may have written: the next pass comes soon, however long the plumbing has been idle."""
+        self._wake.set()
+
     def _run(self, every_seconds: float) -> None:
-        while not self._stop.wait(every_seconds):
+        # At most one pass every `every_seconds`. Idle (a pass that moved nothing, and no nudge), the passes
+        # thin out to one every IDLE_POLL_SECONDS: each pass is a dozen requests to the embedded server, which
+        # serves the API too. A request to the API nudges it back at once.
+        wait, last = every_seconds, 0.0
+        while True:
+            self._wake.wait(wait)
+            if self._stop.wait(max(0.0, every_seconds - (time.monotonic() - last))):
+                return
+            self._wake.clear()
+            last = time.monotonic()
             try:
-                self.pump()
+                moved = self.pump()
             except Exception as error:  # the local stack keeps going, as Lambda's pollers do
                 log.error("event plumbing: %s", error)
+                moved = 0
+            wait = every_seconds if moved else min(wait * 2, IDLE_POLL_SECONDS)
 
     def stop(self) -> None:
         """No pass starts after this, and the one under way (if any) ends before it returns: the functions it
         invokes are not stopped under it."""
         self._stop.set()
+        self._wake.set()
         with self._lock:
             pass

@@ -269,9 +269,10 @@ class InProcessRuntime:
 class SamLambdaRunner:
     """Duck-types samcli's LocalLambdaRunner over an InProcessRuntime, for LocalApigwService."""
 
-    def __init__(self, runtime: Any, log: Any = None) -> None:  # InProcessRuntime or local.workers' pool
-        self.runtime = runtime
+    def __init__(self, runtime: Any, log: Any = None, after: Any = None) -> None:
+        self.runtime = runtime  # InProcessRuntime or local.workers' pool
         self.log = log
+        self.after = after  # called after every invocation (make run: its writes may have made stream records)
 
     def is_debugging(self) -> bool:
         return False
@@ -297,4 +298,7 @@ class SamLambdaRunner:
                 trace = "".join(error.payload.get("stackTrace", []))
                 self.log(f"{function_identifier} failed: {error.payload.get('errorType')}\n{trace}")
             output = json.dumps(error.payload)
+        finally:
+            if self.after:
+                self.after()
         stdout.write_str(output)

@@ -185,7 +185,7 @@ class LocalRun:
         self.events = EventPlumbing(runtime, clients, names, from_start=False).start()
         self.api = LocalHttpApi(
             api=self.stack.api,
-            lambda_runner=SamLambdaRunner(runtime, log=log.error),  # type: ignore[arg-type]
+            lambda_runner=SamLambdaRunner(runtime, log=log.error, after=self.events.nudge),  # type: ignore[arg-type]
             port=self.port,
             host=self.host,
         )
