@@ -87,7 +87,10 @@ class MockedAws:
             for variable in _TABLE_VARIABLES.values()
         }
         variables["TOKEN_SIGNING_KEY_ID"] = self.keys["TokenSigningKeyBlue"]
-        variables["TOKEN_VERIFY_KEY_IDS"] = ",".join(self.keys[key] for key in sorted(self.keys))
+        variables["TOKEN_VERIFY_KEY_IDS"] = ",".join(
+            self.keys[key] for key in sorted(self.keys) if key.startswith("TokenSigningKey")
+        )
+        variables["TICKET_KEY_ID"] = self.keys["TicketKeySecret"]
         variables["ISSUER_URL"] = TEST_ISSUER
         return variables
 

@@ -34,12 +34,14 @@ from tests.harness import Accounts, AwsCallCounter, MockedAws, StackUnderTest, m
 def _reset_layer_caches() -> None:
     from boxoffice import aws as boxoffice_aws
     from boxoffice.auth.keys import key_ring
+    from boxoffice.booking.ticket_key import ticket_key
     from boxoffice.clock import clock
     from boxoffice.settings import reset_settings
 
     reset_settings()
     boxoffice_aws.reset_clients()
     key_ring.reset()
+    ticket_key.reset()
     clock.reset()
 
 

@@ -131,7 +131,7 @@ def _jwks(stack) -> jwt.PyJWKSet:
 
 def _verify(qr: str, keys: jwt.PyJWKSet) -> dict:
     kid = jwt.get_unverified_header(qr)["kid"]
-    return jwt.decode(qr, keys[kid].key, algorithms=["RS256"], options={"verify_aud": False})
+    return jwt.decode(qr, keys[kid].key, algorithms=["ES256"], options={"verify_aud": False})
 
 
 def test_each_tickets_qr_verifies_with_the_published_jwks_and_a_tampered_one_does_not(stack, booking, paid):
@@ -158,3 +158,47 @@ def test_a_tickets_qr_is_not_an_access_token(stack, paid):
     _, tickets = paid
     answer = stack.api.get("/me", token=tickets[0]["qr"])
     assert answer.status == 401
+
+
+def test_a_tickets_qr_is_the_same_on_every_read_and_lives_in_no_table(stack, booking, paid, aws):
+    order, tickets = paid
+    alice = customer("alice")
+    read = booking.order(alice, order["order_id"]).body["tickets"]
+    listed = next(item for item in booking.orders(alice).body["items"] if item["order_id"] == order["order_id"])
+    assert [ticket["qr"] for ticket in read] == [ticket["qr"] for ticket in listed["tickets"]]
+    assert [ticket["qr"] for ticket in read] == [ticket["qr"] for ticket in tickets], "deterministic (RFC 6979)"
+    stored = aws.dynamodb.get_item(TableName=aws.tables["OrdersTable"], Key={"order_id": {"S": order["order_id"]}})
+    assert all("qr" not in ticket["M"] for ticket in stored["Item"]["tickets"]["L"])
+    assert stored["Item"]["tickets"]["L"][0]["M"]["code"]["S"] == tickets[0]["code"]
+    # The JWKS publishes the ticket key beside the token keys; it signs tickets, never access tokens.
+    published = {key["kid"]: key for key in stack.api.get("/.well-known/jwks.json").body["keys"]}
+    ticket_kid = jwt.get_unverified_header(tickets[0]["qr"])["kid"]
+    assert published[ticket_kid]["kty"] == "EC" and published[ticket_kid]["alg"] == "ES256"
+    assert "d" not in published[ticket_kid], "the private scalar leaked"
+    assert sorted(key["alg"] for key in published.values()) == ["ES256", "RS256", "RS256"]
+
+
+def test_kms_failing_to_give_the_ticket_key_at_payment_charges_nothing_and_the_retry_pays(stack, booking, aws):
+    from botocore.client import BaseClient
+    from botocore.exceptions import ClientError
+
+    alice = customer("alice")
+    order = booking.hold(alice, ["B-1"]).body
+    working = BaseClient._make_api_call
+
+    def kms_down(client, operation, params):
+        if operation == "GenerateMac":
+            raise ClientError({"Error": {"Code": "KMSInternalException", "Message": "unavailable"}}, operation)
+        return working(client, operation, params)
+
+    BaseClient._make_api_call = kms_down  # type: ignore[method-assign]
+    try:
+        failed = booking.pay(alice, order, key="pay-once")
+    finally:
+        BaseClient._make_api_call = working  # type: ignore[method-assign]
+    assert failed.status >= 500 and failed.body["code"], failed
+    assert booking.order(alice, order["order_id"]).body["status"] == "HELD"
+    assert aws.dynamodb.scan(TableName=aws.tables["PaymentLedgerTable"])["Count"] == 0, "nothing was charged"
+    retried = booking.pay(alice, order, key="pay-once")
+    assert retried.status == 200, retried
+    assert retried.body["status"] == "PAID" and retried.body["tickets"][0]["qr"]

@@ -21,7 +21,7 @@ def test_it_serves_a_route_of_the_template(local_stack):
     assert answer.status_code == 200
     assert answer.json()["issuer"] == local_stack.url
     keys = requests.get(f"{local_stack.url}/.well-known/jwks.json", timeout=10).json()["keys"]
-    assert len(keys) == 2
+    assert sorted(key["alg"] for key in keys) == ["ES256", "RS256", "RS256"]
 
 
 def test_an_unknown_route_answers_404(local_stack):
@@ -87,7 +87,7 @@ def test_make_invoke_runs_one_function_on_one_event_without_docker():
     )
     assert finished.returncode == 0, finished.stderr
     answer = json.loads(finished.stdout)
-    assert answer["statusCode"] == 200 and len(json.loads(answer["body"])["keys"]) == 2
+    assert answer["statusCode"] == 200 and len(json.loads(answer["body"])["keys"]) == 3  # two token keys, a ticket key
     unknown = subprocess.run(
         [sys.executable, "-m", "tools.invoke", "NoSuchFunction", "tests/events/JwksFunction.json"],
         cwd=PROJECT_ROOT,

@@ -26,10 +26,11 @@ REMOVED_ON_PURPOSE = {
 }
 # Changed since, on purpose: resource, parameter or output -> why. Each must really differ from the baseline.
 CHANGED_ON_PURPOSE = {
-    "PayOrderFunction": "signs each ticket's QR: the token key ids in its environment (issue 14, the door); "
-    "no idempotency table (issue 13)",
-    "RefundOrderFunction": "the till's table in its environment (box office refunds count on the till)",
-    "RefundOrderFunctionRole": "UpdateItem on the till's table",
+    "PayOrderFunction": "the ticket key (TICKET_KEY_ID) in its environment instead of the token keys: QRs are "
+    "ES256, signed when an order is answered (issue 13); no idempotency table (issue 13)",
+    "RefundOrderFunction": "the till's table in its environment (box office refunds count on the till); "
+    "the ticket key (issue 13)",
+    "RefundOrderFunctionRole": "UpdateItem on the till's table; kms:GenerateMac on the ticket key (issue 13)",
     "OrdersTable": "the sparse by_member index; indexes project only what never changes; no by_status (issue 13); "
     "a stream: every change becomes domain events (issue 15)",
     "SubscriptionsTable": "the by_date index: GET /subscriptions with no filter, newest first; a stream (issue 15)",
@@ -37,7 +38,8 @@ CHANGED_ON_PURPOSE = {
         ["UsersTable", "MoviesTable", "MembersTable", "HallsTable"],
         "a stream (NEW_AND_OLD_IMAGES): every committed change becomes domain events (issue 15)",
     ),
-    "ListOrdersFunctionRole": "Query on the by_member index; none on by_status, which is gone (issue 13)",
+    "ListOrdersFunctionRole": "Query on the by_member index; none on by_status, which is gone (issue 13); "
+    "kms:GenerateMac on the ticket key (issue 13)",
     "ListSubscriptionsFunction": "the members' and movies' tables in its environment (names on each item)",
     "ListSubscriptionsFunctionRole": "Query on by_date; BatchGetItem of members and movies for their names",
     "CreateSubscriptionFunctionRole": "BatchGetItem of the member and the movie, for their names",
@@ -47,8 +49,15 @@ CHANGED_ON_PURPOSE = {
     "HttpApiApiGatewayDefaultStage": "its route throttles are the StageRateLimit and StageBurstLimit parameters",
     "AuthorizerFunction": "standard library only (boxoffice.edge): 128 MB, Lambda's JSON log format",
     "AuthorizerFailuresAlarm": "TokensRejected comes from a metric filter on the authorizer's logs, undimensioned",
-    "PayOrderFunctionRole": "kms:Sign and kms:GetPublicKey on the two token keys, for the ticket QRs; the till; "
-    "no idempotency table",
+    "PayOrderFunctionRole": "kms:GenerateMac on the ticket key (no kms:Sign: issue 13); the till; no idempotency table",
+    **dict.fromkeys(
+        ["JwksFunction", "GetOrderFunction", "ListOrdersFunction", "PlaceOrderFunction"],
+        "the ticket key (TICKET_KEY_ID) in its environment: it answers tickets' QRs or publishes their key",
+    ),
+    **dict.fromkeys(
+        ["JwksFunctionRole", "GetOrderFunctionRole", "PlaceOrderFunctionRole"],
+        "kms:GenerateMac on the ticket key: derives the ES256 key that signs tickets' QRs (issue 13)",
+    ),
 }
 # What the three replaced alarms watched, metric by metric.
 WATCHED_BEFORE = {

@@ -80,6 +80,8 @@ class Settings:
     token_verify_key_ids: str = ""
     token_client_id: str = "boxoffice"  # noqa: S105  # an app client id, not a secret
     issuer_url: str = ""
+    # The KMS HMAC key tickets' signing key is derived from (boxoffice.booking.ticket_key).
+    ticket_key_id: str = ""
     cognito_user_pool_id: str = ""
     cognito_client_id: str = ""
     # Where the pool's public keys are; empty means the pool's standard jwks.json.

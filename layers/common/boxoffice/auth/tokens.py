@@ -53,17 +53,6 @@ _signer = PyJWS(algorithms=[])
 _signer.register_algorithm("RS256", KmsRs256())
 
 
-def sign_compact(claims: dict[str, Any], typ: str) -> str:
-    """A compact JWS of `claims`, signed like access tokens (RS256, the active KMS key, its `kid`), so anyone
-    can verify it offline with /.well-known/jwks.json. `typ` tells it apart from an access token."""
-    return _signer.encode(
-        json.dumps(claims, separators=(",", ":")).encode(),
-        key=get_settings().token_signing_key_id,
-        algorithm="RS256",
-        headers={"kid": key_ring.signing_kid(), "typ": typ},
-    )
-
-
 @dataclass(frozen=True)
 class IssuedToken:
     access_token: str

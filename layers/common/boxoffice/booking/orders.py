@@ -21,6 +21,7 @@ from pynamodb.expressions.update import Action
 from boxoffice import permissions
 from boxoffice.booking.chairs import price_of, row_of
 from boxoffice.booking.schemas import HoldIn, OrderOut, TicketOut
+from boxoffice.booking.tickets import ticket_qr
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unavailable
 from boxoffice.identity import Identity
@@ -63,11 +64,11 @@ def to_out(order: Order, now: int | None = None) -> OrderOut:
             TicketOut(
                 chair=ticket.chair,
                 code=ticket.code,
-                qr=ticket.qr,
+                qr=ticket.qr or ticket_qr(order, index),  # stored only on orders paid before the ticket key
                 checked_in_at=iso(ticket.checked_in_at) if ticket.checked_in_at else None,
                 refunded_at=iso(ticket.refunded_at) if ticket.refunded_at else None,
             )
-            for ticket in order.tickets
+            for index, ticket in enumerate(order.tickets)
         ]
         if order.tickets
         else None,

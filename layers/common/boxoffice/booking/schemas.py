@@ -78,7 +78,9 @@ class TicketOut(Out):
     chair: str
     code: str = Field(description="What the door scans (POST /tickets/{code}/check-in)")
     qr: str | None = Field(
-        None, description="The ticket as a compact JWS (RS256), verifiable offline with /.well-known/jwks.json"
+        None,
+        description="The ticket as a compact JWS (ES256, the same on every read), verifiable offline with "
+        "/.well-known/jwks.json",
     )
     checked_in_at: str | None = None
     refunded_at: str | None = Field(None, description="Its chair was refunded; the ticket no longer admits")

@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError
 from boxoffice import aws
 from boxoffice.actor import Actor, current_stamp
 from boxoffice.booking.schemas import AttendanceOut, CheckInOut
+from boxoffice.booking.ticket_key import ticket_key
 from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, NotFound
 from boxoffice.identity import Identity
@@ -62,6 +63,13 @@ def ticket_claims(order: Order, index: int, code: str, now: int) -> dict[str, An
         "hal": order.hall_name,
         "iat": now,
     }
+
+
+def ticket_qr(order: Order, index: int) -> str:
+    """The ticket as a compact JWS (ES256) a scanner verifies offline with the JWKS. Computed when the order is
+    answered, never stored: the signature is deterministic, so it is the same on every read."""
+    claims = ticket_claims(order, index, order.tickets[index].code, int(order.paid_at or order.updated_at))
+    return ticket_key.sign(claims, TICKET_JWS_TYPE)
 
 
 def check_in(code: str, screening_id: str, by: Identity) -> CheckInOut:

@@ -33,10 +33,10 @@ from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
-from boxoffice.auth.tokens import sign_compact
 from boxoffice.booking.orders import forget_hold, release_chairs, to_out
 from boxoffice.booking.schemas import OrderOut
-from boxoffice.booking.tickets import TICKET_JWS_TYPE, new_code, ticket_claims
+from boxoffice.booking.ticket_key import ticket_key
+from boxoffice.booking.tickets import new_code
 from boxoffice.catalog.subscriptions import new_subscription
 from boxoffice.clock import now_epoch, utc_date
 from boxoffice.errors import (
@@ -262,14 +262,9 @@ def _sell(order: Order, request: PaymentRequest, charge_id: str, key: str, ticke
     return now
 
 
-def _issue_tickets(order: Order, now: int) -> list[Ticket]:
-    """One ticket per chair: its door code, and the same ticket signed for an offline scanner."""
-    tickets = []
-    for index, chair in enumerate(order.chairs):
-        code = new_code(order.order_id, index)
-        qr = sign_compact(ticket_claims(order, index, code, now), TICKET_JWS_TYPE)
-        tickets.append(Ticket(chair=chair, code=code, qr=qr))
-    return tickets
+def _issue_tickets(order: Order) -> list[Ticket]:
+    """One ticket per chair: its door code (its QR is signed whenever the order is answered)."""
+    return [Ticket(chair=chair, code=new_code(order.order_id, index)) for index, chair in enumerate(order.chairs)]
 
 
 def _pay(request: PaymentRequest, claim_seconds: int) -> dict[str, Any]:
@@ -281,12 +276,13 @@ def _pay(request: PaymentRequest, claim_seconds: int) -> dict[str, Any]:
         order = _claim(request, now, claim_seconds)
     except _PaidByThisAttempt as done:
         return to_out(done.order).model_dump()
-    # Tickets are signed before anything is charged: a signing failure then costs the buyer nothing.
+    # The key that signs the tickets is made ready before anything is charged: if KMS fails, the buyer pays nothing.
     try:
-        tickets = _issue_tickets(order, now)
+        ticket_key.load()
     except Exception:
         _release_claim(request)
         raise
+    tickets = _issue_tickets(order)
     provider = get_provider()
     key = charge_key(order.order_id, request.idempotency_key)
     if at_the_counter:  # paid at the counter: nothing to charge, nothing to refund if the sale fails

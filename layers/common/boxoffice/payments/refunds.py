@@ -89,7 +89,9 @@ def _refund_key(order: Order, chairs: list[str]) -> str:
     return whole if set(chairs) == set(order.chairs) else f"{whole}:{','.join(sorted(chairs))}"
 
 
-def refund(order_id: str, identity: Identity, chairs: list[str] | None = None, reason: str | None = None) -> OrderOut:
+def refund_order(
+    order_id: str, identity: Identity, chairs: list[str] | None = None, reason: str | None = None
+) -> Order:
     """Give back some chairs of a paid order (or all that are left): the chairs free, their tickets void,
     their price refunded once; the order is REFUNDED when no chair is left. Asking again answers the same."""
     order = find(order_id, identity, manage=True)
@@ -97,7 +99,7 @@ def refund(order_id: str, identity: Identity, chairs: list[str] | None = None, r
     wanted = _chairs_to_refund(order, chairs)
     refunded = set(order.refunded_chairs or [])
     if order.status == REFUNDED or (wanted and set(wanted) <= refunded):
-        return to_out(_finish_pending(order, set(wanted) or None))  # a repeat: finish what is pending
+        return _finish_pending(order, set(wanted) or None)  # a repeat: finish what is pending
     if order.status != PAID:
         raise Conflict("Only a paid order can be refunded", code="NOT_PAID")
     if refunded & set(wanted):
@@ -160,7 +162,7 @@ def refund(order_id: str, identity: Identity, chairs: list[str] | None = None, r
     current = commit_or_current(transaction, order_id)
     if current is not None:  # it changed meanwhile (the same chairs refunded by someone else, ...)
         if set(wanted) <= set(current.refunded_chairs or []):
-            return to_out(_finish_pending(current, set(wanted)))
+            return _finish_pending(current, set(wanted))
         raise Conflict(f"The order changed meanwhile ({current.status}); read it again", code="ORDER_CHANGED")
     metrics.add_metric(name="Refunds", unit=MetricUnit.Count, value=1)
     # What the transaction wrote, applied to the copy in hand (no read back).
@@ -178,4 +180,9 @@ def refund(order_id: str, identity: Identity, chairs: list[str] | None = None, r
         order = _send(order, len(order.refunds) - 1)
     if everything:
         _forget_the_watch(order)
-    return to_out(order, now)
+    return order
+
+
+def refund(order_id: str, identity: Identity, chairs: list[str] | None = None, reason: str | None = None) -> OrderOut:
+    """refund_order, answered as the API answers an order (its tickets' QRs signed)."""
+    return to_out(refund_order(order_id, identity, chairs, reason))

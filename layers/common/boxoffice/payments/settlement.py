@@ -44,7 +44,7 @@ from boxoffice.models.chairs import Chair
 from boxoffice.models.orders import HELD, PAID, REFUNDED, Order
 from boxoffice.observability import MetricUnit, logger, metrics
 from boxoffice.payments.pay import SCREENING_CANCELLED
-from boxoffice.payments.refunds import refund
+from boxoffice.payments.refunds import refund_order
 
 SCREENING_MOVED = "SCREENING_MOVED"  # an order that slipped into a screening as it changed halls
 FINAL_PASS_SECONDS = 120  # longer than any function that read the screening before it was cancelled can run
@@ -73,10 +73,10 @@ def _settle_order(order_id: str, report: Report, reason: str = SCREENING_CANCELL
             cancel(order_id, SETTLER, reason=reason)
             report.cancelled += 1
         elif status == PAID:
-            refund(order_id, SETTLER, reason=reason)
+            refund_order(order_id, SETTLER, reason=reason)
             report.refunded += 1
         elif status == REFUNDED:
-            refund(order_id, SETTLER)  # finishes a provider refund still pending; nothing if done
+            refund_order(order_id, SETTLER)  # finishes a provider refund still pending; nothing if done
     except DomainError as refused:
         # Changed meanwhile (paid, expired...) or the provider is down: the next pass looks again.
         logger.warning("order not settled yet", extra={"order_id": order_id, "code": refused.code})
