@@ -22,13 +22,18 @@ are already JSON in the wire's own shape (attribute values as `{"S": ...}`), so
 a result made only of JSON values is written with `json.dumps`; anything else
 (bytes, a model object, a None to drop) still takes moto's way; a datetime (a
 stream record's) is written as moto writes it, in epoch seconds.
-`tests/unit/test_moto_patches.py` checks both ways give the client the same answer.
+`tests/component/test_moto_json_answers.py` checks both ways give the client the same answer.
+
+moto's EventBridge builds a JSONPath parser (PLY's parser tables) for every
+path of every target of every event it puts: most of the embedded server's
+time once bookings make events. A path's parse never changes: it is remembered.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import json
 from typing import Any
 
@@ -204,4 +209,8 @@ def apply() -> None:
         return answer if answer is not None else serialize_by_shape(self, context)
 
     ActionResult.execute_result = execute_result  # type: ignore[method-assign]
+
+    import jsonpath_ng.ext
+
+    jsonpath_ng.ext.parse = functools.lru_cache(maxsize=1024)(jsonpath_ng.ext.parse)  # moto imports it per call
     _APPLIED = True

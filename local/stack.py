@@ -147,6 +147,7 @@ class LocalRun:
         self.web = False
         self.workers = workers
         self.runtime: WorkerPoolRuntime | None = None
+        self.background_runtime: WorkerPoolRuntime | None = None
 
     @property
     def url(self) -> str:
@@ -170,19 +171,26 @@ class LocalRun:
             aws_client("events", self.aws.endpoint), aws_client("sqs", self.aws.endpoint)
         )
         self.stack = resolve(parameters, {**names, **keys, **bus_and_queues})
-        # Several warm environments per function, in worker processes, as Lambda runs concurrent requests.
+        # Several warm environments per function, in worker processes, as Lambda runs concurrent requests; and a
+        # worker of their own for the schedules and the event consumers: in AWS those run in environments of
+        # their own functions, never in the API's. Both pools start side by side.
+        background: list[WorkerPoolRuntime] = []
+        starting = threading.Thread(target=lambda: background.append(WorkerPoolRuntime(self.stack.functions, 1)))
+        starting.start()
         runtime = self.runtime = WorkerPoolRuntime(self.stack.functions, self.workers)
+        starting.join()
+        self.background_runtime = background[0]
         if self.with_demo and not self.restored:
             self.demo_ids, self.demo_logins = demo.load(self.stack.functions)
         elif self.with_demo:
             self.demo_logins = demo.logins()
-        self.scheduler = Scheduler(runtime).start()
+        self.scheduler = Scheduler(self.background_runtime).start()
         # The tables' streams and the bus, as Lambda's event source mappings and EventBridge's rules (from now on).
         clients = {
             service: aws_client(service, self.aws.endpoint)
             for service in ("dynamodb", "dynamodbstreams", "events", "sqs")
         }
-        self.events = EventPlumbing(runtime, clients, names, from_start=False).start()
+        self.events = EventPlumbing(self.background_runtime, clients, names, from_start=False).start()
         self.api = LocalHttpApi(
             api=self.stack.api,
             lambda_runner=SamLambdaRunner(runtime, log=log.error, after=self.events.nudge),  # type: ignore[arg-type]
@@ -234,8 +242,9 @@ class LocalRun:
             self.scheduler.stop()
         if self.events:
             self.events.stop()
-        if self.runtime:
-            self.runtime.stop()
+        for pool in (self.runtime, self.background_runtime):
+            if pool:
+                pool.stop()
         self.aws.stop()
 
 
