@@ -73,19 +73,21 @@ _rsa_keys: list = []  # made once per test process, handed out in the same order
 
 
 def _reuse_rsa_keys(monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto makes a new 2048-bit RSA key for every KMS key (about 60 ms each, two per test). Each test
-    still gets distinct keys, in the order it creates them; only the key material is the same as the
-    previous test's, which no test can tell from moto's fresh key ids."""
+    """moto makes a new 2048-bit RSA key for every KMS key (about 60 ms each, three per test: the two
+    token keys and, as moto's stand-in, the ticket key's HMAC). Each test still gets distinct keys, in the
+    order it creates them; only the key material is the same as the previous test's, which no test can
+    tell from moto's fresh key ids."""
     from moto.kms import models, utils
 
     handed_out = 0
+    made_otherwise = {"RSA_3072", "RSA_4096", *utils.KeySpec.ecc_key_specs()}  # every other spec gets RSA 2048
 
     def generate_private_key(key_spec: str):  # type: ignore[no-untyped-def]
         nonlocal handed_out
-        if key_spec != "RSA_2048":
+        if key_spec in made_otherwise:
             return utils.generate_private_key(key_spec)
         if handed_out == len(_rsa_keys):
-            _rsa_keys.append(utils.generate_private_key(key_spec))
+            _rsa_keys.append(utils.generate_private_key("RSA_2048"))
         handed_out += 1
         return _rsa_keys[handed_out - 1]
 
