@@ -27,6 +27,12 @@ stream record's) is written as moto writes it, in epoch seconds.
 moto's EventBridge builds a JSONPath parser (PLY's parser tables) for every
 path of every target of every event it puts: most of the embedded server's
 time once bookings make events. A path's parse never changes: it is remembered.
+
+moto's SQS makes a queue's whole attribute map, message counts included (a
+walk over every message), to read one attribute: the content-based
+deduplication flag on every send, the retention period on every receive; a
+fifth of the embedded server's time under load. `QueueAttributes` is the same
+map, each attribute computed when it is read.
 """
 
 from __future__ import annotations
@@ -35,10 +41,12 @@ import copy
 import datetime
 import functools
 import json
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 _APPLIED = False
 serialize_by_shape: Any = None  # moto's own ActionResult.execute_result, once apply() replaced it
+queue_attributes_by_moto: Any = None  # moto's own Queue.attributes getter, once apply() replaced it
 # The services whose results are wire-shaped JSON already (moto's dynamodb and dynamodbstreams responses).
 _JSON_AS_IS = frozenset({"dynamodb", "dynamodbstreams"})
 _SCALARS = (str, int, float, bool, datetime.datetime)
@@ -180,6 +188,42 @@ def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Non
         raise TransactionCanceledException(errors)
 
 
+class QueueAttributes(Mapping[str, Any]):
+    """moto's `Queue.attributes`, computed per attribute when read rather than all at once."""
+
+    def __init__(self, queue: Any) -> None:
+        self._queue = queue
+        names = list(queue.BASE_ATTRIBUTES)
+        if queue.fifo_queue:
+            names += queue.FIFO_ATTRIBUTES
+        if queue.kms_master_key_id:
+            names += queue.KMS_ATTRIBUTES
+        if queue.policy:
+            names.append("Policy")
+        if queue.redrive_policy:
+            names.append("RedrivePolicy")
+        self._names = dict.fromkeys(names)
+
+    def __getitem__(self, name: str) -> Any:
+        from moto.core.utils import camelcase_to_underscores
+
+        if name not in self._names:
+            raise KeyError(name)
+        # Both are also base attributes, answered as they are when the queue has none (as moto does).
+        if name == "Policy" and self._queue.policy:
+            return self._queue.policy
+        if name == "RedrivePolicy" and self._queue.redrive_policy:
+            return json.dumps(self._queue.redrive_policy)
+        value = getattr(self._queue, camelcase_to_underscores(name))
+        return str(value).lower() if isinstance(value, bool) else value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 def apply() -> None:
     """Install the fix (once per process)."""
     global _APPLIED
@@ -211,6 +255,11 @@ def apply() -> None:
     ActionResult.execute_result = execute_result  # type: ignore[method-assign]
 
     import jsonpath_ng.ext
+    from moto.sqs.models import Queue
+
+    global queue_attributes_by_moto
+    queue_attributes_by_moto = Queue.attributes.fget  # type: ignore[attr-defined]
+    Queue.attributes = property(QueueAttributes)  # type: ignore[assignment,method-assign]
 
     jsonpath_ng.ext.parse = functools.lru_cache(maxsize=1024)(jsonpath_ng.ext.parse)  # moto imports it per call
     _APPLIED = True

@@ -65,3 +65,43 @@ def test_results_that_are_not_plain_json_are_left_to_moto():
     assert moto_patches._is_plain_json({"Items": [{"a": {"S": "x"}}], "Count": 1, "ok": True})
     for odd in ({"a": None}, {"a": b"bytes"}, {"a": object()}, {1: "int key"}, {"a": [{"b": None}]}):
         assert not moto_patches._is_plain_json(odd)
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        {},
+        {"FifoQueue": "true", "ContentBasedDeduplication": "true"},
+        {"FifoQueue": "true"},
+        {"KmsMasterKeyId": "alias/aws/sqs", "DelaySeconds": "5"},
+        {"Policy": json.dumps({"Version": "2012-10-17", "Statement": []}), "RedrivePolicy": "dead-letters"},
+    ],
+)
+def test_a_queues_attributes_read_one_by_one_are_motos_own(aws, attributes):
+    """local.moto_patches computes each queue attribute when read; the map must be moto's, counts included."""
+    from moto.sqs.models import sqs_backends
+
+    sqs = boto3.client("sqs", region_name=LOCAL_REGION)
+    fifo = ".fifo" if attributes.get("FifoQueue") else ""
+    if attributes.get("RedrivePolicy"):
+        dead = sqs.create_queue(QueueName="dead-letters")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        attributes = {**attributes, "RedrivePolicy": json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 3})}
+    url = sqs.create_queue(QueueName=f"compared{fifo}", Attributes=attributes)["QueueUrl"]
+    extra = {"MessageGroupId": "g", "MessageDeduplicationId": "d1"} if fifo else {}
+    sqs.send_message(QueueUrl=url, MessageBody="one", **extra)
+    sqs.send_message(QueueUrl=url, MessageBody="two", **{**extra, "MessageDeduplicationId": "d2"} if fifo else {})
+    sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1)
+
+    queue = sqs_backends["123456789012"][LOCAL_REGION].queues[f"compared{fifo}"]
+    by_moto = moto_patches.queue_attributes_by_moto(queue)
+    assert dict(queue.attributes) == by_moto
+    counts = (
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+    )
+    expected = (0, 0, 2) if attributes.get("DelaySeconds") else (1, 1, 0)  # the counts are there, and right
+    assert tuple(by_moto[name] for name in counts) == expected
+    answered = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert answered == {name: str(value) for name, value in by_moto.items() if value is not None}
