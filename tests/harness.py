@@ -48,13 +48,25 @@ class TestUser:
     permissions: frozenset[str]
 
 
+# scrypt's cost for the harness's staff passwords: a sixteenth of production's (tests log in thousands of
+# times). The stored hash names its own cost, so login verifies it the real way; production's cost is what
+# registration and password changes make, and tests/unit/test_passwords.py holds it.
+_TEST_SCRYPT_COST_N = 2**10
+
+
 @functools.cache
 def _test_password_hash(password: str) -> str:
-    """The harness's users share one password: its salted hash is made once per test process (scrypt costs
-    tens of milliseconds); logging in still verifies it the real way."""
+    """The harness's staff share one password, hashed once per test process at a low scrypt cost; login still
+    verifies it the real way, with the cost the hash names."""
+    import base64
+
     from boxoffice.auth import passwords
 
-    return passwords.hash_password(password)
+    salt = b"harness-salt-16b"
+    digest = passwords._derive(password, salt, _TEST_SCRYPT_COST_N, passwords.BLOCK_R, passwords.PARALLEL_P)
+    encode = base64.b64encode
+    cost = f"{_TEST_SCRYPT_COST_N}${passwords.BLOCK_R}${passwords.PARALLEL_P}"
+    return f"{passwords.SCHEME}${cost}${encode(salt).decode()}${encode(digest).decode()}"
 
 
 class Accounts:
