@@ -25,7 +25,7 @@ from moto import mock_aws
 from local import moto_patches
 from local.api import LocalHttpApi
 from local.events import EventPlumbing, create_bus_and_queues, local_physical_ids
-from local.runtime import FunctionSpec, InProcessRuntime, SamLambdaRunner
+from local.runtime import EnvironmentPool, FunctionSpec, InProcessRuntime, SamLambdaRunner, share_sdk_data_files
 from local.template import (
     LOCAL_REGION,
     LocalStack,
@@ -95,18 +95,45 @@ class MockedAws:
         return variables
 
 
+@functools.cache
+def moto_client(service: str) -> Any:
+    """The test process's own client of a service, made once per process: moto answers any client made after
+    it was imported, whichever mock is active, and a botocore client costs tens of milliseconds to make."""
+    share_sdk_data_files()
+    return boto3.session.Session(region_name=LOCAL_REGION).client(service)  # type: ignore[call-overload]
+
+
+# The in-process stacks' warm environments, handed from each mocked AWS's stacks to the next one's.
+warm_environments = EnvironmentPool()
+
+
 @contextmanager
 def mocked_aws() -> Iterator[MockedAws]:
     moto_patches.apply()
     with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name=LOCAL_REGION)
-        kms = boto3.client("kms", region_name=LOCAL_REGION)
-        tables = local_table_names()
-        create_tables(dynamodb, tables)
-        create_bus_and_queues(
-            boto3.client("events", region_name=LOCAL_REGION), boto3.client("sqs", region_name=LOCAL_REGION)
-        )
-        yield MockedAws(dynamodb=dynamodb, kms=kms, tables=tables, keys=create_keys(kms))
+        try:
+            dynamodb, kms = moto_client("dynamodb"), moto_client("kms")
+            tables = local_table_names()
+            create_tables(dynamodb, tables)
+            create_bus_and_queues(moto_client("events"), moto_client("sqs"))
+            yield MockedAws(dynamodb=dynamodb, kms=kms, tables=tables, keys=create_keys(kms))
+        finally:
+            warm_environments.release()  # this AWS is gone: its stacks' environments may serve the next ones
+
+
+def _pool_key(spec: FunctionSpec) -> tuple[Any, ...]:
+    """What two stacks' functions must share for one's warm environment to serve the other: everything the
+    template resolved, before the test's KMS key ids were put in."""
+    return (
+        spec.logical_id,
+        spec.handler,
+        spec.code_dir,
+        spec.layer_dirs,
+        tuple(sorted(spec.environment.items())),
+        spec.timeout_seconds,
+        spec.memory_mb,
+        spec.schedules,
+    )
 
 
 @functools.cache
@@ -204,30 +231,32 @@ class InProcessStack:
         """`environment` adds variables to named functions, as `sam local --env-vars` would."""
         merged = {**DEFAULT_PARAMETERS, **(parameters or {})}
         stack = resolved_stack(tuple(sorted(merged.items())))
-        self.specs = {name: _with_keys(spec, aws.keys) for name, spec in stack.functions.items()}
+        unkeyed = dict(stack.functions)
         for name, variables in (environment or {}).items():
-            self.specs[name] = dataclasses.replace(
-                self.specs[name], environment={**self.specs[name].environment, **variables}
-            )
+            unkeyed[name] = dataclasses.replace(unkeyed[name], environment={**unkeyed[name].environment, **variables})
+        self.specs = {name: _with_keys(spec, aws.keys) for name, spec in unkeyed.items()}
         # Component tests freeze boxoffice.clock: function timeouts must not depend on how busy the machine is.
-        self.runtime = InProcessRuntime(self.specs, clock_stands_still=True)
+        self.runtime = InProcessRuntime(
+            self.specs,
+            clock_stands_still=True,
+            pool=warm_environments,
+            pool_keys={name: _pool_key(spec) for name, spec in unkeyed.items()},
+        )
         runner = SamLambdaRunner(self.runtime, log=print)  # a failing function shows its traceback
         self.service = LocalHttpApi(api=stack.api, lambda_runner=runner, port=3000)  # type: ignore[arg-type]
         self.service.authorizer_cache_seconds = authorizer_cache_seconds(merged)
         # boxoffice's clock (one module shared by every environment): tests move time, and the cache follows.
-        self.service.clock = self.module("AuthorizerFunction", "boxoffice.clock").clock.time  # type: ignore[method-assign]
+        authorizer = self.runtime.environment("AuthorizerFunction")
+        self.service.clock = authorizer.module("boxoffice.clock", to_patch=False).clock.time  # type: ignore[method-assign]
         self.service.create()
         self.api = ApiClient(self.service)
         # The authorizer speaks HTTP itself (no SDK): its AWS requests go to moto's own request handler.
-        self.module("AuthorizerFunction", "boxoffice.edge.aws").transport = MotoTransport()
+        authorizer.module("boxoffice.edge.aws", to_patch=False).transport = MotoTransport()
 
     @functools.cached_property
     def events(self) -> EventPlumbing:
         """The streams and the bus (local.events), read from the start of every stream."""
-        clients = {
-            service: boto3.client(service, region_name=LOCAL_REGION)
-            for service in ("dynamodb", "dynamodbstreams", "events", "sqs")
-        }
+        clients = {service: moto_client(service) for service in ("dynamodb", "dynamodbstreams", "events", "sqs")}
         return EventPlumbing(self.runtime, clients, local_table_names(), from_start=True)
 
     def deliver_events(self) -> int:

@@ -23,6 +23,7 @@ os.environ.update(
 import datetime  # noqa: E402
 import io  # noqa: E402
 import logging  # noqa: E402
+import sys  # noqa: E402
 import types  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 
@@ -32,16 +33,11 @@ from tests.harness import Accounts, AwsCallCounter, MockedAws, StackUnderTest, m
 
 
 def _reset_layer_caches() -> None:
-    from boxoffice import aws as boxoffice_aws
-    from boxoffice.auth.keys import key_ring
-    from boxoffice.booking.ticket_key import ticket_key
+    """The test process's own copy of the layer forgets what it cached, as a handed-on function environment does."""
     from boxoffice.clock import clock
-    from boxoffice.settings import reset_settings
+    from local.runtime import reset_layer_caches
 
-    reset_settings()
-    boxoffice_aws.reset_clients()
-    key_ring.reset()
-    ticket_key.reset()
+    reset_layer_caches(dict(sys.modules))
     clock.reset()
 
 

@@ -133,6 +133,10 @@ class TokenVerifier:
         self._ours = KeySet(our_keys)
         self._cognito: Issuer | None = None
 
+    def reset(self) -> None:
+        """Forget every key and issuer fetched (the keys or the variables changed: tests)."""
+        self._ours, self._cognito = KeySet(our_keys), None
+
     def _issuers(self, own_issuer_url: str) -> list[Issuer]:
         issuers = [Issuer("boxoffice", own_issuer_url, os.environ.get("TOKEN_CLIENT_ID") or "boxoffice", self._ours)]
         pool, client = os.environ.get("COGNITO_USER_POOL_ID", ""), os.environ.get("COGNITO_CLIENT_ID", "")
