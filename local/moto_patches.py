@@ -147,30 +147,20 @@ def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Non
                     if op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current:
                         original_item = current.to_json()["Attributes"]
                     raise ConditionalCheckFailed(item=original_item)
+            # The condition holds for `current`, and nothing else runs meanwhile: the write below need not parse
+            # and check it again.
             if op_type != "ConditionCheck":
                 undo.append((table_name, key, copy.deepcopy(current.to_json()["Attributes"]) if current else None))
             if op_type == "Put":
-                self.put_item(
-                    table_name,
-                    op["Item"],
-                    condition_expression=condition_expression,
-                    expression_attribute_names=names,
-                    expression_attribute_values=values,
-                )
+                self.put_item(table_name, op["Item"])
             elif op_type == "Delete":
-                self.delete_item(
-                    table_name,
-                    key,
-                    condition_expression=condition_expression,
-                    expression_attribute_names=names,
-                    expression_attribute_values=values,
-                )
+                self.delete_item(table_name, key)
             elif op_type == "Update":
                 self.update_item(
                     table_name,
                     key,
                     update_expression=op["UpdateExpression"],
-                    condition_expression=condition_expression,
+                    condition_expression=None,  # checked above, against the same item
                     expression_attribute_names=names,
                     expression_attribute_values=values,
                 )
