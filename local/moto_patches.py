@@ -33,6 +33,10 @@ walk over every message), to read one attribute: the content-based
 deduplication flag on every send, the retention period on every receive; a
 fifth of the embedded server's time under load. `QueueAttributes` is the same
 map, each attribute computed when it is read.
+
+moto parses an UpdateExpression again for every write, though our expressions
+are a few fixed strings with placeholders; its validators work on a deep copy
+of the tree, so the parse of a string is remembered.
 """
 
 from __future__ import annotations
@@ -250,6 +254,11 @@ def apply() -> None:
     global queue_attributes_by_moto
     queue_attributes_by_moto = Queue.attributes.fget  # type: ignore[attr-defined]
     Queue.attributes = property(QueueAttributes)  # type: ignore[assignment,method-assign]
+
+    from moto.dynamodb.parsing.expressions import UpdateExpressionParser
+
+    parse_update = UpdateExpressionParser.make.__func__  # type: ignore[attr-defined]
+    UpdateExpressionParser.make = classmethod(functools.lru_cache(maxsize=1024)(parse_update))  # type: ignore[method-assign,assignment]
 
     jsonpath_ng.ext.parse = functools.lru_cache(maxsize=1024)(jsonpath_ng.ext.parse)  # moto imports it per call
     _APPLIED = True

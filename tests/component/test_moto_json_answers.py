@@ -105,3 +105,38 @@ def test_a_queues_attributes_read_one_by_one_are_motos_own(aws, attributes):
     assert tuple(by_moto[name] for name in counts) == expected
     answered = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
     assert answered == {name: str(value) for name, value in by_moto.items() if value is not None}
+
+
+def test_an_update_expression_parsed_once_still_updates_each_item_with_its_own_values(aws):
+    """local.moto_patches remembers the parse of an UpdateExpression; each write must still apply its own values,
+    and a bad expression must still be refused every time."""
+    from botocore.exceptions import ClientError
+    from moto.dynamodb.parsing.expressions import UpdateExpressionParser
+
+    remembered = UpdateExpressionParser.make.__func__.cache_info  # type: ignore[attr-defined]
+    dynamodb, table = aws.dynamodb, aws.tables["MoviesTable"]
+    expression = "SET #n = :name ADD #c :one"
+    hits = remembered().hits
+    for movie_id, name in (("m-1", "First"), ("m-2", "Second"), ("m-1", "Third")):
+        dynamodb.update_item(
+            TableName=table,
+            Key={"movie_id": {"S": movie_id}},
+            UpdateExpression=expression,
+            ExpressionAttributeNames={"#n": "name", "#c": "count"},
+            ExpressionAttributeValues={":name": {"S": name}, ":one": {"N": "1"}},
+        )
+    assert remembered().hits >= hits + 2, "the parse was not remembered: this test tests nothing"
+    items = {item["movie_id"]["S"]: item for item in dynamodb.scan(TableName=table)["Items"]}
+    assert {key: (item["name"]["S"], item["count"]["N"]) for key, item in items.items()} == {
+        "m-1": ("Third", "2"),
+        "m-2": ("Second", "1"),
+    }
+    for _ in range(2):
+        with pytest.raises(ClientError, match="ValidationException"):
+            dynamodb.update_item(
+                TableName=table,
+                Key={"movie_id": {"S": "m-3"}},
+                UpdateExpression="SET #n = = :name",
+                ExpressionAttributeNames={"#n": "name"},
+                ExpressionAttributeValues={":name": {"S": "x"}},
+            )
