@@ -36,7 +36,9 @@ map, each attribute computed when it is read.
 
 moto parses an UpdateExpression again for every write, though our expressions
 are a few fixed strings with placeholders; its validators work on a deep copy
-of the tree, so the parse of a string is remembered.
+of the tree, so the parse of a string is remembered. So is a condition's parse
+for the same expression, names and values (its tree is only read); a hold's
+conditions name the time and are parsed anew, a settlement's repeat.
 """
 
 from __future__ import annotations
@@ -218,6 +220,41 @@ class QueueAttributes(Mapping[str, Any]):
         return len(self._names)
 
 
+_CONDITIONS_REMEMBERED = 4096
+_parsed_conditions: dict[tuple[str, str, str], tuple[Any, list[str], list[str]]] = {}
+
+
+def remembering_condition_parse(parse: Any) -> Any:
+    """moto's ConditionExpressionParser.parse, answered from memory for an expression, names and values parsed
+    before (with the names and values it found, which moto's callers check for unused ones)."""
+
+    def remembered(self: Any) -> Any:
+        if not self.condition_expression:
+            return parse(self)
+        try:
+            key = (
+                self.condition_expression,
+                json.dumps(self.expression_attribute_names, sort_keys=True),
+                json.dumps(self.expression_attribute_values, sort_keys=True),
+            )
+        except (TypeError, ValueError):
+            return parse(self)
+        known = _parsed_conditions.get(key)
+        if known is None:
+            tree = parse(self)
+            if len(_parsed_conditions) >= _CONDITIONS_REMEMBERED:
+                _parsed_conditions.clear()
+            known = _parsed_conditions[key] = (
+                tree,
+                list(self.expr_attr_names_found),
+                list(self.expr_attr_values_found),
+            )
+        tree, self.expr_attr_names_found[:], self.expr_attr_values_found[:] = known
+        return tree
+
+    return remembered
+
+
 def apply() -> None:
     """Install the fix (once per process)."""
     global _APPLIED
@@ -255,7 +292,10 @@ def apply() -> None:
     queue_attributes_by_moto = Queue.attributes.fget  # type: ignore[attr-defined]
     Queue.attributes = property(QueueAttributes)  # type: ignore[assignment,method-assign]
 
+    from moto.dynamodb.comparisons import ConditionExpressionParser
     from moto.dynamodb.parsing.expressions import UpdateExpressionParser
+
+    ConditionExpressionParser.parse = remembering_condition_parse(ConditionExpressionParser.parse)  # type: ignore[method-assign]
 
     parse_update = UpdateExpressionParser.make.__func__  # type: ignore[attr-defined]
     UpdateExpressionParser.make = classmethod(functools.lru_cache(maxsize=1024)(parse_update))  # type: ignore[method-assign,assignment]

@@ -140,3 +140,33 @@ def test_an_update_expression_parsed_once_still_updates_each_item_with_its_own_v
                 ExpressionAttributeNames={"#n": "name"},
                 ExpressionAttributeValues={":name": {"S": "x"}},
             )
+
+
+def test_a_condition_parsed_once_is_still_judged_on_each_item_with_its_own_values(aws):
+    """local.moto_patches remembers a condition's parse per expression, names and values: a write must still pass
+    or fail on its own values, and unused names must still be refused after a remembered parse."""
+    from botocore.exceptions import ClientError
+
+    dynamodb, table = aws.dynamodb, aws.tables["MoviesTable"]
+    dynamodb.put_item(TableName=table, Item={"movie_id": {"S": "m-1"}, "name": {"S": "First"}})
+
+    def rename(expected: str, names: dict[str, str] | None = None) -> str:
+        try:
+            dynamodb.put_item(
+                TableName=table,
+                Item={"movie_id": {"S": "m-1"}, "name": {"S": f"after {expected}"}},
+                ConditionExpression="#n = :expected",
+                ExpressionAttributeNames=names or {"#n": "name"},
+                ExpressionAttributeValues={":expected": {"S": expected}},
+            )
+            return "written"
+        except ClientError as error:
+            return str(error.response["Error"]["Code"])
+
+    assert rename("Second") == "ConditionalCheckFailedException"
+    assert rename("Second") == "ConditionalCheckFailedException"  # remembered, still judged against the item
+    assert rename("First") == "written"
+    assert rename("First") == "ConditionalCheckFailedException"  # the same parse, another item now
+    assert rename("after First") == "written"
+    for _ in range(2):
+        assert rename("x", {"#n": "name", "#unused": "other"}) == "ValidationException"
