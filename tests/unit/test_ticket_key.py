@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
 from boxoffice.booking import ticket_key as module
+from boxoffice.jwk import thumbprint
 
 
 def test_the_same_secret_gives_the_same_key_and_another_secret_another():
@@ -34,14 +35,14 @@ def test_the_jwk_and_its_thumbprint_are_pyjwts_and_rfc_7638s():
     # RFC 7638's own example form: members crv, kty, x, y in that order, no spaces.
     canonical = f'{{"crv":"P-256","kty":"EC","x":"{jwk["x"]}","y":"{jwk["y"]}"}}'
     expected = base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
-    assert module.thumbprint(jwk) == expected
+    assert thumbprint(jwk) == expected
 
 
 def test_a_signed_ticket_is_the_same_every_time_and_verifies_with_pyjwt(monkeypatch):
     signer = module.TicketKey()
     key = module.derive_private_key(b"\x09" * 32)
     monkeypatch.setattr(signer, "load", lambda: key)
-    signer._kid = module.thumbprint(module.public_jwk(key.public_key()))
+    signer._kid = thumbprint(module.public_jwk(key.public_key()))
     first, second = (signer.sign({"tkt": "abc", "chr": "A-1"}, "boxoffice-ticket+jws") for _ in range(2))
     assert first == second
     public = ECAlgorithm.from_jwk(json.dumps(signer.jwk()))

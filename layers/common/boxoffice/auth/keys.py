@@ -6,9 +6,6 @@ life and says nothing about where the key lives.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +15,7 @@ from cryptography.hazmat.primitives.serialization import load_der_public_key
 from jwt.algorithms import RSAAlgorithm
 
 from boxoffice import aws
+from boxoffice.jwk import thumbprint as jwk_thumbprint
 from boxoffice.settings import get_settings
 
 
@@ -33,11 +31,8 @@ class PublicKey:
 
 
 def thumbprint(key: RSAPublicKey) -> str:
-    """RFC 7638: SHA-256 of the required members in lexicographic order, base64url."""
-    fields = RSAAlgorithm.to_jwk(key, as_dict=True)
-    canonical = json.dumps({"e": fields["e"], "kty": "RSA", "n": fields["n"]}, separators=(",", ":"), sort_keys=True)
-    digest = hashlib.sha256(canonical.encode()).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    """The key's RFC 7638 thumbprint (its kid)."""
+    return jwk_thumbprint(RSAAlgorithm.to_jwk(key, as_dict=True))
 
 
 def fetch_public_key(kms_key_id: str) -> PublicKey:

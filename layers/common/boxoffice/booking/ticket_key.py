@@ -14,8 +14,6 @@ order is answered, not stored, and is the same on every read.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import threading
 from typing import Any
@@ -28,6 +26,7 @@ from jwt.utils import der_to_raw_signature
 
 from boxoffice import aws
 from boxoffice.errors import ConfigurationError
+from boxoffice.jwk import thumbprint as jwk_thumbprint
 from boxoffice.settings import get_settings
 
 # Changing the label is a rotation: a new key, whose QRs the old key's JWKS entry does not verify.
@@ -50,14 +49,8 @@ def derive_private_key(secret: bytes) -> ec.EllipticCurvePrivateKey:
 
 
 def public_jwk(key: ec.EllipticCurvePublicKey) -> dict[str, str]:
-    fields = json.loads(ECAlgorithm.to_jwk(key))
+    fields = ECAlgorithm.to_jwk(key, as_dict=True)
     return {"kty": "EC", "crv": "P-256", "x": fields["x"], "y": fields["y"]}
-
-
-def thumbprint(jwk: dict[str, str]) -> str:
-    """RFC 7638: SHA-256 of the required members (crv, kty, x, y) in order, base64url."""
-    canonical = json.dumps({name: jwk[name] for name in ("crv", "kty", "x", "y")}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
 
 
 class TicketKey:
@@ -80,7 +73,7 @@ class TicketKey:
                         raise ConfigurationError("TICKET_KEY_ID is not set for this function")
                     answer = aws.client("kms").generate_mac(KeyId=key_id, Message=LABEL, MacAlgorithm="HMAC_SHA_256")
                     key = derive_private_key(bytes(answer["Mac"]))
-                    self._kid = thumbprint(public_jwk(key.public_key()))
+                    self._kid = jwk_thumbprint(public_jwk(key.public_key()))
                     self._key = key
         return self._key
 
