@@ -20,11 +20,9 @@ os.environ.update(
     STAGE="test",
 )
 
-import datetime  # noqa: E402
 import io  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
-import types  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 
 import pytest  # noqa: E402
@@ -39,30 +37,6 @@ def _reset_layer_caches() -> None:
 
     reset_layer_caches(dict(sys.modules))
     clock.reset()
-
-
-class _ClockDatetime(datetime.datetime):
-    """datetime whose now() is the injectable clock's."""
-
-    @classmethod
-    def now(cls, tz: datetime.tzinfo | None = None) -> datetime.datetime:  # type: ignore[override]
-        from boxoffice.clock import clock
-
-        return datetime.datetime.fromtimestamp(clock.time(), tz)
-
-
-def _powertools_idempotency_on_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Powertools Idempotency reads `datetime.now()` for its in-progress and expiry times; make that
-    the injectable clock, so a test moves past a crashed attempt's lapse with `clock.advance`, not a sleep."""
-    from aws_lambda_powertools.utilities.idempotency import base
-    from aws_lambda_powertools.utilities.idempotency.persistence import base as persistence_base
-    from aws_lambda_powertools.utilities.idempotency.persistence import dynamodb
-
-    shim = types.ModuleType("datetime")
-    shim.__dict__.update(datetime.__dict__)
-    shim.datetime = _ClockDatetime  # type: ignore[attr-defined]
-    for module in (base, persistence_base, dynamodb):
-        monkeypatch.setattr(module, "dt", shim)
 
 
 _rsa_keys: list = []  # made once per test process, handed out in the same order to every test
@@ -105,7 +79,6 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockedAws]:
             monkeypatch.setenv(name, value)
         _reset_layer_caches()
         clock.freeze()
-        _powertools_idempotency_on_the_clock(monkeypatch)
         yield mocked
     _reset_layer_caches()
 
