@@ -124,16 +124,8 @@ def mocked_aws() -> Iterator[MockedAws]:
 def _pool_key(spec: FunctionSpec) -> tuple[Any, ...]:
     """What two stacks' functions must share for one's warm environment to serve the other: everything the
     template resolved, before the test's KMS key ids were put in."""
-    return (
-        spec.logical_id,
-        spec.handler,
-        spec.code_dir,
-        spec.layer_dirs,
-        tuple(sorted(spec.environment.items())),
-        spec.timeout_seconds,
-        spec.memory_mb,
-        spec.schedules,
-    )
+    values = (getattr(spec, field.name) for field in dataclasses.fields(spec))  # every field, present and future
+    return tuple(tuple(sorted(value.items())) if isinstance(value, dict) else value for value in values)
 
 
 @functools.cache
