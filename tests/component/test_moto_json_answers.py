@@ -170,3 +170,94 @@ def test_a_condition_parsed_once_is_still_judged_on_each_item_with_its_own_value
     assert rename("after First") == "written"
     for _ in range(2):
         assert rename("x", {"#n": "name", "#unused": "other"}) == "ValidationException"
+
+
+# (update expression, names, values): each applied to the same item, by our fast path and by moto's own code.
+_UPDATES: list[tuple[str, dict[str, str], dict[str, Any]]] = [
+    ("SET #a = :a, #b = :b", {"#a": "title", "#b": "year"}, {":a": {"S": "new"}, ":b": {"N": "1927"}}),
+    ("SET #a = :a, #b = :b", {"#a": "title", "#b": "title"}, {":a": {"S": "x"}, ":b": {"S": "y"}}),  # same path
+    ("SET #a = :a", {"#a": "movie_id"}, {":a": {"S": "m-9"}}),  # the key
+    ("SET #a = :a REMOVE #b", {"#a": "title", "#b": "tags"}, {":a": {"S": "kept"}}),
+    ("SET #a = :a, #a.#b = :b", {"#a": "details", "#b": "cut"}, {":a": {"M": {}}, ":b": {"S": "x"}}),  # overlap
+    ("SET #c = if_not_exists(#c, :zero) + :one", {"#c": "views"}, {":zero": {"N": "0"}, ":one": {"N": "1"}}),
+    ("SET #c = if_not_exists(#c, :zero) + :one", {"#c": "count"}, {":zero": {"N": "0"}, ":one": {"N": "1"}}),
+    ("SET #l = list_append(#l, :more)", {"#l": "cast"}, {":more": {"L": [{"S": "Keaton"}]}}),
+    ("ADD #s :tags, #c :one", {"#s": "tags", "#c": "count"}, {":tags": {"SS": ["b", "c"]}, ":one": {"N": "2"}}),
+    ("ADD #s :one", {"#s": "tags"}, {":one": {"N": "1"}}),  # a number added to a set
+    ("SET #m.#n = :v", {"#m": "details", "#n": "runtime"}, {":v": {"N": "67"}}),
+    ("SET #m.#n = :v", {"#m": "nothing", "#n": "runtime"}, {":v": {"N": "67"}}),  # no such map
+    ("SET #a = :missing, #b = :a", {"#a": "title", "#b": "year"}, {":a": {"S": "x"}}),
+    ("SET #a = #nope", {"#a": "title", "#nope": "absent"}, {}),
+    ("REMOVE #a, #b", {"#a": "title", "#b": "cast"}, {}),
+    ("SET #a = :a SET #b = :b", {"#a": "title", "#b": "year"}, {":a": {"S": "x"}, ":b": {"N": "1"}}),
+    ("DELETE #s :gone", {"#s": "tags"}, {":gone": {"SS": ["a"]}}),
+]
+_MOVIE = {
+    "title": {"S": "The General"},
+    "count": {"N": "1"},
+    "tags": {"SS": ["a", "b"]},
+    "cast": {"L": [{"S": "Mack"}]},
+    "details": {"M": {"runtime": {"N": "78"}, "cut": {"S": "original"}}},
+}
+
+
+def _updated(dynamodb: Any, table: str, movie_id: str, update: tuple[str, dict[str, str], dict[str, Any]]) -> Any:
+    """The item after the update, or the error's code and message."""
+    from botocore.exceptions import ClientError
+
+    expression, names, values = update
+    dynamodb.put_item(TableName=table, Item={"movie_id": {"S": movie_id}, **_MOVIE})
+    try:
+        dynamodb.update_item(
+            TableName=table,
+            Key={"movie_id": {"S": movie_id}},
+            UpdateExpression=expression,
+            ExpressionAttributeNames=names,
+            **({"ExpressionAttributeValues": values} if values else {}),
+        )
+    except ClientError as error:
+        return error.response["Error"]["Code"], error.response["Error"]["Message"]
+    return dynamodb.get_item(TableName=table, Key={"movie_id": {"S": movie_id}})["Item"]
+
+
+def test_update_expressions_are_checked_and_applied_exactly_as_by_motos_own_code(aws, monkeypatch):
+    """local.moto_patches copies and walks an update's tree its own quicker way, and skips the checks of its shape
+    for an expression and names that passed them before: every update (each twice, the second one remembered)
+    must end in the item, or the error, that moto's own code gives."""
+    dynamodb, table = aws.dynamodb, aws.tables["MoviesTable"]
+    ours = [
+        [_updated(dynamodb, table, f"ours-{n}-{turn}", update) for turn in (1, 2)] for n, update in enumerate(_UPDATES)
+    ]
+    assert moto_patches.replaced, "the patches are not applied: this test tests nothing"
+    for (owner, name), motos_own in moto_patches.replaced.items():
+        monkeypatch.setattr(owner, name, motos_own)
+    for n, update in enumerate(_UPDATES):
+        theirs = _updated(dynamodb, table, f"moto-{n}", update)
+        for turn in ours[n]:
+            if isinstance(theirs, dict):
+                turn = {**turn, "movie_id": theirs["movie_id"]}
+            assert turn == theirs, update
+    refused = [update for n, update in enumerate(_UPDATES) if isinstance(ours[n][0], tuple)]
+    assert len(refused) >= 7, refused  # the errors are compared too, not only the updates that pass
+
+
+def test_an_item_over_the_size_limit_is_refused_as_by_motos_own_code(aws, monkeypatch):
+    """local.moto_patches adds up an item's size as it makes it, rather than again for every attribute."""
+    from botocore.exceptions import ClientError
+
+    dynamodb, table = aws.dynamodb, aws.tables["MoviesTable"]
+
+    def put(size: int) -> str:
+        try:
+            item = {"movie_id": {"S": "big"}, **{f"a{n}": {"S": "x" * 1000} for n in range(size)}}
+            dynamodb.put_item(TableName=table, Item=item)
+            return "written"
+        except ClientError as error:
+            return str(error.response["Error"]["Message"])
+
+    sizes = (402, 403, 404, 500)  # 403 attributes of a kilobyte fit in moto's 405,000 bytes; 404 do not
+    ours = [put(size) for size in sizes]
+    for (owner, name), motos_own in moto_patches.replaced.items():
+        monkeypatch.setattr(owner, name, motos_own)
+    assert ours == [put(size) for size in sizes]
+    assert ours[:2] == ["written", "written"] and "exceeded" in ours[2] and "exceeded" in ours[3]
