@@ -26,6 +26,7 @@ import hashlib
 import json
 import logging
 import re
+import signal
 import time
 import uuid
 from collections.abc import Callable
@@ -80,10 +81,21 @@ class LocalHttpApi(LocalApigwService):
         app.register_error_handler(AuthorizerForbade, lambda _: _gateway_answer(403, "Forbidden"))
         app.register_error_handler(404, lambda _: _gateway_answer(404, "Not Found"))
         app.register_error_handler(405, lambda _: _gateway_answer(404, "Not Found"))
+        app.after_request(_access_log)
 
     @property
     def flask_app(self) -> Any:
         return self._app
+
+    def run(self, threads: int = 32) -> None:
+        """SAM's `run` (serve until SIGTERM or Ctrl-C) on waitress rather than werkzeug's development server:
+        kept-alive connections, a pool of threads (`local.serving`). SAM's SIGTERM handler raises an exception,
+        which waitress's loop could take for a connection's error; this one asks the loop to stop."""
+        from local.serving import request_stop, serve_wsgi
+
+        server = serve_wsgi(self._app, self.host, self.port, threads)
+        signal.signal(signal.SIGTERM, lambda *_: request_stop(server))
+        server.run()
 
     def serve_docs(self, openapi_document: Path) -> None:
         """The API's OpenAPI document at /openapi.json and Swagger UI at /docs (bundled assets, no CDN)."""
@@ -213,6 +225,13 @@ WEB_CONTENT_SECURITY_POLICY = (
     "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
+
+
+def _access_log(response: Any) -> Any:
+    """One line per request under `make run` (as werkzeug's server printed), method, path and status only: the
+    query string may carry a cursor, and nothing here prints a header."""
+    logging.getLogger("boxoffice.local").info("%s %s %s", request.method, request.path, response.status_code)
+    return response
 
 
 def _page_headers(response: Any) -> Any:

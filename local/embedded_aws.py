@@ -3,8 +3,9 @@
 moto keeps its state in plain Python objects and is not safe under concurrent
 requests, so every request passes through one lock. That is also exactly the
 guarantee DynamoDB gives a single request (each is atomic), so conditional
-writes and transactions behave as they do in AWS. Connections are threaded
-and kept alive; only the handling is serialised.
+writes and transactions behave as they do in AWS. Connections are kept alive
+and served by a pool of threads (`local.serving`); only the handling is
+serialised.
 
 Run alone: `python -m local.embedded_aws --port 4566`.
 """
@@ -23,10 +24,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
-
 from local import moto_patches
 from local.persistence import Journal
+from local.serving import serve_wsgi, stop_serving
 
 
 class _SerializedApp:
@@ -59,13 +59,6 @@ class _SerializedApp:
             return answer
 
 
-class _QuietHandler(WSGIRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-
 class EmbeddedAws:
     """moto's server on a local port, in a background thread of this process."""
 
@@ -77,12 +70,12 @@ class EmbeddedAws:
         self.journal = Journal(data_dir) if data_dir else None
         self.app = _SerializedApp(DomainDispatcherApplication(create_backend_app), self.journal)
         self.replayed = 0
-        self._server: BaseWSGIServer = make_server(host, port, self.app, threaded=True, request_handler=_QuietHandler)
+        self._server = serve_wsgi(self.app, host, port, threads=8)
         self._thread: threading.Thread | None = None
 
     @property
     def port(self) -> int:
-        return int(self._server.server_port)
+        return int(self._server.effective_port)
 
     @property
     def endpoint(self) -> str:
@@ -91,15 +84,12 @@ class EmbeddedAws:
     def start(self) -> EmbeddedAws:
         if self.journal is not None:
             self.replayed = self.journal.replay(self.app._app)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="embedded-aws", daemon=True)
+        self._thread = threading.Thread(target=self._server.run, name="embedded-aws", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread:
-            self._thread.join(timeout=5)
+        stop_serving(self._server, self._thread)
         if self.journal is not None:
             self.journal.close()
 

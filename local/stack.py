@@ -270,7 +270,6 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["SAM_CLI_TELEMETRY"] = "0"
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger("boxoffice.local").setLevel(logging.INFO)
-    logging.getLogger("werkzeug").setLevel(logging.INFO)
 
     try:
         parameters = parse_parameters(arguments.params)
@@ -281,8 +280,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: port {arguments.port} is already in use; choose another with PORT=...", file=sys.stderr)
         return 1
 
-    from samcli.local.docker.exceptions import ProcessSigTermException
-
     started = time.monotonic()
     data_dir = Path(arguments.data_dir).resolve() if arguments.data_dir else None
     run = LocalRun(
@@ -291,8 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run.start()
         print(run.banner() + f"  (started in {time.monotonic() - started:.1f} s)\n", flush=True)
-        run.serve_forever()
-    except (KeyboardInterrupt, ProcessSigTermException):
+        run.serve_forever()  # returns on SIGTERM (LocalHttpApi.run)
+    except KeyboardInterrupt:
         pass
     finally:
         # A second Ctrl-C or SIGTERM must not interrupt the clean-up.
