@@ -228,9 +228,10 @@ _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
 
 
 def _access_log(response: Any) -> Any:
-    """One line per request under `make run` (as werkzeug's server printed), method, path and status only: the
-    query string may carry a cursor, and nothing here prints a header."""
-    logging.getLogger("boxoffice.local").info("%s %s %s", request.method, request.path, response.status_code)
+    """One plain line per request under `make run` (as werkzeug's server printed), method, path and status only:
+    the query string may carry a cursor, and nothing here prints a header. Not under the `boxoffice` logger, whose
+    handler (Powertools') writes JSON."""
+    logging.getLogger("local.access").info("%s %s %s", request.method, request.path, response.status_code)
     return response
 
 

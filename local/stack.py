@@ -270,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["SAM_CLI_TELEMETRY"] = "0"
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger("boxoffice.local").setLevel(logging.INFO)
+    logging.getLogger("local.access").setLevel(logging.INFO)
 
     try:
         parameters = parse_parameters(arguments.params)

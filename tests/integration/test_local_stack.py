@@ -30,8 +30,13 @@ def test_an_unknown_route_answers_404(local_stack):
 
 def test_sigterm_stops_everything_and_frees_the_port():
     stack = start_local_stack()
+    assert requests.get(f"{stack.url}/.well-known/openid-configuration", timeout=10).status_code == 200
+    requests.get(f"{stack.url}/movies?cursor=secret-looking-cursor", timeout=10)
     assert stack.stop() == 0, stack.log()
     assert "Boxoffice stopped." in stack.log()
+    # One plain line per request, without its query string.
+    assert "\nGET /.well-known/openid-configuration 200\n" in stack.log()
+    assert "GET /movies " in stack.log() and "secret-looking-cursor" not in stack.log()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", stack.port))  # nothing is left listening
 
