@@ -227,11 +227,14 @@ WEB_CONTENT_SECURITY_POLICY = (
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
 
 
+_ACCESS_LOG = logging.getLogger("local.access")
+
+
 def _access_log(response: Any) -> Any:
     """One plain line per request under `make run` (as werkzeug's server printed), method, path and status only:
     the query string may carry a cursor, and nothing here prints a header. Not under the `boxoffice` logger, whose
     handler (Powertools') writes JSON."""
-    logging.getLogger("local.access").info("%s %s %s", request.method, request.path, response.status_code)
+    _ACCESS_LOG.info("%s %s %s", request.method, request.path, response.status_code)
     return response
 
 
