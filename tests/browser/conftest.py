@@ -50,19 +50,49 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+_OPEN_PAGES = pytest.StashKey[list[tuple[Any, LocalStackProcess]]]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[pytest.TestReport]:
+    """A failed browser test reports what each of its pages showed and what the stack logged last: a timeout
+    alone ("not visible in 60 s") says nothing of why, and CI keeps nothing else."""
+    report = yield
+    if report.when == "call" and report.failed:
+        for index, (page, stack) in enumerate(item.stash.get(_OPEN_PAGES, [])):
+            report.sections.append((f"page {index}", _what_the_page_shows(page)))
+            report.sections.append((f"the stack behind page {index}, last lines", "".join(stack.output[-60:])))
+    return report
+
+
+def _what_the_page_shows(page: Any) -> str:
+    try:
+        if page.is_closed():
+            return "(closed)"
+        text = page.evaluate("() => document.body ? document.body.innerText : '(no body)'")
+        return f"url: {page.url}\n{text[:3000]}"
+    except Exception as error:  # a crashed page still lets the other sections be reported
+        return f"(unreadable: {error!r})"
+
+
 @pytest.fixture
-def new_page(browser, web_stack):
-    """A page in a browser context of its own (its own session), opened on the app."""
+def new_page(browser, request):
+    """A page in a browser context of its own (its own session), opened on the app: `web_stack`'s unless the
+    test names another stack."""
     contexts = []
 
-    def open_page(viewport: dict[str, int] | None = None, *, enforce_csp: bool = False) -> Any:
+    def open_page(
+        viewport: dict[str, int] | None = None, *, enforce_csp: bool = False, stack: LocalStackProcess | None = None
+    ) -> Any:
+        stack = stack or request.getfixturevalue("web_stack")
         # axe-core is injected as a script of the test's own, which the page's policy rightly refuses: the
         # policy is enforced where a test says so (test_the_app_runs_under_its_strict_content_security_policy).
         context = browser.new_context(
-            viewport=viewport or {"width": 1280, "height": 900}, base_url=web_stack.url, bypass_csp=not enforce_csp
+            viewport=viewport or {"width": 1280, "height": 900}, base_url=stack.url, bypass_csp=not enforce_csp
         )
         contexts.append(context)
         page = context.new_page()
+        request.node.stash.setdefault(_OPEN_PAGES, []).append((page, stack))  # reported if the test fails
         page.set_default_timeout(60_000)  # a busy machine answers slowly; nothing here measures time
         page.goto("/")
         return page

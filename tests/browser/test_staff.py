@@ -147,22 +147,16 @@ def short_holds():
     assert stack.stop() == 0, stack.log()
 
 
-def test_a_holds_countdown_ends_and_its_seats_are_free_again_on_the_map(browser, short_holds):
-    context = browser.new_context(base_url=short_holds.url, bypass_csp=True)
-    try:
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        page.goto("/")
-        register(page)
-        open_first_screening(page)
-        (seat,) = free_seats(page, 1)
-        seat.click()
-        page.get_by_role("button", name="Hold 1 seat").click()
-        page.get_by_text(re.compile(r"Held for 0:\d\d more")).wait_for()
-        page.get_by_role("alert").filter(has_text="Your hold has ended: the seats are free again.").wait_for()
-        page.wait_for_function(
-            "chair => document.querySelector(`[data-seat=\"${chair}\"]`).classList.contains('available')",
-            arg=seat.get_attribute("data-seat"),
-        )
-    finally:
-        context.close()
+def test_a_holds_countdown_ends_and_its_seats_are_free_again_on_the_map(new_page, short_holds):
+    page = new_page(stack=short_holds)
+    register(page)
+    open_first_screening(page)
+    (seat,) = free_seats(page, 1)
+    seat.click()
+    page.get_by_role("button", name="Hold 1 seat").click()
+    page.get_by_text(re.compile(r"Held for 0:\d\d more")).wait_for()
+    page.get_by_role("alert").filter(has_text="Your hold has ended: the seats are free again.").wait_for()
+    page.wait_for_function(
+        "chair => document.querySelector(`[data-seat=\"${chair}\"]`).classList.contains('available')",
+        arg=seat.get_attribute("data-seat"),
+    )
