@@ -24,6 +24,8 @@ from local.runtime import PROJECT_ROOT, FunctionSpec
 
 TEMPLATE_PATH = PROJECT_ROOT / "template.yaml"
 LOCAL_REGION = "us-east-1"
+# What every local function is given as its credentials (as SAM's runner names them).
+LOCAL_CREDENTIALS = {"region": LOCAL_REGION, "key": "local", "secret": "local"}
 # Table properties a local DynamoDB needs; the rest (PITR, deletion protection,
 # SSE, policies) only mean something in AWS.
 _CREATE_TABLE_KEYS = (
@@ -230,7 +232,10 @@ def resolve(parameters: dict[str, str], physical_ids: dict[str, str]) -> LocalSt
         real_path=str(PROJECT_ROOT),
         aws_region=LOCAL_REGION,
     )
-    config_runner._boto3_session_creds = None
+    # Every function gets the same stand-in credentials (moto takes any), never the developer's: SAM's runner
+    # copies the shell's or the profile's keys into each function's environment, and a partial set in the shell
+    # stopped `make run` with a traceback. Nothing local needs an AWS account.
+    config_runner.get_aws_creds = lambda: dict(LOCAL_CREDENTIALS)  # type: ignore[method-assign]
     functions = {}
     for function in function_provider.get_all():
         config = config_runner.get_invoke_config(function)

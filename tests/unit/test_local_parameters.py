@@ -42,3 +42,35 @@ def test_the_openapi_document_names_a_relative_server():
 
     servers = json.loads((PROJECT_ROOT / "docs" / "openapi.json").read_text())["servers"]
     assert [server["url"] for server in servers] == ["/"], "Try it out calls whatever origin served the page"
+
+
+_DEVELOPERS_KEYS = {
+    "AWS_ACCESS_KEY_ID": "AKIADEVELOPER",
+    "AWS_SECRET_ACCESS_KEY": "developer-secret",
+    "AWS_SESSION_TOKEN": "t0k",
+}
+
+
+@pytest.mark.parametrize(
+    ("shell", "unset"),
+    [
+        (_DEVELOPERS_KEYS, ()),
+        ({"AWS_ACCESS_KEY_ID": "AKIADEVELOPER"}, ("AWS_SECRET_ACCESS_KEY",)),  # botocore refuses half a pair
+        ({"AWS_PROFILE": "no-such-profile"}, ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")),
+    ],
+    ids=["a developer's keys", "half a key pair", "a missing profile"],
+)
+def test_local_functions_get_stand_in_credentials_whatever_the_shell_has(monkeypatch, shell, unset):
+    """`make run` needs no AWS account: the shell's credentials neither reach a function nor stop the stack."""
+    from local.inprocess import key_ids
+    from local.template import local_table_names, resolve
+
+    for name, value in shell.items():
+        monkeypatch.setenv(name, value)
+    for name in unset:
+        monkeypatch.delenv(name)
+    stack = resolve({}, {**local_table_names(), **{logical_id: "local-key" for logical_id in key_ids()}})
+    for spec in stack.functions.values():
+        assert (spec.environment["AWS_ACCESS_KEY_ID"], spec.environment["AWS_SECRET_ACCESS_KEY"]) == ("local", "local")
+        assert "AWS_SESSION_TOKEN" not in spec.environment
+        assert not set(_DEVELOPERS_KEYS.values()) & set(spec.environment.values())
