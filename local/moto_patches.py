@@ -53,6 +53,15 @@ that read the values and the item always run. moto's `Item` added up the
 whole item again for every attribute it set; here the total is carried.
 `test_moto_json_answers.py` compares every one of these with moto's own code
 (`replaced` keeps it), errors included.
+
+Two more that every request or every Query paid: moto lists a response
+class's methods (inspect.getmembers) on every request to find the action's;
+a class's methods do not change, so the list is made once per class. Every
+Query and Scan sorts the whole table first, comparing DynamoType objects,
+each comparison making both values again (a Decimal per number); here each
+item's key values are made once, and compare exactly as the objects do; and
+a query of a table's own key looks at its partition, not at every item
+(a page of a screening's chairs took 20-40 ms among 3,000 chairs).
 """
 
 from __future__ import annotations
@@ -61,6 +70,7 @@ import copy
 import datetime
 import functools
 import json
+import threading
 import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -410,6 +420,57 @@ def item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -
 _ITEM_SIZE_LIMIT = 405000  # moto's LimitedSizeDict's
 
 
+_partition_only = threading.local()  # (table, its items) while a query of that table's own key runs
+
+
+def all_items(self: Any) -> list[Any]:
+    """moto's Table.all_items, which every query and scan sorts the whole table with, comparing DynamoType
+    objects that make their values again for every comparison (a Decimal per number): here each item's key
+    values are made once, and compare exactly as the objects do. A query of the table's own key (`query`) gets
+    only its partition."""
+    only = getattr(_partition_only, "value", None)
+    if only is not None and only[0] is self:
+        return list(only[1])
+    items = (
+        [item for partition in self.items.values() for item in partition.values()]
+        if self.range_key_attr
+        else list(self.items.values())
+    )
+    return sorted(
+        items,
+        key=lambda x: (x.hash_key.cast_value, x.range_key.cast_value) if x.range_key else x.hash_key.cast_value,
+    )
+
+
+def _partition_items(table: Any, partition: Any) -> list[Any]:
+    """The partition's items in their sort key's order: moto sorts them again comparing DynamoType objects, which
+    takes one pass over items already in order."""
+    if partition is None:
+        return []
+    if not table.range_key_attr:
+        return [partition]
+    return sorted(partition.values(), key=lambda item: item.range_key.cast_value)
+
+
+def partition_query(query: Any) -> Any:
+    """moto's Table.query, which looked at every item of the table for a query of its own key: it looks at the
+    key's partition only (an index's query still looks at every item, as an index has no partitions in moto)."""
+
+    @functools.wraps(query)
+    def query_partition(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        if index_name is not None or hash_key is None:
+            return query(self, hash_key, *args, **kwargs)
+        partition = self.items.get(hash_key)  # `items` is a defaultdict: `get` adds no empty partition
+        _partition_only.value = (self, _partition_items(self, partition))
+        try:
+            return query(self, hash_key, *args, **kwargs)
+        finally:
+            _partition_only.value = None
+
+    return query_partition
+
+
 def _replace(owner: Any, name: str, replacement: Any) -> None:
     replaced[(owner, name)] = getattr(owner, name)
     setattr(owner, name, replacement)
@@ -472,4 +533,11 @@ def apply() -> None:
         _replace(validators.UpdateExpressionValidator, name, function)
 
     jsonpath_ng.ext.parse = functools.lru_cache(maxsize=1024)(jsonpath_ng.ext.parse)  # moto imports it per call
+
+    from moto.core import responses
+    from moto.dynamodb.models.table import Table
+
+    _replace(responses, "method_names_from_class", functools.cache(responses.method_names_from_class))
+    _replace(Table, "all_items", all_items)
+    _replace(Table, "query", partition_query(Table.query))
     _APPLIED = True

@@ -261,3 +261,80 @@ def test_an_item_over_the_size_limit_is_refused_as_by_motos_own_code(aws, monkey
         monkeypatch.setattr(owner, name, motos_own)
     assert ours == [put(size) for size in sizes]
     assert ours[:2] == ["written", "written"] and "exceeded" in ours[2] and "exceeded" in ours[3]
+
+
+def _pages(read: Any, **request: Any) -> list[list[tuple[str, str]]]:
+    """Every page of a query or scan, each as its items' (pk, sk); at most 20 (an order that pages wrongly never
+    ends)."""
+    pages, start = [], None
+    for _ in range(20):
+        answer = read(**request, Limit=4, **({"ExclusiveStartKey": start} if start else {}))
+        pages.append([(item["pk"]["S"], item["sk"]["N"]) for item in answer["Items"]])
+        start = answer.get("LastEvaluatedKey")
+        if not start:
+            break
+    return pages
+
+
+def test_queries_come_back_in_the_order_motos_own_code_gives(aws, monkeypatch):
+    """local.moto_patches sorts a table's items by their key values made once, not by comparing DynamoType objects:
+    numbers of every magnitude and sign, ties broken by the table's key, forwards and backwards, paged; scans too."""
+    dynamodb = aws.dynamodb
+    dynamodb.create_table(
+        TableName="sorting",
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": name, "AttributeType": kind}
+            for name, kind in (("pk", "S"), ("sk", "N"), ("g", "S"), ("n", "N"))
+        ],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by_n",
+                "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}, {"AttributeName": "n", "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )
+    numbers = ["10", "9", "100", "-1", "1.5", "-20.25", "9", "0", "1E+2", "10"]  # ties, and 100 written twice
+    for index, number in enumerate(numbers):
+        for pk in ("b", "a", "-", "B"):
+            item = {"pk": {"S": pk}, "sk": {"N": str(len(numbers) - index)}, "g": {"S": "x"}, "n": {"N": number}}
+            dynamodb.put_item(TableName="sorting", Item=item)
+    queries = [
+        {"IndexName": "by_n", "KeyConditionExpression": "g = :g", "ExpressionAttributeValues": {":g": {"S": "x"}}},
+        {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}},
+        {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "none"}}},
+        {
+            "KeyConditionExpression": "pk = :p AND sk BETWEEN :low AND :high",
+            "ExpressionAttributeValues": {":p": {"S": "B"}, ":low": {"N": "2"}, ":high": {"N": "7"}},
+        },
+    ]
+    movies = aws.tables["MoviesTable"]  # a table with no sort key
+    dynamodb.put_item(TableName=movies, Item={"movie_id": {"S": "m-1"}, "name": {"S": "Sunrise"}})
+
+    def every_answer() -> list[Any]:
+        return [
+            _pages(dynamodb.query, TableName="sorting", ScanIndexForward=forward, **query)
+            for query in queries
+            for forward in (True, False)
+        ] + [
+            _pages(dynamodb.scan, TableName="sorting"),
+            _pages(dynamodb.scan, TableName="sorting", IndexName="by_n"),
+            *(
+                dynamodb.query(
+                    TableName=movies, KeyConditionExpression="movie_id = :m", ExpressionAttributeValues={":m": {"S": m}}
+                )["Items"]
+                for m in ("m-1", "m-2")
+            ),
+        ]
+
+    ours = every_answer()
+    assert moto_patches.replaced, "the patches are not applied: this test tests nothing"
+    for (owner, name), motos_own in moto_patches.replaced.items():
+        monkeypatch.setattr(owner, name, motos_own)
+    assert ours == every_answer()
+    assert len(ours[0]) > 2 and sum(map(len, ours[0])) == 4 * len(numbers)  # paged, and every item came back
+    assert sum(map(len, ours[-4])) == 4 * len(numbers)  # the whole table scanned
+    assert ours[4] == [[]] and sum(map(len, ours[6])) == 6  # no such partition; a range within one
+    assert ours[-2] == [{"movie_id": {"S": "m-1"}, "name": {"S": "Sunrise"}}] and ours[-1] == []
