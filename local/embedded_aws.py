@@ -104,14 +104,14 @@ def aws_client(service: str, endpoint: str) -> Any:
     """A boto3 client of the embedded server (moto accepts any credentials)."""
     import boto3
 
-    from local.template import LOCAL_REGION
+    from local.template import LOCAL_CREDENTIALS
 
     return boto3.client(
         service,
         endpoint_url=endpoint,
-        region_name=LOCAL_REGION,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",  # noqa: S106  # moto accepts any
+        region_name=LOCAL_CREDENTIALS["region"],
+        aws_access_key_id=LOCAL_CREDENTIALS["key"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["secret"],
     )
 
 

@@ -24,7 +24,8 @@ from local.runtime import PROJECT_ROOT, FunctionSpec
 
 TEMPLATE_PATH = PROJECT_ROOT / "template.yaml"
 LOCAL_REGION = "us-east-1"
-# What every local function is given as its credentials (as SAM's runner names them).
+# The stand-in credentials of everything local, the functions and the stack's own clients (as SAM's runner names
+# them); moto accepts any.
 LOCAL_CREDENTIALS = {"region": LOCAL_REGION, "key": "local", "secret": "local"}
 # Table properties a local DynamoDB needs; the rest (PITR, deletion protection,
 # SSE, policies) only mean something in AWS.
