@@ -29,7 +29,7 @@ export SAM_CLI_TELEMETRY := 0
 # template.yaml uses AWS::LanguageExtensions (Fn::ForEach); sam build and deploy expand it only when asked.
 export SAM_CLI_ENABLE_LANGUAGE_EXTENSIONS := 1
 
-.PHONY: help venv run-venv run web test lint lock lock-check validate scan unit build deploy admin invoke events generated openapi bench fuzz clean clean-data \
+.PHONY: help venv run-venv run web test checks lint lock lock-check validate scan unit build deploy admin invoke events generated openapi bench fuzz clean clean-data \
 	clean-venv
 
 help: ## List the targets
@@ -58,8 +58,12 @@ run-venv: $(RUN_STAMP)
 run: run-venv web ## Start the whole API and the web app on http://127.0.0.1:3000 (PORT=3001, PARAMS="HoldSeconds=30")
 	$(BIN)/python -m local.stack --port $(PORT) --params "$(PARAMS)"
 
-test: lint validate scan web ## Lint, validate and scan the template, build the web app, and run the unit, component, integration and browser tests
+test: ## Lint, validate and scan the template, build the web app, and run the unit, component, integration and browser tests
+	@$(MAKE) --no-print-directory -j2 --output-sync=target checks
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Two at a time: each check is mostly one process on one core, and a fresh machine spent ~100 s on them in a row.
+checks: lint validate scan web
 
 # The web app: installed from its lock file, type-checked against docs/openapi.json, built, when anything it is
 # made from changed (its sources, its lock file, the API's document).
