@@ -61,7 +61,16 @@ Query and Scan sorts the whole table first, comparing DynamoType objects,
 each comparison making both values again (a Decimal per number); here each
 item's key values are made once, and compare exactly as the objects do; and
 a query of a table's own key looks at its partition, not at every item
-(a page of a screening's chairs took 20-40 ms among 3,000 chairs).
+(a page of a screening's chairs took 20-40 ms among 3,000 chairs). An
+index's query looks at the items with the index key's values (moto sorted
+the whole table for it too: 20 ms a query of the orders by screening once the
+booking model's test had made a few thousand orders).
+
+What every read of many items paid: an attribute's size (moto works it out
+for each item it returns, twice, against the 1 MB page) made a copy of every
+value of a map or a set to measure it; here it is measured where it is. And
+a projection (an index's KEYS_ONLY or INCLUDE, a ProjectionExpression) made
+the whole item into plain JSON again for every attribute projected; here once.
 """
 
 from __future__ import annotations
@@ -420,7 +429,46 @@ def item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -
 _ITEM_SIZE_LIMIT = 405000  # moto's LimitedSizeDict's
 
 
-_partition_only = threading.local()  # (table, its items) while a query of that table's own key runs
+def attribute_size(self: Any) -> int:
+    """moto's DynamoType.size without copying: moto measured each value of a map as `DynamoType(value)`, a copy of
+    the whole subtree, and each member of a set as a new DynamoType. The same sizes, type by type."""
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.utilities import bytesize
+
+    kind, value = self.type, self.value
+    if kind == "N":
+        return len(str(value))
+    if kind == "NS":
+        return sum(len(str(member)) for member in value)
+    if kind in ("SS", "BS"):
+        return sum(1 if isinstance(member, bool) else bytesize(member) for member in value)
+    if kind == "L":
+        return sum(member.size() for member in value)
+    if kind == "M":
+        return sum(
+            bytesize(key) + (member if isinstance(member, DynamoType) else DynamoType(member)).size()
+            for key, member in value.items()
+        )
+    if isinstance(value, bool):
+        return 1
+    return bytesize(value)
+
+
+def item_project(self: Any, projection_expressions: list[list[str]]) -> Any:
+    """moto's Item.project, with the item made into plain JSON once rather than once per projected path. moto's
+    merge of the paths only ever writes back values taken from that same JSON, so sharing it changes nothing."""
+    from botocore.utils import merge_dicts
+    from moto.dynamodb.models.dynamo_type import Item, serializer
+    from moto.dynamodb.models.utilities import find_nested_key
+
+    plain = self.to_regular_json()
+    result: dict[str, Any] = {}
+    for expression in projection_expressions:
+        merge_dicts(result, find_nested_key(expression, plain))
+    return Item(hash_key=self.hash_key, range_key=self.range_key, attrs=serializer.serialize(result)["M"])
+
+
+_partition_only = threading.local()  # (table, the items a query can find) while that query runs
 
 
 def all_items(self: Any) -> list[Any]:
@@ -431,11 +479,16 @@ def all_items(self: Any) -> list[Any]:
     only = getattr(_partition_only, "value", None)
     if only is not None and only[0] is self:
         return list(only[1])
-    items = (
-        [item for partition in self.items.values() for item in partition.values()]
-        if self.range_key_attr
-        else list(self.items.values())
-    )
+    return _in_key_order(_unordered_items(self))
+
+
+def _unordered_items(table: Any) -> list[Any]:
+    if table.range_key_attr:
+        return [item for partition in table.items.values() for item in partition.values()]
+    return list(table.items.values())
+
+
+def _in_key_order(items: list[Any]) -> list[Any]:
     return sorted(
         items,
         key=lambda x: (x.hash_key.cast_value, x.range_key.cast_value) if x.range_key else x.hash_key.cast_value,
@@ -452,17 +505,39 @@ def _partition_items(table: Any, partition: Any) -> list[Any]:
     return sorted(partition.values(), key=lambda item: item.range_key.cast_value)
 
 
+def _index_partition_items(table: Any, conditions: list[tuple[str, Any]]) -> list[Any]:
+    """The items whose index key attributes equal the query's, in all_items' order. moto keeps no partitions
+    for an index, so this is one pass over the table; but a pass that compares strings, where moto's sorted
+    the whole table and compared DynamoType objects. moto then applies its own conditions to these items, so
+    this only has to keep every item moto would keep: the same type and equal values."""
+    items = _unordered_items(table)
+    for name, expected in conditions:
+        if expected.type == "S":  # a string's cast value is the string itself
+            value = expected.value
+            items = [item for item in items if (have := item.attrs.get(name)) is not None and have.type == "S"
+                     and have.value == value]  # fmt: skip
+        else:
+            items = [item for item in items if (have := item.attrs.get(name)) is not None and have == expected]
+    return _in_key_order(items)
+
+
 def partition_query(query: Any) -> Any:
-    """moto's Table.query, which looked at every item of the table for a query of its own key: it looks at the
-    key's partition only (an index's query still looks at every item, as an index has no partitions in moto)."""
+    """moto's Table.query, which sorted every item of the table and then kept those of the queried key: it
+    looks at the key's partition only. For an index's query, the items with the index key's values."""
 
     @functools.wraps(query)
     def query_partition(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
         index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
-        if index_name is not None or hash_key is None:
+        view = None
+        if index_name is not None:
+            conditions = args[9] if len(args) > 9 else kwargs.get("hash_key_conditions")
+            if conditions:
+                view = _index_partition_items(self, conditions)
+        elif hash_key is not None:  # `items` is a defaultdict: `get` adds no empty partition
+            view = _partition_items(self, self.items.get(hash_key))
+        if view is None:
             return query(self, hash_key, *args, **kwargs)
-        partition = self.items.get(hash_key)  # `items` is a defaultdict: `get` adds no empty partition
-        _partition_only.value = (self, _partition_items(self, partition))
+        _partition_only.value = (self, view)
         try:
             return query(self, hash_key, *args, **kwargs)
         finally:
@@ -540,4 +615,9 @@ def apply() -> None:
     _replace(responses, "method_names_from_class", functools.cache(responses.method_names_from_class))
     _replace(Table, "all_items", all_items)
     _replace(Table, "query", partition_query(Table.query))
+
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+    _replace(DynamoType, "size", attribute_size)
+    _replace(Item, "project", item_project)
     _APPLIED = True
