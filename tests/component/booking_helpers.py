@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from boto3.dynamodb.types import TypeDeserializer
+
 from tests.component.catalog_helpers import at
 from tests.harness import Response, StackUnderTest
 from tools import factories
@@ -12,6 +14,33 @@ from tools.factories import customer_context, staff_context
 
 # Authorizer contexts (no login needed when calling functions directly): tools.factories.
 customer, staff = customer_context, staff_context
+
+
+def orders_of(aws: Any, screening_id: str) -> list[dict[str, Any]]:
+    """Every order of a screening as the table holds it. The by_screening index holds only the orders' keys
+    (KEYS_ONLY), so the orders are read from the table itself, consistently."""
+    table, keys, start = aws.tables["OrdersTable"], [], None
+    while True:
+        page = aws.dynamodb.query(
+            TableName=table,
+            IndexName="by_screening",
+            KeyConditionExpression="screening_id = :s",
+            ExpressionAttributeValues={":s": {"S": screening_id}},
+            **({"ExclusiveStartKey": start} if start else {}),
+        )
+        keys += [{"order_id": item["order_id"]} for item in page["Items"]]
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            break
+    whole = []
+    for first in range(0, len(keys), 100):
+        answer = aws.dynamodb.batch_get_item(
+            RequestItems={table: {"Keys": keys[first : first + 100], "ConsistentRead": True}}
+        )
+        assert not answer.get("UnprocessedKeys"), answer["UnprocessedKeys"]
+        whole += answer["Responses"][table]
+    deserializer = TypeDeserializer()
+    return [{name: deserializer.deserialize(value) for name, value in item.items()} for item in whole]
 
 
 @dataclass

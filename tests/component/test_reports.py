@@ -8,33 +8,15 @@ from typing import Any
 
 import hypothesis.strategies as st
 import pytest
-from boto3.dynamodb.types import TypeDeserializer
 from hypothesis import HealthCheck, given, settings
 
 from boxoffice.clock import clock, utc_date
-from tests.component.booking_helpers import Booking, customer, make_screening, staff
+from tests.component.booking_helpers import Booking, customer, make_screening, orders_of, staff
 from tools.factories import DOOR_PERMISSIONS, staff_context
 
 reporter = staff("reporter", "reports:view")
 door = staff_context("door-1", DOOR_PERMISSIONS)
 CHAIRS = [f"{row}-{seat}" for row in "AB" for seat in range(1, 4)]
-
-
-def orders_of(aws: Any, screening_id: str) -> list[dict[str, Any]]:
-    items = aws.dynamodb.query(
-        TableName=aws.tables["OrdersTable"],
-        IndexName="by_screening",
-        KeyConditionExpression="screening_id = :s",
-        ExpressionAttributeValues={":s": {"S": screening_id}},
-    )["Items"]
-    keys = [{"order_id": item["order_id"]} for item in items]
-    whole = []
-    for start in range(0, len(keys), 100):
-        answer = aws.dynamodb.batch_get_item(
-            RequestItems={aws.tables["OrdersTable"]: {"Keys": keys[start : start + 100]}}
-        )
-        whole += answer["Responses"][aws.tables["OrdersTable"]]
-    return [{name: TypeDeserializer().deserialize(value) for name, value in item.items()} for item in whole]
 
 
 def recomputed(orders: list[dict[str, Any]]) -> dict[str, Any]:
