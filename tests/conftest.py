@@ -20,6 +20,7 @@ os.environ.update(
     STAGE="test",
 )
 
+import gc  # noqa: E402
 import io  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
@@ -28,6 +29,11 @@ from collections.abc import Iterator  # noqa: E402
 import pytest  # noqa: E402
 
 from tests.harness import Accounts, AwsCallCounter, MockedAws, StackUnderTest, mocked_aws  # noqa: E402
+
+# The test processes hold moto's tables, every function's modules and their SDK models: hundreds of thousands of
+# objects that a full collection walks each time. Collecting less often made the booking model's run ~8 % faster
+# (55.3/51.6 s -> 49.4/46.7 s, alternating); nothing here depends on when garbage is collected.
+gc.set_threshold(50_000, 50, 100)
 
 
 def _reset_layer_caches() -> None:
