@@ -429,29 +429,31 @@ def item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -
 _ITEM_SIZE_LIMIT = 405000  # moto's LimitedSizeDict's
 
 
-def attribute_size(self: Any) -> int:
+def attribute_size(dynamo_type: type, bytesize: Any) -> Any:
     """moto's DynamoType.size without copying: moto measured each value of a map as `DynamoType(value)`, a copy of
-    the whole subtree, and each member of a set as a new DynamoType. The same sizes, type by type."""
-    from moto.dynamodb.models.dynamo_type import DynamoType
-    from moto.dynamodb.models.utilities import bytesize
+    the whole subtree, and each member of a set as a new DynamoType. The same sizes, type by type. (moto's class
+    and `bytesize` are passed in once: importing them on every call took most of a string's measuring.)"""
 
-    kind, value = self.type, self.value
-    if kind == "N":
-        return len(str(value))
-    if kind == "NS":
-        return sum(len(str(member)) for member in value)
-    if kind in ("SS", "BS"):
-        return sum(1 if isinstance(member, bool) else bytesize(member) for member in value)
-    if kind == "L":
-        return sum(member.size() for member in value)
-    if kind == "M":
-        return sum(
-            bytesize(key) + (member if isinstance(member, DynamoType) else DynamoType(member)).size()
-            for key, member in value.items()
-        )
-    if isinstance(value, bool):
-        return 1
-    return bytesize(value)
+    def size(self: Any) -> int:
+        kind, value = self.type, self.value
+        if kind == "N":
+            return len(str(value))
+        if kind == "NS":
+            return sum(len(str(member)) for member in value)
+        if kind in ("SS", "BS"):
+            return sum(1 if isinstance(member, bool) else bytesize(member) for member in value)
+        if kind == "L":
+            return sum(member.size() for member in value)
+        if kind == "M":
+            return sum(
+                bytesize(key) + (member if isinstance(member, dynamo_type) else dynamo_type(member)).size()
+                for key, member in value.items()
+            )
+        if isinstance(value, bool):
+            return 1
+        return bytesize(value)
+
+    return size
 
 
 def item_project(self: Any, projection_expressions: list[list[str]]) -> Any:
@@ -474,8 +476,8 @@ _partition_only = threading.local()  # (table, the items a query can find) while
 def all_items(self: Any) -> list[Any]:
     """moto's Table.all_items, which every query and scan sorts the whole table with, comparing DynamoType
     objects that make their values again for every comparison (a Decimal per number): here each item's key
-    values are made once, and compare exactly as the objects do. A query of the table's own key (`query`) gets
-    only its partition."""
+    values are made once, and compare exactly as the objects do. A query (`partition_query`) gets only the items
+    its key can find."""
     only = getattr(_partition_only, "value", None)
     if only is not None and only[0] is self:
         return list(only[1])
@@ -617,7 +619,8 @@ def apply() -> None:
     _replace(Table, "query", partition_query(Table.query))
 
     from moto.dynamodb.models.dynamo_type import DynamoType, Item
+    from moto.dynamodb.models.utilities import bytesize
 
-    _replace(DynamoType, "size", attribute_size)
+    _replace(DynamoType, "size", attribute_size(DynamoType, bytesize))
     _replace(Item, "project", item_project)
     _APPLIED = True
