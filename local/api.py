@@ -91,11 +91,11 @@ class LocalHttpApi(LocalApigwService):
         """SAM's `run` (serve until SIGTERM or Ctrl-C) on waitress rather than werkzeug's development server:
         kept-alive connections, a pool of threads (`local.serving`). SAM's SIGTERM handler raises an exception,
         which waitress's loop could take for a connection's error; this one asks the loop to stop."""
-        from local.serving import request_stop, serve_wsgi
+        from local.serving import WsgiServer
 
-        server = serve_wsgi(self._app, self.host, self.port, threads)
-        signal.signal(signal.SIGTERM, lambda *_: request_stop(server))
-        server.run()
+        server = WsgiServer(self._app, self.host, self.port, threads)
+        signal.signal(signal.SIGTERM, lambda *_: server.request_stop())
+        server.serve()
 
     def serve_docs(self, openapi_document: Path) -> None:
         """The API's OpenAPI document at /openapi.json and Swagger UI at /docs (bundled assets, no CDN)."""

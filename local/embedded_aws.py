@@ -26,7 +26,7 @@ from typing import Any
 
 from local import moto_patches
 from local.persistence import Journal
-from local.serving import serve_wsgi, stop_serving
+from local.serving import WsgiServer
 
 
 class _SerializedApp:
@@ -70,12 +70,12 @@ class EmbeddedAws:
         self.journal = Journal(data_dir) if data_dir else None
         self.app = _SerializedApp(DomainDispatcherApplication(create_backend_app), self.journal)
         self.replayed = 0
-        self._server = serve_wsgi(self.app, host, port, threads=8)
+        self._server = WsgiServer(self.app, host, port, threads=8)
         self._thread: threading.Thread | None = None
 
     @property
     def port(self) -> int:
-        return int(self._server.effective_port)
+        return self._server.port
 
     @property
     def endpoint(self) -> str:
@@ -84,12 +84,12 @@ class EmbeddedAws:
     def start(self) -> EmbeddedAws:
         if self.journal is not None:
             self.replayed = self.journal.replay(self.app._app)
-        self._thread = threading.Thread(target=self._server.run, name="embedded-aws", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve, name="embedded-aws", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        stop_serving(self._server, self._thread)
+        self._server.stop(self._thread)
         if self.journal is not None:
             self.journal.close()
 

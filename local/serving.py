@@ -16,22 +16,70 @@ from typing import Any
 # waitress says so at WARNING whenever requests wait for a thread: under load that is every request, and it is
 # what a pool of threads is for.
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+logger = logging.getLogger(__name__)
 
 
-def serve_wsgi(app: Any, host: str, port: int, threads: int) -> Any:
-    """A waitress server for `app` on host:port (0: a free port; `effective_port` says which), not yet running:
-    its `run` serves until `stop_serving`, a signal's exception, or KeyboardInterrupt."""
-    from waitress.server import create_server
+class WsgiServer:
+    """A waitress server for `app` on host:port (0: a free port; `port` says which). `serve` serves in the calling
+    thread until `request_stop`, from any thread or a signal handler, or Ctrl-C."""
 
-    return create_server(
-        app,
-        host=host,
-        port=port,
-        threads=threads,
-        connection_limit=_connection_limit(),
-        ident=None,
-        asyncore_use_poll=True,  # select() stops at 1024 descriptors
-    )
+    def __init__(self, app: Any, host: str, port: int, threads: int) -> None:
+        from waitress.server import create_server
+
+        self._server = create_server(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            connection_limit=_connection_limit(),
+            ident=None,
+            asyncore_use_poll=True,  # select() stops at 1024 descriptors
+        )
+        self._stopping = threading.Event()
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)
+
+    def serve(self) -> None:
+        """waitress's loop, one poll at a time, until a stop is requested; then, in this thread (closing sockets
+        from another would change the loop's map under it), every socket is closed and the request threads end.
+        A poll waits at most a second (waitress's loop timeout), so a stop never rests on the wake-up pipe alone."""
+        from waitress import wasyncore
+
+        server = self._server
+        try:
+            while not self._stopping.is_set() and server._map:
+                wasyncore.loop(timeout=server.adj.asyncore_loop_timeout, map=server._map, use_poll=True, count=1)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            wasyncore.close_all(server._map)
+            server.task_dispatcher.shutdown()
+
+    def request_stop(self) -> None:
+        """Ask `serve` to return; it does within its loop's timeout, at once when the wake-up pipe is open."""
+        self._stopping.set()
+        wake_up = self._server.trigger
+        if wake_up._closed:
+            # waitress closes its pipe only with the whole server; the number may already be another file's.
+            logger.warning("the server's wake-up pipe is closed; it stops at its next poll")
+            return
+        try:
+            wake_up.pull_trigger()
+        except OSError as error:
+            logger.warning("the server's wake-up pipe failed (%s); it stops at its next poll", error)
+
+    def stop(self, thread: threading.Thread | None) -> None:
+        """Stop this server, serving in `thread` (or never started), and wait for it to be done."""
+        if thread is not None and thread.is_alive():
+            self.request_stop()
+            thread.join(timeout=10)
+        else:
+            from waitress import wasyncore
+
+            wasyncore.close_all(self._server._map)
+            self._server.task_dispatcher.shutdown()
 
 
 def _connection_limit() -> int:
@@ -46,23 +94,3 @@ def _connection_limit() -> int:
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
         soft = wanted
     return max(100, min(soft, 4096) - 64)
-
-
-def request_stop(server: Any) -> None:
-    """Ask a running server to stop: its own loop closes every socket (closing them from another thread would
-    change the loop's map under it) and `run` returns. Safe in a signal handler."""
-    from waitress import wasyncore
-
-    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
-
-
-def stop_serving(server: Any, thread: threading.Thread | None) -> None:
-    """Stop a server `serve_wsgi` made, running in `thread`, and end its request threads."""
-    from waitress import wasyncore
-
-    if thread is not None and thread.is_alive():
-        request_stop(server)
-        thread.join(timeout=5)
-    else:
-        wasyncore.close_all(server._map)
-    server.task_dispatcher.shutdown()

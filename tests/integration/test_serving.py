@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import socket
+import threading
 
 import boto3
 import pytest
 from botocore.config import Config
 
 from local.embedded_aws import EmbeddedAws, aws_client
+from local.serving import WsgiServer
 from local.template import LOCAL_REGION
 
 pytestmark = pytest.mark.integration
@@ -81,3 +84,45 @@ def test_a_stopped_embedded_aws_frees_its_port():
     aws.stop()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", port))
+
+
+def _hello(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"hello"]
+
+
+def _closed_by_waitress(wake_up) -> None:
+    """As waitress closes it when the server closes itself: in the loop's thread, marked closed."""
+    closed = threading.Event()
+
+    def close_it() -> None:
+        wake_up.close()
+        closed.set()
+
+    wake_up.pull_trigger(close_it)
+    assert closed.wait(30)
+
+
+def _write_end_gone(wake_up) -> None:
+    """As when its descriptor was closed under it: writing to it fails (EBADF); nothing real is closed here."""
+    wake_up.trigger = -1
+
+
+@pytest.mark.parametrize("break_the_pipe", [_closed_by_waitress, _write_end_gone])
+def test_a_server_whose_wake_up_pipe_is_gone_still_stops_and_frees_its_port(break_the_pipe, caplog):
+    server = WsgiServer(_hello, "127.0.0.1", 0, threads=2)
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    connection.request("GET", "/")
+    assert connection.getresponse().read() == b"hello"
+    connection.close()  # the client closes first: the port is then not kept in TIME_WAIT by the server's side
+
+    break_the_pipe(server._server.trigger)
+    with caplog.at_level(logging.WARNING, logger="local.serving"):
+        server.stop(thread)  # raised OSError (EBADF) when the stop rested on the pipe alone
+
+    assert not thread.is_alive()
+    assert "wake-up pipe" in caplog.text
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", server.port))
