@@ -29,7 +29,7 @@ export SAM_CLI_TELEMETRY := 0
 # template.yaml uses AWS::LanguageExtensions (Fn::ForEach); sam build and deploy expand it only when asked.
 export SAM_CLI_ENABLE_LANGUAGE_EXTENSIONS := 1
 
-.PHONY: help venv run-venv run web test checks lint lock lock-check validate scan unit build deploy admin invoke events generated openapi bench fuzz clean clean-data \
+.PHONY: help venv run-venv run web test checks lint lock lock-check validate scan unit build deploy admin invoke events generated openapi bench fuzz screenshots clean clean-data \
 	clean-venv
 
 help: ## List the targets
@@ -148,6 +148,9 @@ openapi: venv ## Write docs/openapi.json, boxoffice/routes.json and docs/events/
 bench: venv ## Measure requests, throughput, contention, cold starts, sizes, make run under load, cost, an on-sale, events, the web app -> benchmarks/results.md
 	PYTHONPATH=.:layers/common $(BIN)/python -m benchmarks.run
 
+screenshots: venv web ## The browser tests, writing the README's screenshots (docs/screenshots/) anew
+	BOXOFFICE_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
 fuzz: venv ## Schemathesis against the local stack, many examples per route
 	FUZZ_EXAMPLES=100 $(BIN)/python -m pytest tests/integration/test_fuzz.py -n 0 $(PYTEST_ARGS)
 
@@ -162,5 +165,5 @@ clean-venv: ## Remove .venv and .venv-scan (the next make makes them anew)
 	rm -rf $(VENV) .venv-scan
 
 clean: ## Remove build output and caches
-	rm -rf .aws-sam .pytest_cache .ruff_cache .hypothesis .pycache web/dist web/node_modules
+	rm -rf .aws-sam .pytest_cache .ruff_cache .hypothesis .pycache .screenshots web/dist web/node_modules
 	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +
