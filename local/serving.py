@@ -54,8 +54,7 @@ class WsgiServer:
         except KeyboardInterrupt:
             pass
         finally:
-            wasyncore.close_all(server._map)
-            server.task_dispatcher.shutdown()
+            self._close()
 
     def request_stop(self) -> None:
         """Ask `serve` to return; it does within its loop's timeout, at once when the wake-up pipe is open."""
@@ -76,10 +75,14 @@ class WsgiServer:
             self.request_stop()
             thread.join(timeout=10)
         else:
-            from waitress import wasyncore
+            self._close()
 
-            wasyncore.close_all(self._server._map)
-            self._server.task_dispatcher.shutdown()
+    def _close(self) -> None:
+        """Every socket closed and the request threads ended: in the loop's thread, or with no loop running."""
+        from waitress import wasyncore
+
+        wasyncore.close_all(self._server._map)
+        self._server.task_dispatcher.shutdown()
 
 
 def _connection_limit() -> int:
