@@ -232,7 +232,12 @@ def make_machine(stack, aws, movie_id: str, hall_id: str, relay):  # one rule pe
             # matched nothing, so this check once passed without looking at a single order.
             every = orders_of(aws, self.booking.screening_id)
             assert {order.order_id for order in self.orders} <= {o["order_id"] for o in every}, "orders not found"
-            stored = [o for o in every if o["status"] in ("HELD", "PAID")]
+            # A chair refunded from a paid order is free again: the order stays PAID for its other chairs.
+            stored = [
+                {**o, "chairs": set(o["chairs"]) - set(o.get("refunded_chairs") or ())}
+                for o in every
+                if o["status"] in ("HELD", "PAID")
+            ]
             for chair in CHAIRS:
                 live = [o for o in stored if chair in o["chairs"] and o["status"] == "HELD" and o["expires_at"] > now]
                 sold = [o for o in stored if chair in o["chairs"] and o["status"] == "PAID"]
