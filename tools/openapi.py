@@ -3,7 +3,7 @@
 Every API function of template.yaml is imported, its router joins one
 resolver, and Powertools writes the document from the routes and their
 pydantic models. Then what each route declared beside its handler (what it
-`needs`, the `answers` it gives) is added: the bearer scheme, `x-permissions`,
+`needs`, the `answers` it gives) is added: the bearer scheme, `x-permissions`, `x-revocation`,
 and the error answers in the shared error shape. The same declarations become
 layers/common/boxoffice/routes.json, the table the authorizer decides by.
 
@@ -131,8 +131,9 @@ def route_table(routers: list[Any]) -> dict[str, Any]:
 
 
 def _csv_or_json(operation: dict[str, Any]) -> None:
-    """A report route returns its model, or a string when the client asked for CSV (boxoffice.http.report_response):
-    say so as two media types of the one 200 answer, not as a JSON value that is an object or a string."""
+    """A report route returns its model, or a string when the client asked for CSV
+    (boxoffice.csv_answers.report_response): say so as two media types of the one 200 answer, not as a JSON value
+    that is an object or a string."""
     content = operation.get("responses", {}).get("200", {}).get("content", {})
     schema = content.get("application/json", {}).get("schema", {})
     choices = schema.get("anyOf", [])
@@ -143,7 +144,7 @@ def _csv_or_json(operation: dict[str, Any]) -> None:
 
 
 def build(routers: list[Any]) -> dict[str, Any]:
-    from boxoffice import permissions
+    from boxoffice import http, permissions
     from boxoffice.http import create_app
 
     declared_routes = declarations(routers)
@@ -207,6 +208,15 @@ def build(routers: list[Any]) -> dict[str, Any]:
                 operation["x-permissions"] = names
                 need = "any valid token" if not names else " or ".join(f"`{name}`" for name in names)
                 operation["description"] = (operation.get("description", "") + f"\n\nNeeds: {need}.").strip()
+                recheck = declared_routes[route].recheck_account
+                if recheck is not None:
+                    who = "" if recheck == http.ALWAYS else f" (for callers holding `{recheck}`)"
+                    operation["x-revocation"] = "next-request" if recheck == http.ALWAYS else f"next-request:{recheck}"
+                    operation["description"] += (
+                        f"\n\nRevocation{who}: a signed-out token, a changed password, a disabled account or a "
+                        "removed permission is refused at the next request, not only once the authorizer's cache "
+                        "time has passed."
+                    )
             for status in sorted(statuses):
                 meaning = route_answers.get(status, _GENERIC.get(status, ""))
                 if 200 <= status < 300:

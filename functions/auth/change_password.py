@@ -5,7 +5,7 @@ from aws_lambda_powertools.event_handler import Response
 from boxoffice import permissions
 from boxoffice.auth import accounts
 from boxoffice.auth.schemas import PasswordChangeIn
-from boxoffice.http import CurrentIdentity, Router, lambda_handler_for
+from boxoffice.http import ALWAYS, CurrentIdentity, Router, lambda_handler_for
 
 router = Router()
 
@@ -13,6 +13,7 @@ router = Router()
 @router.post(
     "/me/password",
     needs=permissions.AUTHENTICATED,
+    recheck_account=ALWAYS,
     answers={
         403: "WRONG_PASSWORD: the current password is wrong",
         409: "EXTERNAL (a token of another identity provider), or changed meanwhile",

@@ -3,7 +3,7 @@
 from boxoffice import permissions
 from boxoffice.auth import accounts
 from boxoffice.auth.schemas import CreatedUserOut, CreateUserIn
-from boxoffice.http import CurrentIdentity, Router, lambda_handler_for
+from boxoffice.http import ALWAYS, CurrentIdentity, Router, lambda_handler_for
 
 router = Router()
 
@@ -11,6 +11,7 @@ router = Router()
 @router.post(
     "/users",
     needs=permissions.USERS_MANAGE,
+    recheck_account=ALWAYS,
     answers={403: "GRANT_BEYOND_OWN (naming the permissions)", 409: "USERNAME_TAKEN"},
     status_code=201,
     summary="Create a staff account",

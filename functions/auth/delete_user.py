@@ -4,7 +4,7 @@ from aws_lambda_powertools.event_handler import Response
 
 from boxoffice import permissions
 from boxoffice.auth import accounts
-from boxoffice.http import CurrentIdentity, Router, lambda_handler_for
+from boxoffice.http import ALWAYS, CurrentIdentity, Router, lambda_handler_for
 from boxoffice.schemas import OpaqueId
 
 router = Router()
@@ -13,6 +13,7 @@ router = Router()
 @router.delete(
     "/users/<user_id>",
     needs=permissions.USERS_MANAGE,
+    recheck_account=ALWAYS,
     answers={404: "No such user", 409: "LAST_ADMINISTRATOR"},
     status_code=204,
     summary="Delete an account",

@@ -3,7 +3,7 @@
 from boxoffice import permissions
 from boxoffice.auth import accounts
 from boxoffice.auth.schemas import UpdateUserIn, UserOut
-from boxoffice.http import CurrentIdentity, Router, lambda_handler_for
+from boxoffice.http import ALWAYS, CurrentIdentity, Router, lambda_handler_for
 from boxoffice.schemas import OpaqueId
 
 router = Router()
@@ -12,6 +12,7 @@ router = Router()
 @router.put(
     "/users/<user_id>",
     needs=permissions.USERS_MANAGE,
+    recheck_account=ALWAYS,
     answers={
         403: "SELF_GRANT or GRANT_BEYOND_OWN",
         404: "No such user",

@@ -3,7 +3,7 @@
 from boxoffice import permissions
 from boxoffice.catalog import screenings
 from boxoffice.catalog.schemas import CancelScreeningIn, ScreeningOut
-from boxoffice.http import Router, lambda_handler_for
+from boxoffice.http import ALWAYS, Router, lambda_handler_for
 from boxoffice.schemas import OpaqueId
 
 router = Router()
@@ -12,6 +12,7 @@ router = Router()
 @router.post(
     "/screenings/<screening_id>/cancel",
     needs=permissions.SCREENINGS_MANAGE,
+    recheck_account=ALWAYS,
     answers={404: "No such screening", 409: "SCREENING_OVER"},
     status_code=202,
     summary="Cancel a screening: no new holds; every hold cancelled and every sale refunded in the background",

@@ -16,6 +16,7 @@ router = Router()
 @router.post(
     "/orders",
     needs=(permissions.ORDERS_CREATE, permissions.ORDERS_MANAGE),
+    recheck_account=permissions.ORDERS_MANAGE,
     answers={
         200: "The same order again (a retry with the same Idempotency-Key)",
         403: "Selling for a member needs orders:manage",

@@ -6,7 +6,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from boxoffice import permissions
-from boxoffice.http import Router, lambda_handler_for
+from boxoffice.http import ALWAYS, Router, lambda_handler_for
 from boxoffice.payments import till
 from boxoffice.payments.schemas import TillOut
 from boxoffice.schemas import OpaqueId
@@ -17,6 +17,7 @@ router = Router()
 @router.get(
     "/box-office/till",
     needs=permissions.ORDERS_MANAGE,
+    recheck_account=ALWAYS,
     answers={422: "A missing or malformed date, or an unknown parameter"},
     summary="A day's till: sales, refunds and net per staff member, payment method and currency",
     tags=["box office"],

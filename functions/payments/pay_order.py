@@ -18,6 +18,7 @@ router = Router()
 @router.post(
     "/orders/<order_id>/payment",
     needs=(permissions.ORDERS_CREATE, permissions.ORDERS_MANAGE),
+    recheck_account=permissions.ORDERS_MANAGE,
     answers={
         400: "IDEMPOTENCY_KEY_REQUIRED",
         402: "PAYMENT_DECLINED",

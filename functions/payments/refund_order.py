@@ -2,7 +2,7 @@
 
 from boxoffice import permissions
 from boxoffice.booking.schemas import OrderOut
-from boxoffice.http import CurrentIdentity, Router, lambda_handler_for
+from boxoffice.http import ALWAYS, CurrentIdentity, Router, lambda_handler_for
 from boxoffice.payments.refunds import refund
 from boxoffice.payments.schemas import RefundIn
 from boxoffice.schemas import OpaqueId
@@ -13,6 +13,7 @@ router = Router()
 @router.post(
     "/orders/<order_id>/refund",
     needs=(permissions.ORDERS_CREATE, permissions.ORDERS_MANAGE),
+    recheck_account=ALWAYS,
     answers={
         404: "No such order (or not yours)",
         409: "NOT_PAID, REFUND_WINDOW_CLOSED, ALREADY_REFUNDED (some of the chairs), ORDER_CHANGED",

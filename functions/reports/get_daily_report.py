@@ -6,9 +6,10 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Header, Query
 
 from boxoffice import permissions
+from boxoffice.csv_answers import report_response
 from boxoffice.events import reports
 from boxoffice.events.schemas import DailyReportOut
-from boxoffice.http import Router, lambda_handler_for, report_response
+from boxoffice.http import Router, lambda_handler_for
 
 router = Router()
 

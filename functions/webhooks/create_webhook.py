@@ -3,7 +3,7 @@
 from boxoffice import permissions
 from boxoffice.events import webhooks
 from boxoffice.events.schemas import WebhookCreatedOut, WebhookIn
-from boxoffice.http import CurrentIdentity, Router, lambda_handler_for
+from boxoffice.http import ALWAYS, CurrentIdentity, Router, lambda_handler_for
 
 router = Router()
 
@@ -11,6 +11,7 @@ router = Router()
 @router.post(
     "/webhooks",
     needs=permissions.WEBHOOKS_MANAGE,
+    recheck_account=ALWAYS,
     status_code=201,
     answers={
         409: "TOO_MANY_WEBHOOKS",

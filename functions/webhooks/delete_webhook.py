@@ -4,7 +4,7 @@ from aws_lambda_powertools.event_handler import Response
 
 from boxoffice import permissions
 from boxoffice.events import webhooks
-from boxoffice.http import Router, lambda_handler_for
+from boxoffice.http import ALWAYS, Router, lambda_handler_for
 from boxoffice.schemas import OpaqueId
 
 router = Router()
@@ -13,6 +13,7 @@ router = Router()
 @router.delete(
     "/webhooks/<webhook_id>",
     needs=permissions.WEBHOOKS_MANAGE,
+    recheck_account=ALWAYS,
     answers={404: "No such webhook"},
     status_code=204,
     summary="Delete a webhook",

@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from boxoffice import permissions
 from boxoffice.events import webhooks
 from boxoffice.events.schemas import DeliveryOut
-from boxoffice.http import Router, lambda_handler_for
+from boxoffice.http import ALWAYS, Router, lambda_handler_for
 from boxoffice.schemas import Cursor, Limit, OpaqueId, Page
 
 router = Router()
@@ -16,6 +16,7 @@ router = Router()
 @router.get(
     "/webhooks/<webhook_id>/deliveries",
     needs=permissions.WEBHOOKS_MANAGE,
+    recheck_account=ALWAYS,
     answers={404: "No such webhook"},
     summary="A webhook's deliveries",
     tags=["webhooks"],

@@ -109,6 +109,20 @@ def test_expired(stack, good, aws):
     assert_refused(stack, kms_signed(aws, header, {**claims, "exp": now_epoch() - 5}))
 
 
+def test_a_well_signed_token_living_longer_than_any_session_is_refused(stack, good, aws):
+    """However it was minted (a leaked key, a bug): no account's session lasts more than a day."""
+    header, claims = good
+    assert_refused(stack, kms_signed(aws, header, {**claims, "exp": claims["iat"] + 24 * 3600 + 1}))
+
+
+def test_a_well_signed_token_living_longer_than_its_accounts_session_is_refused(stack, good, aws):
+    header, claims = good
+    lifetime = claims["exp"] - claims["iat"]  # the account's session length: what login gives
+    assert authorize(stack, kms_signed(aws, header, {**claims, "jti": "same-length"}))["isAuthorized"] is True
+    longer = kms_signed(aws, header, {**claims, "exp": claims["iat"] + lifetime + 1, "jti": "one-second-longer"})
+    assert_refused(stack, longer)
+
+
 def test_not_before_in_the_future(stack, good, aws):
     header, claims = good
     assert_refused(stack, kms_signed(aws, header, {**claims, "nbf": now_epoch() + 3600}))

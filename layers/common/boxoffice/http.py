@@ -11,12 +11,14 @@ sample events are generated from these declarations (`make generated`).
 Everything between API Gateway and the domain call lives here, once:
 
 - request validation (Powertools + pydantic), answered 422 in our error shape;
-- a body size cap (413), JSON bodies only (415), and JSON within `JSON_LIMITS` (422),
-  checked before anything else parses the body (a 1,000-deep array or a
-  5,000-digit number would otherwise make a parser raise: a 5xx);
+- a body size cap (413), JSON bodies only (415), and JSON within the limits of
+  boxoffice.json_body (422), checked before anything else parses the body;
 - the headers a security review expects on every answer (`SECURITY_HEADERS`);
 - a second check of the route's permission from the authorizer's context
   (the authorizer is the first; a function is never reachable without it);
+- on routes declared `recheck_account`, the caller's account judged again from a
+  consistent read (boxoffice.edge.standing), so a revocation holds at the next
+  request there rather than when API Gateway's cached authorization lapses;
 - domain errors mapped to HTTP in `_domain_error`, and nothing else maps them.
 """
 
@@ -24,8 +26,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import csv
-import io
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,9 +40,10 @@ from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
-from boxoffice import permissions
+from boxoffice import aws, permissions
 from boxoffice.actor import Actor, acting
 from boxoffice.clock import now_epoch
+from boxoffice.edge import standing
 from boxoffice.errors import (
     DomainError,
     Forbidden,
@@ -53,12 +55,12 @@ from boxoffice.errors import (
 )
 from boxoffice.faults import as_client_answer
 from boxoffice.identity import Identity
+from boxoffice.json_body import check_json_body, refuse_json
 from boxoffice.observability import MetricUnit, logger, metrics
+from boxoffice.settings import get_settings
 from boxoffice.tracing import tracer
 
 MAX_BODY_BYTES = 64 * 1024
-# What a JSON body may hold (documented in README "Limits"): generous for every body this API takes.
-JSON_LIMITS = {"depth": 16, "string_chars": 8192, "array_items": 1000, "object_keys": 100, "number_chars": 32}
 # On every answer: no answer of this API is cacheable (tokens, orders, personal data), none is sniffed
 # as another type, and browsers keep to HTTPS (ignored over plain HTTP, so harmless under `make run`).
 SECURITY_HEADERS = {
@@ -106,13 +108,21 @@ def identity_from_context(context: dict[str, Any] | None) -> Identity:
 CurrentIdentity = Annotated[Identity, Depends(identity_from_request)]
 
 
+# `recheck_account=ALWAYS`: every request judges the caller's account anew; a permission name instead: only
+# requests whose (possibly cached) authorization grants it, e.g. staff selling at the box office, never the
+# customer's own hold and pay.
+ALWAYS = "always"
+
+
 @dataclass(frozen=True)
 class RouteDeclaration:
-    """What one route needs (public, any valid token, or any one of some permissions) and the answers it gives
-    beyond the generic ones (status -> what it means there; the OpenAPI document shows them)."""
+    """What one route needs (public, any valid token, or any one of some permissions), the answers it gives
+    beyond the generic ones (status -> what it means there; the OpenAPI document shows them), and when it
+    judges the caller's account anew rather than trusting a cached authorization (`recheck_account`)."""
 
     needs: permissions.Needs
     answers: dict[int, str]
+    recheck_account: str | None = None
 
 
 def route_key(method: str, rule: str) -> str:
@@ -128,31 +138,65 @@ class Router(PowertoolsRouter):
         super().__init__()
         self.declarations: dict[str, RouteDeclaration] = {}
 
-    def _declare(self, method: str, rule: str, needs: permissions.Declared, answers: dict[int, str] | None) -> None:
-        self.declarations[route_key(method, rule)] = RouteDeclaration(permissions.needs(needs), dict(answers or {}))
+    def _declare(
+        self,
+        method: str,
+        rule: str,
+        needs: permissions.Declared,
+        answers: dict[int, str] | None,
+        recheck_account: str | None,
+    ) -> None:
+        if recheck_account not in (None, ALWAYS, *permissions.ALL_PERMISSIONS):
+            raise ValueError(f"recheck_account takes ALWAYS or a permission, not {recheck_account!r}")
+        declaration = RouteDeclaration(permissions.needs(needs), dict(answers or {}), recheck_account)
+        self.declarations[route_key(method, rule)] = declaration
 
     def get(  # type: ignore[override]  # each route must say what it needs: a keyword the base lacks
-        self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None, **kwargs: Any
+        self,
+        rule: str,
+        *args: Any,
+        needs: permissions.Declared,
+        answers: dict[int, str] | None = None,
+        recheck_account: str | None = None,
+        **kwargs: Any,
     ) -> Any:
-        self._declare("GET", rule, needs, answers)
+        self._declare("GET", rule, needs, answers, recheck_account)
         return super().get(rule, *args, **kwargs)
 
     def post(  # type: ignore[override]  # each route must say what it needs: a keyword the base lacks
-        self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None, **kwargs: Any
+        self,
+        rule: str,
+        *args: Any,
+        needs: permissions.Declared,
+        answers: dict[int, str] | None = None,
+        recheck_account: str | None = None,
+        **kwargs: Any,
     ) -> Any:
-        self._declare("POST", rule, needs, answers)
+        self._declare("POST", rule, needs, answers, recheck_account)
         return super().post(rule, *args, **kwargs)
 
     def put(  # type: ignore[override]  # each route must say what it needs: a keyword the base lacks
-        self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None, **kwargs: Any
+        self,
+        rule: str,
+        *args: Any,
+        needs: permissions.Declared,
+        answers: dict[int, str] | None = None,
+        recheck_account: str | None = None,
+        **kwargs: Any,
     ) -> Any:
-        self._declare("PUT", rule, needs, answers)
+        self._declare("PUT", rule, needs, answers, recheck_account)
         return super().put(rule, *args, **kwargs)
 
     def delete(  # type: ignore[override]  # each route must say what it needs: a keyword the base lacks
-        self, rule: str, *args: Any, needs: permissions.Declared, answers: dict[int, str] | None = None, **kwargs: Any
+        self,
+        rule: str,
+        *args: Any,
+        needs: permissions.Declared,
+        answers: dict[int, str] | None = None,
+        recheck_account: str | None = None,
+        **kwargs: Any,
     ) -> Any:
-        self._declare("DELETE", rule, needs, answers)
+        self._declare("DELETE", rule, needs, answers, recheck_account)
         return super().delete(rule, *args, **kwargs)
 
 
@@ -173,36 +217,6 @@ def json_response(status_code: int, body: Any, headers: dict[str, str] | None = 
     )
 
 
-def _flat(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for name, value in row.items():
-        if isinstance(value, dict):
-            flat.update(_flat(value, f"{prefix}{name}."))
-        else:
-            flat[f"{prefix}{name}"] = value
-    return flat
-
-
-def as_csv(rows: list[dict[str, Any]]) -> str:
-    """Rows as CSV, one column per field (nested ones as `revenue.EUR`), columns in first-seen order."""
-    flat = [_flat(row) for row in rows]
-    columns = list(dict.fromkeys(name for row in flat for name in row))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, restval=0, lineterminator="\r\n")
-    writer.writeheader()
-    for row in flat:
-        # A cell a spreadsheet would run as a formula is written as text (CSV injection).
-        writer.writerow({k: f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for k, v in row.items()})
-    return out.getvalue()
-
-
-def report_response(accept: str | None, body: Any, rows: list[dict[str, Any]]) -> Any:
-    """The report as JSON, or its rows as CSV when the client's Accept asks for text/csv."""
-    if accept and "text/csv" in accept.lower():
-        return Response(status_code=200, content_type="text/csv; charset=utf-8", body=as_csv(rows))
-    return body
-
-
 def _domain_error(error: DomainError) -> Response:
     return json_response(error.status, error.body(), error.headers or None)
 
@@ -214,59 +228,6 @@ def _validation_error(error: RequestValidationError) -> Response:
         for problem in error.errors()
     ]
     return json_response(422, error_body("VALIDATION_FAILED", "The request is not valid", {"errors": problems}))
-
-
-def _refuse_json(message: str) -> Invalid:
-    return Invalid(
-        "The body is not JSON this API accepts",
-        code="VALIDATION_FAILED",
-        details={"errors": [{"location": "body", "message": message}]},
-    )
-
-
-def _bounded_number(text: str) -> Any:
-    if len(text) > JSON_LIMITS["number_chars"]:
-        raise _refuse_json(f"a number longer than {JSON_LIMITS['number_chars']} characters")
-    return float(text) if any(mark in text for mark in ".eE") else int(text)
-
-
-def _no_constant(name: str) -> Any:
-    raise _refuse_json(f"{name} is not JSON")
-
-
-def _check_json_shape(value: Any) -> None:
-    """Depth, string, array and object sizes, walked without recursion."""
-    pending = [(value, 1)]
-    while pending:
-        item, depth = pending.pop()
-        if isinstance(item, str):
-            if len(item) > JSON_LIMITS["string_chars"]:
-                raise _refuse_json(f"a string longer than {JSON_LIMITS['string_chars']} characters")
-            continue
-        if not isinstance(item, list | dict):
-            continue
-        if depth > JSON_LIMITS["depth"]:
-            raise _refuse_json(f"nested deeper than {JSON_LIMITS['depth']} levels")
-        if isinstance(item, list):
-            if len(item) > JSON_LIMITS["array_items"]:
-                raise _refuse_json(f"an array of more than {JSON_LIMITS['array_items']} items")
-            pending.extend((child, depth + 1) for child in item)
-        else:
-            if len(item) > JSON_LIMITS["object_keys"]:
-                raise _refuse_json(f"an object of more than {JSON_LIMITS['object_keys']} members")
-            pending.extend((key, depth + 1) for key in item)
-            pending.extend((child, depth + 1) for child in item.values())
-
-
-def check_json_body(text: str) -> None:
-    """Refuse (422) a body that is not JSON, or is JSON beyond JSON_LIMITS; never raise anything else."""
-    try:
-        parsed = json.loads(text, parse_int=_bounded_number, parse_float=_bounded_number, parse_constant=_no_constant)
-    except RecursionError:
-        raise _refuse_json(f"nested deeper than {JSON_LIMITS['depth']} levels") from None
-    except ValueError:
-        raise _refuse_json("not valid JSON") from None
-    _check_json_shape(parsed)
 
 
 @dataclass(frozen=True)
@@ -327,7 +288,7 @@ def _guard(event: dict[str, Any], shape: RouteShape, declarations: dict[str, Rou
         try:
             text = base64.b64decode(body, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
-            raise _refuse_json("not UTF-8 text") from None
+            raise refuse_json("not UTF-8 text") from None
     if body:
         media_type = (headers.get("content-type") or "").split(";")[0].strip().lower()
         if media_type != "application/json" and not media_type.endswith("+json"):
@@ -343,9 +304,49 @@ def _guard(event: dict[str, Any], shape: RouteShape, declarations: dict[str, Rou
             raise Unauthorized("The session has ended; sign in again")
         # The authorizer says who is calling (one cached answer per token, whatever the route); what the
         # route needs is checked here, before any handler code runs.
-        if not permissions.satisfied(needs, caller.permissions):
-            metrics.add_metric(name="RequestsForbidden", unit=MetricUnit.Count, value=1)
-            raise Forbidden("Your account is not allowed to do this")
+        _forbid_unless(needs, caller)
+        # A caller the cached answer already refuses costs no read; one it allows is judged anew where declared.
+        if declared is not None and _must_recheck(declared, caller):
+            _forbid_unless(needs, _rechecked(event, caller))
+
+
+def _forbid_unless(needs: permissions.Needs, caller: Identity) -> None:
+    if not permissions.satisfied(needs, caller.permissions):
+        metrics.add_metric(name="RequestsForbidden", unit=MetricUnit.Count, value=1)
+        raise Forbidden("Your account is not allowed to do this")
+
+
+def _must_recheck(declared: RouteDeclaration, caller: Identity) -> bool:
+    # Tokens of a Cognito pool have no account of ours to judge (the authorizer judges none either).
+    if declared.recheck_account is None or caller.issuer != "boxoffice":
+        return False
+    return declared.recheck_account == ALWAYS or caller.can(declared.recheck_account)
+
+
+def _rechecked(event: dict[str, Any], caller: Identity) -> Identity:
+    """The caller judged anew from a consistent read of its account; the request's authorizer context then says
+    what the account allows now, so the handler's identity (CurrentIdentity) is the rechecked one."""
+    context = event["requestContext"]["authorizer"]["lambda"]
+    if not str(context.get("iat", "")).isdigit() or caller.session_ends_at is None:
+        raise Unauthorized("Sign in again")  # a context the authorizer of this version did not make
+    found = aws.client("dynamodb").get_item(
+        TableName=get_settings().table("users"),
+        Key={"user_id": {"S": caller.user_id}},
+        ConsistentRead=True,
+        **standing.projection(),
+    )
+    item = found.get("Item")
+    claims = {"iat": int(context["iat"]), "exp": caller.session_ends_at, "jti": caller.token_id}
+    try:
+        current = standing.permissions_now(
+            standing.Standing.from_item(item) if item else None, claims, caller.permissions
+        )
+    except standing.Revoked as revoked:
+        metrics.add_metric(name="RevokedTokensRefused", unit=MetricUnit.Count, value=1)
+        logger.info("a revoked token refused at the function", extra={"reason": str(revoked)})
+        raise Unauthorized("The session has ended; sign in again") from None
+    context["permissions"] = " ".join(sorted(current))
+    return dataclasses.replace(caller, permissions=current)
 
 
 def _actor_of(event: dict[str, Any]) -> Actor | None:
@@ -367,7 +368,7 @@ def _error_response(error: DomainError) -> dict[str, Any]:
     }
 
 
-def _infrastructure_error(error: Exception) -> Response:
+def _retryable(error: Exception) -> DomainError:
     """A transient AWS failure is a 503 (or 429) with Retry-After; anything else stays a failure (502)."""
     answer = as_client_answer(error)
     if answer is None:
@@ -375,7 +376,11 @@ def _infrastructure_error(error: Exception) -> Response:
     logger.warning(
         "dependency failure answered as retryable", extra={"code": answer.code, "error": type(error).__name__}
     )
-    return _domain_error(answer)
+    return answer
+
+
+def _infrastructure_error(error: Exception) -> Response:
+    return _domain_error(_retryable(error))
 
 
 def _no_such_route(_: Exception) -> Response:
@@ -409,6 +414,8 @@ def lambda_handler_for(router: Router) -> Callable[[dict, Any], dict]:
             _guard(event, shapes[0], router.declarations)
         except DomainError as refused:
             return _error_response(refused)
+        except Exception as failed:  # the read of the caller's account (recheck_account) failed
+            return _error_response(_retryable(failed))
         with acting(_actor_of(event)):
             answer = app.resolve(event, context)
         answer["headers"] = {**SECURITY_HEADERS, **(answer.get("headers") or {})}

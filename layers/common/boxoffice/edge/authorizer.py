@@ -8,10 +8,13 @@
 
 The answer is the same for every route, so API Gateway caches it per token
 (the Authorization header is the only identity source) for
-AuthorizerCacheSeconds: a booking's three requests cost one invocation and one
-read. Whether the caller may use the route is decided by the function itself
-(boxoffice.http checks the route's declared permissions before any handler
-code runs), which also answers a refusal in the API's own error shape.
+AuthorizerCacheSeconds (60 s by default): a booking's three requests cost one
+invocation and one read. Routes that move money or change who may do what
+judge the account again on every request (boxoffice.edge.standing, and
+`recheck_account` in boxoffice.http). Whether the caller may use the route is
+decided by the function itself (boxoffice.http checks the route's declared
+permissions before any handler code runs), which also answers a refusal in the
+API's own error shape.
 """
 
 from __future__ import annotations
@@ -21,10 +24,8 @@ from typing import Any
 
 from boxoffice import permissions as perms
 from boxoffice.clock import clock
-from boxoffice.edge import aws
+from boxoffice.edge import aws, standing
 from boxoffice.edge.tokens import InvalidToken, TokenVerifier, VerifiedToken
-
-_PROFILE_ATTRIBUTES = ("enabled", "sessions_valid_after", "revoked_tokens", "permissions", "created_at")
 
 
 class Unauthenticated(Exception):
@@ -52,40 +53,26 @@ def issuer_url(domain_name: str | None) -> str:
 
 
 def _profile(user_id: str) -> dict[str, Any] | None:
-    """The account's security state: one eventually consistent GetItem of five attributes."""
-    names = {f"#a{index}": name for index, name in enumerate(_PROFILE_ATTRIBUTES)}
+    """The account's security state: one eventually consistent GetItem of the attributes standing reads."""
     found = aws.call(
         "dynamodb",
         "GetItem",
-        {
-            "TableName": os.environ["USERS_TABLE"],
-            "Key": {"user_id": {"S": user_id}},
-            "ProjectionExpression": ", ".join(names),
-            "ExpressionAttributeNames": names,
-        },
+        {"TableName": os.environ["USERS_TABLE"], "Key": {"user_id": {"S": user_id}}, **standing.projection()},
     )
     return found.get("Item")
 
 
 def _current_permissions(verified: VerifiedToken) -> tuple[frozenset[str], int | None]:
     """Our tokens: what the token says, cut to what the account holds now, and when the account was made."""
-    granted = perms.expand(verified.granted())
     if verified.issuer_kind != "boxoffice":
-        return granted, None
+        return perms.expand(verified.granted()), None
     item = _profile(verified.subject)
-    if item is None:
-        raise Unauthenticated("the account no longer exists")
-    if not item.get("enabled", {"BOOL": True}).get("BOOL", False):
-        raise Unauthenticated("the account is disabled")
-    # A token from the very second of a security change is void too (iat has one-second precision).
-    if verified.claims["iat"] <= int(item.get("sessions_valid_after", {"N": "0"})["N"]):
-        raise Unauthenticated("the token predates the account's last security change")
-    revoked = item.get("revoked_tokens", {}).get("M", {})
-    if str(verified.claims.get("jti")) in revoked:
-        raise Unauthenticated("the token was signed out")
-    held = [entry.get("S", "") for entry in item.get("permissions", {}).get("L", [])]
-    created = item.get("created_at", {}).get("N")
-    return granted & perms.expand(held), int(created) if created is not None else None
+    state = standing.Standing.from_item(item) if item is not None else None
+    try:
+        permissions = standing.permissions_now(state, verified.claims, verified.granted())
+    except standing.Revoked as error:
+        raise Unauthenticated(str(error)) from error
+    return permissions, state.created_at if state is not None else None
 
 
 def authorize(event: dict[str, Any]) -> dict[str, Any]:
@@ -106,6 +93,7 @@ def authorize(event: dict[str, Any]) -> dict[str, Any]:
             "permissions": " ".join(sorted(permissions)),
             "issuer": verified.issuer_kind,
             "exp": int(verified.claims["exp"]),
+            "iat": int(verified.claims["iat"]),
             **({"jti": str(verified.claims["jti"])} if verified.issuer_kind == "boxoffice" else {}),
             **({"created": created_at} if created_at is not None else {}),
         },

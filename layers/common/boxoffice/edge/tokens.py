@@ -5,7 +5,8 @@
 2. the `iss` is ours (or the configured Cognito pool's), and its key set holds the `kid` (ours from KMS,
    a pool's from its jwks.json; an unknown kid refreshes the set at most every few seconds);
 3. the signature verifies with exactly that key;
-4. `exp`, `nbf` and `iat` against the clock, `token_use` is "access", `client_id` is the issuer's client.
+4. `exp`, `nbf` and `iat` against the clock, a lifetime no longer than the longest session, `token_use` is
+   "access", `client_id` is the issuer's client.
 
 Every failure is an InvalidToken; its message is for logs, never for clients.
 """
@@ -20,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from boxoffice.edge import aws, rs256
+from boxoffice.edge import aws, rs256, standing
 
 ALGORITHM = "RS256"
 CLOCK_SKEW_SECONDS = 30
@@ -192,6 +193,10 @@ def _check_times(claims: dict[str, Any], now: float) -> None:
             raise InvalidToken(f"{name} is not a number")
     if claims["exp"] <= now:
         raise InvalidToken("expired")
+    # However well signed: no session of any account lasts longer (a leaked signing key or a bug minting
+    # long-lived tokens must not yield one that outlives every revocation a person could make).
+    if claims["exp"] - claims["iat"] > standing.LONGEST_SESSION_SECONDS:
+        raise InvalidToken("a lifetime longer than any session")
     if claims["iat"] > now + CLOCK_SKEW_SECONDS:
         raise InvalidToken("issued in the future")
     if "nbf" in claims and claims["nbf"] > now + CLOCK_SKEW_SECONDS:
