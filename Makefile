@@ -29,7 +29,7 @@ export SAM_CLI_TELEMETRY := 0
 # template.yaml uses AWS::LanguageExtensions (Fn::ForEach); sam build and deploy expand it only when asked.
 export SAM_CLI_ENABLE_LANGUAGE_EXTENSIONS := 1
 
-.PHONY: help venv run-venv run web test checks lint lock lock-check validate scan unit build deploy admin invoke events generated openapi bench fuzz screenshots clean clean-data \
+.PHONY: help venv run-venv run web test test-deep check checks lint lock lock-check validate scan build deploy admin invoke events generated openapi bench fuzz screenshots clean clean-data \
 	clean-venv
 
 help: ## List the targets
@@ -58,9 +58,16 @@ run-venv: $(RUN_STAMP)
 run: run-venv web ## Start the whole API and the web app on http://127.0.0.1:3000 (PORT=3001, PARAMS="HoldSeconds=30")
 	$(BIN)/python -m local.stack --port $(PORT) --params "$(PARAMS)"
 
-test: ## Lint, validate and scan the template, build the web app, and run the unit, component, integration and browser tests
+test: ## Lint, validate and scan the template, build the web app, and run every test (model tests at the `test` profile)
 	@$(MAKE) --no-print-directory -j2 --output-sync=target checks
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The profiles and their example counts: tests/profiles.py. A failure prints its seed and the command that replays it.
+test-deep: venv web ## Every model-based and property test deeply (>= 500 examples each; CI runs it after make test)
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -m model $(PYTEST_ARGS)
+
+check: lint ## The inner loop: lint, types, and the unit and component tests without the model-based and slow ones
+	HYPOTHESIS_PROFILE=check $(BIN)/python -m pytest tests/unit tests/component -m "not model and not slow" $(PYTEST_ARGS)
 
 # Two at a time: each check is mostly one process on one core, and a fresh machine spent ~100 s on them in a row.
 checks: lint validate scan web
@@ -116,9 +123,6 @@ scan: venv $(SCAN_VENV)/.installed ## checkov over template.yaml, loops expanded
 	@mkdir -p .aws-sam
 	$(BIN)/python -m local.template > .aws-sam/template.expanded.json
 	BC_SKIP_MAPPING=TRUE $(SCAN_VENV)/bin/checkov -f .aws-sam/template.expanded.json --framework cloudformation --config-file .checkov.yaml
-
-unit: venv ## Only the unit and component tests (fast)
-	$(BIN)/python -m pytest tests/unit tests/component $(PYTEST_ARGS)
 
 build: venv ## sam build (needs python3.13; found through pyenv where it is there)
 	@if python3.13 --version >/dev/null 2>&1; then \

@@ -23,12 +23,19 @@ os.environ.update(
 import gc  # noqa: E402
 import io  # noqa: E402
 import logging  # noqa: E402
+import random  # noqa: E402
+import shlex  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 
 import pytest  # noqa: E402
 
+from tests import profiles  # noqa: E402
 from tests.harness import Accounts, AwsCallCounter, MockedAws, StackUnderTest, mocked_aws  # noqa: E402
+
+# Before any test module is imported: their @settings take the loaded profile's values.
+profiles.register()
+SEED_VARIABLE = "HYPOTHESIS_SEED"
 
 # The test processes hold moto's tables, every function's modules and their SDK models: hundreds of thousands of
 # objects that a full collection walks each time. Collecting less often made the booking model's run ~8 % faster
@@ -133,3 +140,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Tests marked `slow` (tens of seconds each) run first: with two workers, one of them starting last
     would leave the other idle while it finishes."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """One seed for every Hypothesis test of the run: given (--hypothesis-seed, or HYPOTHESIS_SEED) or drawn
+    here. The environment hands it to pytest-xdist's workers, which start after this."""
+    from hypothesis import core
+
+    seed = config.getoption("hypothesis_seed", None) or os.environ.get(SEED_VARIABLE) or random.getrandbits(32)
+    os.environ[SEED_VARIABLE] = str(seed)
+    core.global_force_seed = int(seed)
+
+
+def replay_command(nodeid: str) -> str:
+    variables = f"HYPOTHESIS_PROFILE={profiles.profile()} {SEED_VARIABLE}={os.environ[SEED_VARIABLE]}"
+    return f"{variables} .venv/bin/python -m pytest -n 0 {shlex.quote(nodeid)}"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"hypothesis: profile {profiles.profile()!r}, seed {os.environ[SEED_VARIABLE]}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """A failing model-based or property test says how to run exactly it again (its examples also stay in
+    .hypothesis/, which replays them first on this machine)."""
+    report = yield
+    if report.failed and item.get_closest_marker("model") is not None:
+        report.sections.append(("Replay", f"seed {os.environ[SEED_VARIABLE]}: {replay_command(item.nodeid)}"))
+    return report

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import uuid
 from typing import Any
 
@@ -21,7 +20,7 @@ import boto3
 import hypothesis.strategies as st
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, seed, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from boxoffice.clock import clock
@@ -29,12 +28,13 @@ from local.events import EventPlumbing
 from local.template import LOCAL_REGION, local_table_names
 from tests.component.booking_helpers import Booking, customer, orders_of
 from tests.component.catalog_helpers import screening_body
+from tests.profiles import examples, run_seed
 
 CHAIRS = ["A-1", "A-2", "A-3", "A-4"]
 HOLD_SECONDS = 60
 CAP = 3
-EXAMPLES = int(os.environ.get("MODEL_EXAMPLES", "200"))
 RUNS = 4  # the examples are split over independent runs, so the test workers share them
+EXAMPLES_PER_RUN = -(-examples("booking_model") // RUNS)
 _starts = itertools.count(0)
 
 
@@ -270,6 +270,7 @@ def make_machine(stack, aws, movie_id: str, hall_id: str, relay):  # one rule pe
 
 
 @pytest.mark.slow
+@pytest.mark.model
 @pytest.mark.parametrize("run", range(RUNS))
 def test_booking_against_a_model(make_stack, aws, run):
     stack = make_stack(HoldSeconds=str(HOLD_SECONDS), MaxHeldChairsPerUser=str(CAP))
@@ -288,9 +289,9 @@ def test_booking_against_a_model(make_stack, aws, run):
     relay = EventPlumbing(stack.runtime, clients, local_table_names(), from_start=True, with_rules=False)
     machine = make_machine(stack, aws, movie.body["movie_id"], hall.body["hall_id"], relay)
     run_state_machine_as_test(
-        machine,
+        seed(run_seed(run))(machine),  # each run explores its own examples
         settings=settings(
-            max_examples=EXAMPLES // RUNS,
+            max_examples=EXAMPLES_PER_RUN,
             stateful_step_count=10,
             deadline=None,
             derandomize=False,

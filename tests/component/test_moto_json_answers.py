@@ -17,6 +17,7 @@ from local import moto_patches
 from local.events import EventPlumbing
 from local.template import LOCAL_REGION, local_table_names
 from tests.component.booking_helpers import Booking, customer, make_screening
+from tests.profiles import examples
 
 
 @pytest.fixture
@@ -396,7 +397,8 @@ def _attribute_values(depth: int = 2) -> st.SearchStrategy[dict[str, Any]]:
 _NAMES = ["a", "b", "c", "d"]
 
 
-@settings(max_examples=150, deadline=None)
+@pytest.mark.model
+@settings(max_examples=examples("moto_json_answers"), deadline=None)
 @given(
     attributes=st.dictionaries(st.sampled_from(_NAMES), _attribute_values(), min_size=1),
     paths=st.lists(

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 
 from boxoffice.clock import clock, utc_date
 from tests.component.booking_helpers import Booking, customer, make_screening, orders_of, staff
+from tests.profiles import examples
 from tools.factories import DOOR_PERMISSIONS, staff_context
 
 reporter = staff("reporter", "reports:view")
@@ -59,7 +60,10 @@ OPERATIONS = st.lists(
 
 
 @pytest.mark.slow
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.model
+@settings(
+    max_examples=examples("reports_model"), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(operations=OPERATIONS)
 def test_a_screenings_and_the_days_reports_equal_a_recomputation_from_the_orders(stack, aws, operations):
     clock.freeze()

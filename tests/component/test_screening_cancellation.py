@@ -4,7 +4,6 @@ once, in the background, whatever crashes on the way."""
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from collections import Counter
 
@@ -16,6 +15,7 @@ from boxoffice.clock import clock
 from local.runtime import FunctionError
 from tests.component.booking_helpers import Booking, charges, customer, make_screening, refunds, staff
 from tests.component.test_faults import FAULTS, Faults
+from tests.profiles import examples
 from tools.factories import MANAGER_PERMISSIONS, row_label, staff_context
 
 manager = staff_context("manager", MANAGER_PERMISSIONS)
@@ -186,6 +186,7 @@ def test_a_full_screening_of_300_or_3000_chairs_is_settled_within_one_run(make_s
     assert_each_charge_refunded_once_and_in_full(aws)
 
 
+@pytest.mark.model
 @given(
     plan=st.lists(
         st.tuples(st.sampled_from(["hold", "pay", "refund_some", "pay_cash"]), st.integers(0, 5)),
@@ -195,8 +196,7 @@ def test_a_full_screening_of_300_or_3000_chairs_is_settled_within_one_run(make_s
     crash_at=st.integers(1, 40),
     fault_name=st.sampled_from(sorted(FAULTS)),
 )
-@settings(max_examples=int(os.environ.get("MODEL_EXAMPLES", "200")) // 10, deadline=None,
-          suppress_health_check=list(HealthCheck))  # fmt: skip
+@settings(max_examples=examples("settlement_model"), deadline=None, suppress_health_check=list(HealthCheck))
 def test_any_mix_of_orders_is_settled_exactly_once_whatever_request_fails(stack, aws, plan, crash_at, fault_name):
     """Model-based: random holds, payments (provider and cash) and partial refunds, a cancellation, a
     settlement run that fails at a random request, then the next runs: every order ends settled, once."""

@@ -22,11 +22,12 @@ from schemathesis.checks import (
 
 from local.demo import DEMO_PASSWORD
 from tests.integration.conftest import ADMIN_PASSWORD
+from tests.profiles import examples
 from tools.openapi import DOCUMENT
 
 pytestmark = pytest.mark.integration
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", examples("route_fuzz")))  # make fuzz: 100
 schema = schemathesis.openapi.from_path(str(DOCUMENT))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -50,6 +51,7 @@ def tokens(local_stack):
     return token_for
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("who", ["administrator", "customer"])
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))

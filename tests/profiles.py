@@ -1,0 +1,64 @@
+"""How many examples the model-based and property tests run: one Hypothesis settings profile per make target.
+
+- `check` (make check, the inner loop): the model-based tests are deselected; property tests run a few.
+- `test` (make test, and a bare pytest): what keeps the whole of make test within 8 minutes on a quiet 2-core
+  machine (issue 27).
+- `deep` (make test-deep; CI runs it after make test): every model-based and property test at 500 examples or
+  5x what make test ran before the profiles (BEFORE), whichever is more.
+
+HYPOTHESIS_PROFILE names the profile. A test marked `model` takes its count from `examples(name)`; every
+failure of one prints the run's seed and the command that replays it (tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import settings
+
+PROFILES = ("check", "test", "deep")
+# What make test ran before the profiles: the floor of `deep` is 5x this, or 500.
+BEFORE = {
+    "booking_model": 200,  # tests/component/test_booking_model.py, over its runs together
+    "settlement_model": 20,  # tests/component/test_screening_cancellation.py
+    "reports_model": 12,  # tests/component/test_reports.py
+    "moto_json_answers": 150,  # tests/component/test_moto_json_answers.py
+    "route_fuzz": 4,  # tests/integration/test_fuzz.py, per operation and caller
+}
+EXAMPLES = {
+    "check": {"booking_model": 8, "settlement_model": 5, "reports_model": 3, "moto_json_answers": 30, "route_fuzz": 1},
+    "test": {
+        "booking_model": 40,
+        "settlement_model": 20,
+        "reports_model": 12,
+        "moto_json_answers": 150,
+        "route_fuzz": 4,
+    },
+    "deep": {name: max(500, 5 * count) for name, count in BEFORE.items()},
+}
+# A property test that names no count (none does today) gets the profile's own.
+DEFAULT_EXAMPLES = {"check": 10, "test": 100, "deep": 500}
+
+
+def profile() -> str:
+    name = os.environ.get("HYPOTHESIS_PROFILE", "test")
+    if name not in PROFILES:
+        raise ValueError(f"HYPOTHESIS_PROFILE is {name!r}; it is one of {', '.join(PROFILES)}")
+    return name
+
+
+def examples(test: str) -> int:
+    """How many examples the test named in EXAMPLES runs under this run's profile."""
+    return EXAMPLES[profile()][test]
+
+
+def run_seed(offset: int) -> int:
+    """The run's seed (tests/conftest.py), offset: for a test that runs several independent searches."""
+    return int(os.environ["HYPOTHESIS_SEED"]) + offset
+
+
+def register() -> None:
+    """Every profile, and this run's loaded: failures print the blob that reproduces them."""
+    for name in PROFILES:
+        settings.register_profile(name, max_examples=DEFAULT_EXAMPLES[name], deadline=None, print_blob=True)
+    settings.load_profile(profile())
