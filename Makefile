@@ -149,7 +149,7 @@ openapi: venv ## Write docs/openapi.json, boxoffice/routes.json and docs/events/
 	$(BIN)/python -m tools.openapi
 	$(BIN)/python -m tools.event_schemas
 
-bench: venv ## Measure requests, throughput, contention, cold starts, sizes, make run under load, cost, an on-sale, events, the web app -> benchmarks/results.md
+bench: venv ## Measure requests, throughput, contention, cold starts, sizes, make run under load, cost, an on-sale, events, the web app, the monthly bill -> benchmarks/results.md
 	PYTHONPATH=.:layers/common $(BIN)/python -m benchmarks.run
 
 screenshots: venv web ## The browser tests, writing the README's screenshots (docs/screenshots/) anew

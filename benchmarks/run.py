@@ -62,8 +62,30 @@ def _cost(cost: Any, results: dict[str, Any]) -> Any:
     return cost.measure(now, before["warm_ms"] if before else now)
 
 
+# The commit before issue 27's levers on the monthly bill (account-level alarms, untraced schedules).
+MONTHLY_BEFORE = "9891b56"
+
+
+def _monthly(monthly: Any, results: dict[str, Any]) -> Any:
+    """The monthly bill, with the booking's cost and its events' as the cost and events sections metered them."""
+    per_million = results["cost"]["now"]["total"] + (results.get("events") or {}).get("metered", {}).get("total", 0)
+    return monthly.measure(per_million / 1e6, MONTHLY_BEFORE)
+
+
 def main() -> int:
-    from benchmarks import coldstart, contention, cost, events, local_load, onsale, requests, sizes, throughput, web
+    from benchmarks import (
+        coldstart,
+        contention,
+        cost,
+        events,
+        local_load,
+        monthly,
+        onsale,
+        requests,
+        sizes,
+        throughput,
+        web,
+    )
 
     if sys.argv[1:2] == [
         "--only"
@@ -75,6 +97,7 @@ def main() -> int:
                 "cost": lambda: _cost(cost, results),
                 "events": events.measure,
                 "web": lambda: web.measure(results.get("cost")),
+                "monthly": lambda: _monthly(monthly, results),
             }[name]
             results[name], results["seconds"][name] = _section(name, run)
         (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -102,6 +125,7 @@ def main() -> int:
     results["onsale"], results["seconds"]["onsale"] = _section("onsale", onsale.measure)
     results["events"], results["seconds"]["events"] = _section("events", events.measure)
     results["web"], results["seconds"]["web"] = _section("web", lambda: web.measure(results.get("cost")))
+    results["monthly"], results["seconds"]["monthly"] = _section("monthly", lambda: _monthly(monthly, results))
     results["seconds"]["total"] = round(time.perf_counter() - started, 1)
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (OUT / "results.md").write_text(render(results))
@@ -252,6 +276,7 @@ def render(results: dict[str, Any]) -> str:
     parts += _load_section(results.get("local_load"))
     parts += _onsale_section(results.get("onsale"))
     parts += _events_section(results.get("events"), results.get("cost"))
+    parts += _monthly_section(results.get("monthly"))
     parts += _web_section(results.get("web"))
     parts += [
         "",
@@ -285,6 +310,12 @@ def _cost_section(spend: dict[str, Any]) -> list[str]:
         "",
         f"Authorization per booking: ${spend['authorization']['now']:.3f} per million now (one invocation at "
         f"128 MB and one eventually consistent read), ${spend['authorization']['before']:.3f} before.",
+        "",
+        "Revocation at the next request (issue 27) adds nothing here: a customer's hold and pay never read the "
+        "account again (tests/component/test_revocation.py counts it). A box office sale (staff holding "
+        "`orders:manage`) reads the seller's account consistently in its hold and in its pay: 2 read units, "
+        f"${2 * prices['dynamodb_per_million_read_units']:.2f} per million such sales; refunds, user management, "
+        "the till and webhooks one read unit per request.",
         "",
         "Per operation now (write and read units, by table, index and request):",
         "",
@@ -400,6 +431,83 @@ def _events_section(events: dict[str, Any] | None, spend: dict[str, Any] | None)
             f"p50 {delay['p50_s']:.2f} s, p90 {delay['p90_s']:.2f} s, max {delay['max_s']:.2f} s over "
             f"{delay['delivered']} of {delay['bookings']} sequential bookings (the stream and the rule queues are "
             f"polled every {delay['poll_interval_s']} s).",
+        ]
+    return parts
+
+
+def _monthly_section(bill: dict[str, Any] | None) -> list[str]:
+    if not bill:
+        return []
+    stacks = bill["stacks"]
+    before = bill["before_commit"] if "before" in stacks else None
+
+    def usd(value: float | None) -> str:
+        return "-" if value is None else f"{value:.2f}"
+
+    rows = []
+    for name, cinema in bill["cinemas"].items():
+        then, now = cinema.get("before") or {}, cinema["now"]
+        rows.append(
+            [name, cinema["screens"], f"{cinema['tickets']:,}", usd(then.get("total_with_free_tier")),
+             f"**{now['total_with_free_tier']:.2f}**", usd(then.get("total")), usd(now["total"])]
+        )  # fmt: skip
+    single = next(iter(bill["cinemas"].values()))
+    single_before = single.get("before") or {"lines_with_free_tier": {}}
+    lines = [
+        [line, usd(single_before["lines_with_free_tier"].get(line)), usd(single["now"]["lines_with_free_tier"][line]),
+         usd(single["now"]["lines"][line])]
+        for line in single["now"]["lines"]
+    ]  # fmt: skip
+    counted = ", ".join(f"{name} {value}" for name, value in stacks["now"].items())
+    assumptions = "; ".join(
+        f"{name}{'' if value is None else f': {value}'}" for name, value in bill["assumptions"].items()
+    )
+    parts = [
+        "",
+        "## What a cinema pays AWS a month, all in (issue 27)",
+        "",
+        "Fixed costs counted from the template as deployed (benchmarks/monthly.py: alarms by the metrics they read, "
+        "dashboards, KMS keys, custom metrics, the every-minute schedules and their traces, logs, storage, "
+        "point-in-time recovery), plus use: the booking with its events as metered above "
+        f"(${bill['per_booking_usd'] * 1e6:.2f} per million bookings) and the requests around it. USD a month, "
+        'us-east-1; "with free tier" counts AWS\'s always-free allowances once (an account that runs Boxoffice '
+        f"alone). Before: the same model over `{before}`'s template and code.",
+        "",
+        _table(
+            [
+                "cinema",
+                "screens",
+                "tickets a month",
+                f"with free tier, before ({before})",
+                "with free tier, now",
+                "without free tier, before",
+                "without free tier, now",
+            ],
+            rows,
+        ),
+        "",
+        f"The single screen's bill by line (now: {counted}):",
+        "",
+        _table(["line", "with free tier, before", "with free tier, now", "without free tier, now"], lines),
+        "",
+        f"Assumptions: {assumptions}.",
+    ]
+    if before:
+        then, now = stacks["before"], stacks["now"]
+        alarms = [usd(single_before["lines_with_free_tier"]["alarm_metrics"]),
+                  usd(single["now"]["lines_with_free_tier"]["alarm_metrics"])]  # fmt: skip
+        traces = [usd(single_before["lines_with_free_tier"]["xray_traces"]),
+                  usd(single["now"]["lines_with_free_tier"]["xray_traces"])]  # fmt: skip
+        parts += [
+            "",
+            f"Levers (the single screen, with free tier): alarm metrics {then['alarm_metrics']} -> "
+            f"{now['alarm_metrics']}, ${alarms[0]} -> ${alarms[1]} (22 per-function alarms and the authorizer's "
+            "became two alarms on Lambda's account-level Errors and Throttles; the dashboard's \"by function\" "
+            f"widgets say which function). Traced schedules {then['schedules_traced']} -> {now['schedules_traced']}, "
+            f"X-Ray ${traces[0]} -> ${traces[1]} (three every-minute schedules recorded 131,400 traces a month). "
+            "Left as they are: the dashboard (within the free three), the three KMS keys ($3.00: two RSA signing "
+            "keys, for rotation, and the tickets' HMAC key; no AWS-owned key signs or makes MACs), log retention "
+            "(14 days in dev, 90 in prod: cents).",
         ]
     return parts
 

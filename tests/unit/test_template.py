@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -125,6 +126,33 @@ def test_alarms_watch_5xx_function_errors_throttles_the_authorizer_and_dynamodb(
         ("AWS/DynamoDB", "WriteThrottleEvents"),
     } <= watched
     assert resources_of_type("AWS::CloudWatch::Dashboard")
+
+
+def test_the_function_alarms_read_lambdas_account_level_metrics_and_the_dashboard_names_the_function():
+    """Two alarms watch every function (issue 27: alarms are billed by the metric); a dimensionless
+    AWS/Lambda metric is the sum over every function, and the dashboard breaks it down by function."""
+    alarms = resources_of_type("AWS::CloudWatch::Alarm")
+    errors = {query["Id"]: query for query in alarms["FunctionErrorsAlarm"]["Properties"]["Metrics"]}
+    assert errors["errors"]["MetricStat"]["Metric"] == {"Namespace": "AWS/Lambda", "MetricName": "Errors"}
+    assert errors["rejected"]["MetricStat"]["Metric"] == {"Namespace": "Boxoffice", "MetricName": "TokensRejected"}
+    assert errors["failures"]["Expression"] == "MAX([0, FILL(errors, 0) - FILL(rejected, 0)])"
+    throttles = alarms["FunctionThrottlesAlarm"]["Properties"]
+    assert (throttles["Namespace"], throttles["MetricName"], throttles.get("Dimensions")) == (
+        "AWS/Lambda",
+        "Throttles",
+        None,
+    )
+    body = resources_of_type("AWS::CloudWatch::Dashboard")["BookingDashboard"]["Properties"]["DashboardBody"]
+    widgets = json.loads(re.sub(r"\$\{[^}]+\}", "x", body["Fn::Sub"]))["widgets"]
+    expressions = {
+        widget["properties"]["title"]: query["expression"]
+        for widget in widgets
+        for query in widget["properties"]["metrics"][0]
+        if isinstance(query, dict) and "expression" in query
+    }
+    for metric in ("Errors", "Throttles"):
+        search = expressions[f"Function {metric.lower()} by function"]
+        assert search.startswith(f'SEARCH(\'{{AWS/Lambda,FunctionName}} MetricName="{metric}" '), search
 
 
 def test_every_route_is_behind_the_token_authorizer_unless_it_is_public_and_its_answer_is_cached_per_token():
