@@ -18,10 +18,13 @@ pytestmark = pytest.mark.browser
 _numbers = itertools.count(1)
 
 
-def staff_account(url: str, permissions: list[str]) -> tuple[str, str]:
-    """A staff account made by the administrator through the API, signed up: (username, password)."""
+def admin_headers(url: str) -> dict[str, str]:
     login = requests.post(f"{url}/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}, timeout=30)
-    admin = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+
+def staff_account(url: str, permissions: list[str]) -> tuple[str, str, str]:
+    """A staff account made by the administrator through the API, signed up: (username, password, user id)."""
     username = f"clerk{next(_numbers)}{datetime.now(UTC).strftime('%H%M%S')}"
     created = requests.post(
         f"{url}/users",
@@ -33,7 +36,7 @@ def staff_account(url: str, permissions: list[str]) -> tuple[str, str]:
             "session_timeout_minutes": 60,
             "permissions": permissions,
         },
-        headers=admin,
+        headers=admin_headers(url),
         timeout=30,
     )
     assert created.status_code == 201, created.text
@@ -44,7 +47,7 @@ def staff_account(url: str, permissions: list[str]) -> tuple[str, str]:
         timeout=30,
     )
     assert signed_up.status_code == 200, signed_up.text
-    return username, password
+    return username, password, created.json()["user_id"]
 
 
 def choose_screening_in(page, hall: str) -> None:
@@ -126,7 +129,7 @@ def test_a_customer_sees_no_staff_page_and_staff_see_only_what_they_may(new_page
     customer.goto("/#/staff/reports")
     customer.get_by_role("heading", name="Not for this account").wait_for()
 
-    username, password = staff_account(web_stack.url, ["tickets:check-in"])
+    username, password, _ = staff_account(web_stack.url, ["tickets:check-in"])
     door = new_page()
     sign_in(door, username, password)
     links = door.get_by_role("navigation", name="Staff").get_by_role("link")
@@ -160,3 +163,24 @@ def test_a_holds_countdown_ends_and_its_seats_are_free_again_on_the_map(new_page
         "chair => document.querySelector(`[data-seat=\"${chair}\"]`).classList.contains('available')",
         arg=seat.get_attribute("data-seat"),
     )
+
+
+def test_staff_whose_account_is_disabled_are_asked_to_sign_in_at_their_next_webhooks_request(new_page, web_stack):
+    """Webhooks change where the cinema's data goes: their routes judge the account on every request (issue 27),
+    and the app then ends the session and says so, rather than leaving a page that fails."""
+    username, password, user_id = staff_account(web_stack.url, ["webhooks:manage"])
+    page = new_page()
+    sign_in(page, username, password)
+    page.goto("/#/staff/webhooks")
+    page.get_by_role("heading", name="Webhooks").wait_for()
+    disabled = requests.put(
+        f"{web_stack.url}/users/{user_id}", json={"enabled": False}, headers=admin_headers(web_stack.url), timeout=30
+    )
+    assert disabled.status_code == 200, disabled.text
+    page.goto("/#/")
+    page.get_by_role("heading", name="Screenings").wait_for()  # a read the cached authorization still serves
+    page.goto("/#/staff/webhooks")
+    page.get_by_role("heading", name="Sign in").wait_for()
+    assert page.get_by_role("status").inner_text() == "Your session has ended: sign in again."
+    assert page.evaluate("sessionStorage.getItem('boxoffice.token')") is None
+    screenshot(page, "session-ended")

@@ -1,5 +1,5 @@
-import { useEffect, useRef } from "react";
-import { session } from "./api/client";
+import { useEffect, useRef, useState } from "react";
+import { SESSION_ENDED, session } from "./api/client";
 import { can, useMe } from "./api/me";
 import { go, useRoute } from "./router";
 import { Register, SignIn } from "./pages/Account";
@@ -23,6 +23,20 @@ export function App() {
   const main = useRef<HTMLElement>(null);
   useEffect(() => main.current?.focus(), [route.join("/")]); // a new page: focus moves to it (screen readers)
 
+  const [notice, setNotice] = useState("");
+  useEffect(() => {
+    const ended = () => {
+      setNotice("Your session has ended: sign in again.");
+      refresh();
+    };
+    window.addEventListener(SESSION_ENDED, ended);
+    return () => window.removeEventListener(SESSION_ENDED, ended);
+  }, []);
+  const signedIn = () => {
+    setNotice("");
+    refresh();
+  };
+
   const signOut = () => {
     session.clear();
     refresh();
@@ -34,8 +48,8 @@ export function App() {
 
   let page;
   if (loading) page = <p>Loading…</p>;
-  else if (!me && route[0] === "register") page = <Register onDone={refresh} />;
-  else if (!me) page = <SignIn onDone={refresh} />;
+  else if (!me && route[0] === "register") page = <Register onDone={signedIn} />;
+  else if (!me) page = <SignIn onDone={signedIn} notice={notice} />;
   else if (staffPage && !allowed(me.permissions, staffPage.needs))
     page = (
       <section>

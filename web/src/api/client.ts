@@ -32,9 +32,23 @@ const bearer: Middleware = {
   },
 };
 
+// A 401 to a request that carried a token: the session has ended (signed out elsewhere, a changed password,
+// a disabled account; on routes that move money or change who may do what, at once). Forget the token and
+// tell the app, which asks the person to sign in again rather than leaving them on a page that fails.
+export const SESSION_ENDED = "boxoffice:session-ended";
+const sessionEnds: Middleware = {
+  onResponse({ request, response }) {
+    if (response.status === 401 && request.headers.has("Authorization")) {
+      session.clear();
+      window.dispatchEvent(new Event(SESSION_ENDED));
+    }
+    return response;
+  },
+};
+
 // Same origin under `make run`; deployed, the API's URL comes from /config.json, written at deploy time.
 export let api = createClient<paths>({ baseUrl: "" });
-api.use(bearer);
+api.use(bearer, sessionEnds);
 
 export async function configure(): Promise<void> {
   try {
@@ -43,7 +57,7 @@ export async function configure(): Promise<void> {
     const config = (await answer.json()) as { apiUrl?: string };
     if (config.apiUrl) {
       api = createClient<paths>({ baseUrl: config.apiUrl.replace(/\/$/, "") });
-      api.use(bearer);
+      api.use(bearer, sessionEnds);
     }
   } catch {
     // no config: the API is on this origin

@@ -11,7 +11,7 @@ function Field(props: { label: string; name: string; type?: string; autoComplete
   );
 }
 
-export function SignIn({ onDone }: { onDone: () => void }) {
+export function SignIn({ onDone, notice = "" }: { onDone: () => void; notice?: string }) {
   const [error, setError] = useState("");
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -26,6 +26,11 @@ export function SignIn({ onDone }: { onDone: () => void }) {
   return (
     <section className="card narrow">
       <h1>Sign in</h1>
+      {notice && (
+        <p role="status" className="info">
+          {notice}
+        </p>
+      )}
       <form onSubmit={submit}>
         <Field label="Username" name="username" autoComplete="username" />
         <Field label="Password" name="password" type="password" autoComplete="current-password" />
