@@ -38,6 +38,12 @@ EXAMPLES_PER_RUN = -(-examples("booking_model") // RUNS)
 _starts = itertools.count(0)
 
 
+def every_item(aws, table: str) -> list[dict[str, Any]]:
+    """Every item, page by page: a Scan answers 1 MB at most, and the events of a deep run outgrow it."""
+    pages = aws.dynamodb.get_paginator("scan").paginate(TableName=aws.tables[table])
+    return [item for page in pages for item in page["Items"]]
+
+
 def _deserialize(item: dict[str, Any]) -> dict[str, Any]:
     return {name: TypeDeserializer().deserialize(value) for name, value in item.items()}
 
@@ -217,7 +223,7 @@ def make_machine(stack, aws, movie_id: str, hall_id: str, relay):  # one rule pe
             mine = {order.order_id for order in self.orders}
             logged = [
                 (row["detail_type"], detail["order_id"], tuple(sorted(detail["chairs"])))
-                for row in map(_deserialize, aws.dynamodb.scan(TableName=aws.tables["EventsTable"])["Items"])
+                for row in map(_deserialize, every_item(aws, "EventsTable"))
                 for detail in [json.loads(row["detail"])]
                 if detail.get("order_id") in mine
             ]

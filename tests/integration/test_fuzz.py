@@ -7,7 +7,9 @@ test` runs a bounded number of examples per operation; `make fuzz` many more.
 
 from __future__ import annotations
 
+import itertools
 import os
+import uuid
 
 import pytest
 import requests
@@ -41,12 +43,24 @@ def tokens(local_stack):
         assert answer.status_code == 200, answer.text
         return answer.json()["access_token"]
 
+    fresh = itertools.count(1)
+
+    def new_account() -> str:
+        """A session of a new customer's: an account may sign in 10 times a minute, and each example of
+        POST /auth/logout ends the session it carries (it needs any valid token, whoever's)."""
+        username = f"fuzz-{uuid.uuid4().hex[:8]}-{next(fresh)}"
+        body = {"username": username, "password": DEMO_PASSWORD, "first_name": "F", "last_name": "Z"}
+        registered = requests.post(
+            f"{local_stack.url}/auth/register", json={**body, "email": f"{username}@example.com"}, timeout=30
+        )
+        assert registered.status_code == 201, registered.text
+        return login(username, DEMO_PASSWORD)
+
     accounts = {"administrator": ("admin", ADMIN_PASSWORD), "customer": ("demo", DEMO_PASSWORD)}
     shared = {who: login(*account) for who, account in accounts.items()}
 
     def token_for(who: str, operation: str) -> str:
-        # Signing out ends the session it is called with: it gets one of its own, the others keep theirs.
-        return login(*accounts[who]) if operation == "POST /auth/logout" else shared[who]
+        return new_account() if operation == "POST /auth/logout" else shared[who]
 
     return token_for
 
