@@ -44,6 +44,8 @@ from local.template import (
 )
 from local.workers import DEFAULT_WORKERS, WorkerPoolRuntime
 
+BACKGROUND_NICE = 10
+
 log = logging.getLogger("boxoffice.local")
 DEFAULT_DATA_DIR = PROJECT_ROOT / ".local-data"
 
@@ -173,9 +175,13 @@ class LocalRun:
         self.stack = resolve(parameters, {**names, **keys, **bus_and_queues})
         # Several warm environments per function, in worker processes, as Lambda runs concurrent requests; and a
         # worker of their own for the schedules and the event consumers: in AWS those run in environments of
-        # their own functions, never in the API's. Both pools start side by side.
+        # their own functions, never in the API's; here they share the machine's cores, so the background worker
+        # yields its CPU to the API's (nice 10: at 16 clients it was the busiest process). Both pools start side
+        # by side.
         background: list[WorkerPoolRuntime] = []
-        starting = threading.Thread(target=lambda: background.append(WorkerPoolRuntime(self.stack.functions, 1)))
+        starting = threading.Thread(
+            target=lambda: background.append(WorkerPoolRuntime(self.stack.functions, 1, nice=BACKGROUND_NICE))
+        )
         starting.start()
         runtime = self.runtime = WorkerPoolRuntime(self.stack.functions, self.workers)
         starting.join()

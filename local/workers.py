@@ -14,6 +14,7 @@ serialized).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import threading
 from multiprocessing.connection import Connection
@@ -27,9 +28,12 @@ from local.runtime import FunctionError, FunctionSpec
 DEFAULT_WORKERS = 6
 
 
-def _serve(connection: Connection, specs: dict[str, FunctionSpec]) -> None:
+def _serve(connection: Connection, specs: dict[str, FunctionSpec], nice: int = 0) -> None:
     """A worker: invocations in, results (or Lambda's error payloads) out, until the pipe closes."""
     from local.runtime import InProcessRuntime
+
+    if nice:
+        os.nice(nice)
 
     runtime = InProcessRuntime(specs)
     connection.send(("ready", None))  # the interpreter and the runtime are loaded: requests may come
@@ -47,9 +51,9 @@ def _serve(connection: Connection, specs: dict[str, FunctionSpec]) -> None:
 
 
 class _Worker:
-    def __init__(self, context: Any, specs: dict[str, FunctionSpec]) -> None:
+    def __init__(self, context: Any, specs: dict[str, FunctionSpec], nice: int = 0) -> None:
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, specs), daemon=True, name="boxoffice-worker")
+        self.process = context.Process(target=_serve, args=(child, specs, nice), daemon=True, name="boxoffice-worker")
         self.process.start()
         child.close()
 
@@ -74,22 +78,24 @@ class _Worker:
 
 
 class WorkerPoolRuntime:
-    """InProcessRuntime's `invoke` and `specs`, over `workers` processes; a worker that dies is replaced."""
+    """InProcessRuntime's `invoke` and `specs`, over `workers` processes; a worker that dies is replaced.
 
-    def __init__(self, specs: dict[str, FunctionSpec], workers: int = DEFAULT_WORKERS) -> None:
-        self.specs = specs
+    `nice` lowers the workers' CPU priority (background work: on a busy machine the API's workers come first)."""
+
+    def __init__(self, specs: dict[str, FunctionSpec], workers: int = DEFAULT_WORKERS, nice: int = 0) -> None:
+        self.specs, self._nice = specs, nice
         self._context = multiprocessing.get_context("spawn")  # no copy of this process's threads or sockets
         # Last in, first out, as Lambda hands a request to a warm environment: the worker that served last (its
         # functions warm) takes the next invocation; the others start their functions only under concurrency.
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
-        started = [_Worker(self._context, self.specs) for _ in range(workers)]  # they start side by side
+        started = [_Worker(self._context, self.specs, nice) for _ in range(workers)]  # they start side by side
         for worker in started:
             self._ready(worker)
 
     def _add(self) -> None:
-        self._ready(_Worker(self._context, self.specs))
+        self._ready(_Worker(self._context, self.specs, self._nice))
 
     def _ready(self, worker: _Worker) -> None:
         """Wait until the worker can serve (so nothing answers before it can), then let it take invocations."""
