@@ -29,7 +29,7 @@ BEFORE = {
 EXAMPLES = {
     "check": {"booking_model": 8, "settlement_model": 5, "reports_model": 3, "moto_json_answers": 30, "route_fuzz": 1},
     "test": {
-        "booking_model": 40,
+        "booking_model": 80,
         "settlement_model": 20,
         "reports_model": 12,
         "moto_json_answers": 150,
