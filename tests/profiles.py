@@ -64,7 +64,17 @@ def run_seed(offset: int) -> int:
 
 
 def register() -> None:
-    """Every profile, and this run's loaded: failures print the blob that reproduces them."""
+    """Every profile, and this run's loaded: failures print the blob that reproduces them.
+
+    Each derives from Hypothesis's `default` profile, never from the one in force: where CI is set, that is
+    Hypothesis's `ci` profile, whose derandomize would make every run draw the same examples whatever its seed."""
     for name in PROFILES:
-        settings.register_profile(name, max_examples=DEFAULT_EXAMPLES[name], deadline=None, print_blob=True)
+        settings.register_profile(
+            name,
+            parent=settings.get_profile("default"),
+            max_examples=DEFAULT_EXAMPLES[name],
+            deadline=None,
+            print_blob=True,
+            derandomize=False,
+        )
     settings.load_profile(profile())

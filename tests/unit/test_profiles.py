@@ -41,6 +41,7 @@ def run_probe(tmp_path: Path, seed: str | None, fails: bool = False) -> tuple[su
         "PROBE_LOG": str(log),
         "PROBE_FAILS": "1" if fails else "0",
         "HYPOTHESIS_PROFILE": "test",
+        "CI": "true",  # as CI runs it: Hypothesis then loads its own `ci` profile unless ours say otherwise
         **({"HYPOTHESIS_SEED": seed} if seed else {}),
     }
     finished = subprocess.run(
