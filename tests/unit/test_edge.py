@@ -4,6 +4,7 @@ RS256 against cryptography and PyJWT, SigV4 against botocore's signer, key parsi
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import subprocess
 import sys
@@ -46,6 +47,83 @@ def test_a_signature_made_by_cryptography_verifies_and_nothing_else_does():
     assert not key.verify(message, sha1), "another digest inside the signature"
     pss = PRIVATE.sign(message, padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32), hashes.SHA256())
     assert not key.verify(message, pss), "PS256 is not RS256"
+
+
+def _raw_sign(key: rsa.RSAPrivateKey, encoded: bytes) -> bytes:
+    """A signature over any encoded block, so tests can sign blocks no honest signer would."""
+    numbers = key.private_numbers()
+    n = numbers.public_numbers.n
+    return pow(int.from_bytes(encoded, "big"), numbers.d, n).to_bytes(256, "big")
+
+
+DIGEST_INFO_PREFIX = bytes.fromhex("3031300d060960864801650304020105000420")
+
+
+def test_a_block_with_the_right_digest_but_bad_padding_is_refused():
+    """RFC 8017 8.2.2: the whole encoded block must be the expected one, not just end with the digest."""
+    message = b"header.payload"
+    digest_info = DIGEST_INFO_PREFIX + hashlib.sha256(message).digest()
+    filler = 256 - len(digest_info) - 3
+    key = ours(PRIVATE)
+    honest = b"\x00\x01" + b"\xff" * filler + b"\x00" + digest_info
+    assert key.verify(message, _raw_sign(PRIVATE, honest)), "the honest block, raw-signed, verifies"
+    garbage = b"\x00\x01" + b"\xff" * 8 + b"\x00" + b"\x5a" * (filler - 9) + b"\x00" + digest_info
+    bad_blocks = {
+        "garbage between the padding and the digest": garbage,
+        "block type 2 (encryption padding)": b"\x00\x02" + b"\xff" * filler + b"\x00" + digest_info,
+        "no zero separator": b"\x00\x01" + b"\xff" * (filler + 1) + digest_info,
+        "a non-0xff padding byte": b"\x00\x01" + b"\xfe" + b"\xff" * (filler - 1) + b"\x00" + digest_info,
+        "digest info with trailing bytes": b"\x00\x01" + b"\xff" * (filler - 2) + b"\x00" + digest_info + b"\x00\x00",
+    }
+    for why, block in bad_blocks.items():
+        assert len(block) == 256, why
+        assert not key.verify(message, _raw_sign(PRIVATE, block)), why
+
+
+def _cube_root_mod_power_of_two(value: int, bits: int) -> int:
+    """The s with s**3 == value (mod 2**bits), value odd (Hensel lifting: 3s² is odd, so each bit has one answer)."""
+    root = 1
+    for bit in range(1, bits):
+        if pow(root, 3, 1 << (bit + 1)) != value % (1 << (bit + 1)):
+            root |= 1 << bit
+    return root
+
+
+def test_the_e3_forgery_needs_no_private_key_and_is_refused():
+    """Bleichenbacher's e = 3 forgery: a cube whose low bytes are the DigestInfo, made from the public key alone.
+    It is refused twice over: the key is refused for its exponent, and the block is not the whole expected one."""
+    message = next(m for i in range(256) if hashlib.sha256(m := b"payload-%d" % i).digest()[-1] & 1)
+    digest_info = DIGEST_INFO_PREFIX + hashlib.sha256(message).digest()
+    root = _cube_root_mod_power_of_two(int.from_bytes(digest_info, "big"), 8 * len(digest_info))
+    weak = rsa.generate_private_key(public_exponent=3, key_size=2048)
+    n = weak.public_key().public_numbers().n
+    assert root**3 < n and (root**3).to_bytes(256, "big").endswith(digest_info), "a suffix forgery, as published"
+    forged = root.to_bytes(256, "big")
+    with pytest.raises(ValueError, match="exponent"):
+        rs256.RsaPublicKey(n=n, e=3)
+    weak_der = weak.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    with pytest.raises(ValueError, match="exponent"):
+        rs256.from_spki_der(weak_der)
+    weak_jwk = RSAAlgorithm.to_jwk(weak.public_key(), as_dict=True)
+    with pytest.raises(ValueError, match="exponent"):
+        rs256.from_jwk(weak_jwk)
+    # The same forged block under a key we do accept (its own n, e = 65537) is refused by the padding check.
+    key = ours(PRIVATE)
+    assert not key.verify(message, forged)
+    assert not key.verify(message, _raw_sign(PRIVATE, (root**3).to_bytes(256, "big"))), "the forged block, signed"
+
+
+def test_short_keys_and_other_exponents_are_refused_when_read():
+    small = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    with pytest.raises(ValueError, match="modulus"):
+        rs256.from_jwk(RSAAlgorithm.to_jwk(small.public_key(), as_dict=True))
+    numbers = PRIVATE.public_key().public_numbers()
+    for exponent in (3, 17, 65535, 65539):
+        with pytest.raises(ValueError, match="exponent"):
+            rs256.RsaPublicKey(n=numbers.n, e=exponent)
+    assert rs256.RsaPublicKey(n=numbers.n, e=65537) == ours(PRIVATE)
 
 
 def test_keys_read_from_der_and_jwk_are_cryptographys_and_pyjwts_keys():

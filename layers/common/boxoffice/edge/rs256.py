@@ -4,6 +4,9 @@ from a JWK or from the DER SubjectPublicKeyInfo KMS returns.
 Verification needs no secret, so it needs no constant-time arithmetic: it
 recomputes the whole encoded message (RFC 8017, 8.2.2) and compares it with
 what the signature opens to, so no parsing of the opened block can be fooled.
+Keys are held to what KMS and Cognito issue (e = 65537, at least 2048 bits):
+a small exponent is what makes signature forgery without the private key
+practical when a verifier's padding check is ever loosened.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import json
 # DER of DigestInfo's AlgorithmIdentifier for SHA-256, then the 32-byte OCTET STRING header (RFC 8017, 9.2).
 _SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 _RSA_ENCRYPTION_OID = bytes.fromhex("2a864886f70d010101")
+REQUIRED_EXPONENT = 65537
+MIN_MODULUS_BITS = 2048
 
 
 def b64url_decode(text: str) -> bytes:
@@ -31,6 +36,10 @@ class RsaPublicKey:
     __slots__ = ("e", "n")
 
     def __init__(self, n: int, e: int) -> None:
+        if e != REQUIRED_EXPONENT:
+            raise ValueError(f"RSA exponent {e} refused: only {REQUIRED_EXPONENT}")
+        if n.bit_length() < MIN_MODULUS_BITS:
+            raise ValueError(f"RSA modulus of {n.bit_length()} bits refused: at least {MIN_MODULUS_BITS}")
         self.n, self.e = n, e
 
     def __eq__(self, other: object) -> bool:
@@ -45,7 +54,7 @@ class RsaPublicKey:
 
     def verify(self, message: bytes, signature: bytes) -> bool:
         k = self.size_bytes
-        if self.n.bit_length() < 2048 or len(signature) != k:
+        if len(signature) != k:
             return False
         opened = int.from_bytes(signature, "big")
         if opened >= self.n:
