@@ -131,6 +131,53 @@ def test_a_user_holds_at_most_the_cap_of_live_chairs(make_stack):
     assert booking.hold(customer(), ["A-4", "A-5"]).status == 201, "the cap is per user"
 
 
+@pytest.mark.parametrize("already_holding", [0, 1], ids=["first-hold", "with-a-hold"])
+def test_two_holds_of_one_user_racing_past_the_cap_are_refused_by_the_quota_condition(make_stack, monkeypatch,
+                                                                                      already_holding):
+    """Hold A reads the user's quota; before A writes, hold B of the same user reads and commits. A's quota
+    write is conditional on the quota it read (its version, or its absence), so A reads again and is refused:
+    the user never holds more than the cap, however their requests interleave."""
+    stack = make_stack(MaxHeldChairsPerUser="3")
+    booking = Booking(stack, make_screening(stack))
+    alice = customer()
+    if already_holding:
+        assert booking.hold(alice, ["B-5"]).status == 201
+    orders = stack.module("PlaceOrderFunction", "boxoffice.booking.orders")
+    read_quota = orders.get_many
+    racer = {}
+
+    def read_then_let_b_commit(*wanted):
+        found = read_quota(*wanted)
+        if "b" not in racer:
+            racer["b"] = None  # B's own read passes straight through
+            racer["b"] = booking.hold(alice, ["B-1", "B-2"][: 3 - already_holding - 1])
+        return found
+
+    monkeypatch.setattr(orders, "get_many", read_then_let_b_commit)
+    first = booking.hold(alice, ["A-1", "A-2"])
+    assert racer["b"].status == 201
+    assert first.status == 429 and first.body["code"] == "TOO_MANY_HELD_CHAIRS", first.body
+    assert first.body["details"]["held"] == 2
+    held = [chair for chair, state in booking.statuses().items() if state == "HELD"]
+    assert len(held) == 2 and "A-1" not in held
+
+
+def test_a_sold_chair_is_never_held_again_even_after_its_hold_would_have_lapsed(make_stack):
+    """A sale clears the chair's hold; what keeps the chair is its sale, for good."""
+    stack = make_stack(HoldSeconds="60")
+    booking = Booking(stack, make_screening(stack))
+    alice = customer()
+    order = booking.hold(alice, ["A-1", "A-2"]).body
+    assert booking.pay(alice, order).status == 200
+    clock.advance(61)
+    for who in (customer(), alice, staff()):
+        refused = booking.hold(who, ["A-2", "A-3"])
+        assert refused.status == 409 and refused.body["code"] == "CHAIR_UNAVAILABLE", refused.body
+        assert refused.body["details"] == {"chairs": ["A-2"]}
+    assert booking.statuses()["A-2"] == "SOLD" and booking.statuses()["A-3"] == "AVAILABLE"
+    assert booking.order(alice, order["order_id"]).body["status"] == "PAID"
+
+
 def test_cancelling_or_letting_a_hold_lapse_gives_the_quota_back(make_stack):
     stack = make_stack(MaxHeldChairsPerUser="2", HoldSeconds="60")
     booking = Booking(stack, make_screening(stack))
@@ -206,6 +253,38 @@ def test_the_sweeper_is_bounded_per_run(make_stack):
     assert booking.sweep() == {"candidates": 5, "expired": 5}
     assert booking.sweep() == {"candidates": 2, "expired": 2}
     assert booking.sweep() == {"candidates": 0, "expired": 0}
+
+
+def test_a_payment_landing_between_the_sweepers_listing_and_its_write_stays_paid(make_stack, monkeypatch):
+    """The sweeper lists a lapsed hold; before its transaction runs, a payment accepted while the hold was still
+    live (its function read the clock a moment earlier) sells the chairs. The sweeper's write is conditional on
+    the order still being a lapsed HELD order, so it expires nothing: the order stays PAID, its chairs SOLD."""
+    stack = make_stack(HoldSeconds="60")
+    booking = Booking(stack, make_screening(stack))
+    alice = customer()
+    order = booking.hold(alice, ["A-1", "A-2"]).body
+    sweeper = stack.module("SweepHoldsFunction", "boxoffice.booking.sweeper")
+    listed_before_the_payment = sweeper.lapsed_holds
+    paid = {}
+
+    def listing_then_a_payment(now, limit):
+        listed = listed_before_the_payment(now, limit)
+        assert [found.order_id for found in listed] == [order["order_id"]], "the sweeper saw the lapsed hold"
+        clock.advance(-1)  # the payment function's clock: one second before the hold lapsed
+        paid["answer"] = booking.pay(alice, order)
+        clock.advance(1)
+        return listed
+
+    monkeypatch.setattr(sweeper, "lapsed_holds", listing_then_a_payment)
+    clock.advance(60)
+    assert booking.sweep() == {"candidates": 1, "expired": 0}
+    assert paid["answer"].status == 200 and paid["answer"].body["status"] == "PAID"
+    assert booking.order(alice, order["order_id"]).body["status"] == "PAID"
+    assert {chair: state for chair, state in booking.statuses().items() if chair in ("A-1", "A-2")} == {
+        "A-1": "SOLD",
+        "A-2": "SOLD",
+    }
+    assert booking.hold(customer(), ["A-1"]).status == 409, "a sold chair is never held again"
 
 
 def test_cancelling_frees_the_chairs_at_once_and_twice_answers_the_same(booking):
