@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from boxoffice.clock import clock, iso
-from tests.component.booking_helpers import Booking, customer
+from tests.component.booking_helpers import Booking, customer, refunds
 from tests.component.catalog_helpers import Catalog, at
 from tests.component.test_screening_cancellation import FINAL_PASS, cancel, settle
 from tools.factories import MANAGER_PERMISSIONS, staff_context
@@ -119,3 +119,42 @@ def test_a_screening_with_orders_does_not_change_halls(stack, catalog):
     clash = change(stack, lone["screening_id"], hall_id=big["hall_id"], starts_at=busy_elsewhere["starts_at"])
     assert clash.status == 409 and clash.body["code"] == "SCREENING_OVERLAP"
     assert change(stack, lone["screening_id"], hall_id="nope").status == 404
+
+
+def test_a_paid_order_that_slipped_into_a_hall_move_is_refunded_even_through_a_provider_outage(
+    stack, catalog, aws, monkeypatch
+):
+    """A sale that committed just as its screening moved hall (here: the move's look at the chairs missed it) is
+    refunded by the rebuild. While the provider is down the refund stays pending and the rebuild waits; the
+    order is remembered though its chairs are gone, and refunded once when the provider returns."""
+    small, big = catalog.hall(rows=1, seats=4, name="Small"), catalog.hall(rows=2, seats=6, name="Big")
+    screening = catalog.screening(hall_id=small["hall_id"], hours_from_now=24)
+    booking = Booking(stack, screening["screening_id"])
+    bob = customer("bob")
+    order = booking.pay(bob, booking.hold(bob, ["A-2"]).body).body
+    chairs_at_the_move = stack.module("UpdateScreeningFunction", "boxoffice.booking.chairs")
+    monkeypatch.setattr(chairs_at_the_move, "orders_on", lambda screening_id: set())
+    assert change(stack, screening["screening_id"], hall_id=big["hall_id"]).status == 200
+    provider = stack.module("SettleScreeningsFunction", "boxoffice.payments.simulated").SimulatedProvider
+    unavailable = stack.module("SettleScreeningsFunction", "boxoffice.payments.provider").ProviderUnavailableError
+    working_refund = provider.refund
+
+    def provider_down(self, **kwargs):
+        raise unavailable("the provider does not answer")
+
+    monkeypatch.setattr(provider, "refund", provider_down)
+    for _ in range(3):
+        settle(stack)
+        clock.advance(FINAL_PASS)
+    assert refunds(aws) == []
+    waiting = stack.call("GetScreeningFunction", identity=manager, path={"screening_id": screening["screening_id"]})
+    assert waiting.body["chairs_ready"] is False, "the rebuild waits for the refund"
+
+    monkeypatch.setattr(provider, "refund", working_refund)
+    for _ in range(2):
+        settle(stack)
+    refunded = booking.order(bob, order["order_id"]).body
+    assert (refunded["status"], refunded["reason"]) == ("REFUNDED", "SCREENING_MOVED")
+    assert len(refunds(aws)) == 1 and refunds(aws)[0]["amount_cents"] == refunded["amount_cents"]
+    ready = stack.call("GetScreeningFunction", identity=manager, path={"screening_id": screening["screening_id"]})
+    assert ready.body["chairs_ready"] is True and ready.body["hall_id"] == big["hall_id"]

@@ -110,6 +110,68 @@ def test_a_payment_under_way_when_the_screening_is_cancelled_is_refunded_once(st
     assert_each_charge_refunded_once_and_in_full(aws)
 
 
+def test_a_screening_is_not_settled_while_the_provider_is_down_and_is_once_it_returns(stack, booking, aws,
+                                                                                        monkeypatch):
+    """The provider refuses every refund until well past the last look: the screening stays pending with its
+    order left to settle (REFUND_PENDING), however many runs pass; when the provider returns, the next run
+    refunds once and only then marks the screening settled."""
+    bob = customer("bob")
+    order = booking.pay(bob, booking.hold(bob, ["A-3", "A-4"]).body).body
+    provider = stack.module("SettleScreeningsFunction", "boxoffice.payments.simulated").SimulatedProvider
+    working_refund = provider.refund
+    unavailable = stack.module("SettleScreeningsFunction", "boxoffice.payments.provider").ProviderUnavailableError
+
+    def provider_down(self, **kwargs):
+        raise unavailable("the provider does not answer")
+
+    monkeypatch.setattr(provider, "refund", provider_down)
+    assert cancel(stack, booking.screening_id).status == 202
+    for _ in range(3):
+        report = settle(stack)
+        assert report["failed"] == 1 and report["finished"] == [], report
+        clock.advance(FINAL_PASS)
+    progress = screening(stack, booking.screening_id)
+    assert progress["settled_at"] is None and progress["orders_to_settle"] == 1, progress
+    assert refunds(aws) == [], "nothing reached the provider"
+    assert booking.statuses()["A-3"] == "AVAILABLE", "the chairs are free while the money is on its way"
+
+    monkeypatch.setattr(provider, "refund", working_refund)
+    assert settle(stack)["finished"] == [booking.screening_id]
+    settled = booking.order(bob, order["order_id"]).body
+    assert settled["status"] == "REFUNDED" and settled["refunded_cents"] == settled["amount_cents"]
+    assert screening(stack, booking.screening_id)["settled_at"] is not None
+    assert_each_charge_refunded_once_and_in_full(aws)
+    assert len(refunds(aws)) == 1
+
+
+def test_a_run_that_runs_out_of_time_leaves_the_screening_pending_for_the_next(stack, booking, aws, monkeypatch):
+    """The run stops taking orders with less than 10 s left: the orders it did not reach keep the screening
+    pending (even past the last look), and the next run settles them and only then the screening."""
+    payers = [customer(name) for name in ("bob", "carl", "dora")]
+    for seat, who in enumerate(payers, start=1):
+        booking.pay(who, booking.hold(who, [f"A-{seat}"]).body)
+    assert cancel(stack, booking.screening_id).status == 202
+    clock.advance(FINAL_PASS)
+    settlement = stack.module("SettleScreeningsFunction", "boxoffice.payments.settlement")
+    whole_pass = settlement.settle
+
+    def a_pass_with_time_for_one_order(screening_item, time_left, report):
+        seconds_left = iter([60.0])  # the first order has time; then 5 s are left
+        return whole_pass(screening_item, lambda: next(seconds_left, 5.0), report)
+
+    monkeypatch.setattr(settlement, "settle", a_pass_with_time_for_one_order)
+    report = settle(stack)
+    assert (report["refunded"], report["finished"]) == (1, []), report
+    progress = screening(stack, booking.screening_id)
+    assert progress["settled_at"] is None and progress["orders_to_settle"] == 2, progress
+
+    monkeypatch.setattr(settlement, "settle", whole_pass)
+    report = settle(stack)
+    assert (report["refunded"], report["finished"]) == (2, [booking.screening_id]), report
+    assert_each_charge_refunded_once_and_in_full(aws)
+    assert len(refunds(aws)) == 3
+
+
 @pytest.mark.parametrize("fault_name", sorted(FAULTS))
 def test_a_settlement_crashing_at_any_request_is_finished_by_the_next_run(stack, aws, fault_name):
     def scenario():

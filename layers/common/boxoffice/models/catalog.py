@@ -14,6 +14,7 @@ from pynamodb.attributes import (
     ListAttribute,
     MapAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
 
 from boxoffice.models.base import BaseMeta, IntegerAttribute, StampedModel, TableName, index, list_of
@@ -137,6 +138,9 @@ class Screening(StampedModel):
     # settlement worker reads, and survives any crash (the worker's durable to-do list).
     pending = UnicodeAttribute(null=True)
     orders_to_settle = IntegerAttribute(null=True)
+    # Orders a pass could not settle (the provider down): a refunded order leaves its chairs, so the chairs
+    # alone would forget its pending refund. Empty (absent) but during an outage.
+    unsettled_orders = UnicodeSetAttribute(null=True)
     settled_at = IntegerAttribute(null=True)
     rescheduled_at = IntegerAttribute(null=True)
 

@@ -13,6 +13,9 @@ settles them:
   per order and chairs, so a retry never refunds twice). Both are conditional,
   so a payment racing with the worker either loses (the hold is cancelled) or
   wins and is refunded on the next pass.
+- An order a pass could not settle (the provider down: a refund recorded, its
+  chairs freed, the money not yet sent) is remembered on the screening
+  (`unsettled_orders`), since the chairs no longer name it.
 - The screening stays `pending` until a pass finds nothing left to settle, and
   not before FINAL_PASS_SECONDS after the cancellation: a hold that read the
   screening just before it was cancelled commits within its function's
@@ -85,18 +88,28 @@ def _settle_order(order_id: str, report: Report, reason: str = SCREENING_CANCELL
     return True
 
 
+def _remember(unsettled: set[str]) -> Action:
+    """Keep the orders a pass could not settle on the screening (one run at a time: reserved concurrency 1)."""
+    return Screening.unsettled_orders.set(unsettled) if unsettled else Screening.unsettled_orders.remove()
+
+
 def settle(screening: Screening, time_left: Callable[[], float], report: Report) -> bool:
     """One pass over a cancelled screening's orders; True when it is fully settled."""
     left = 0
-    for order_id in sorted(chair_store.orders_on(screening.screening_id)):
+    remembered = set(screening.unsettled_orders or ())
+    unsettled: set[str] = set()
+    for order_id in sorted(chair_store.orders_on(screening.screening_id) | remembered):
         if time_left() < 10:
             left += 1
+            if order_id in remembered:  # not on the chairs any more: only this list keeps it
+                unsettled.add(order_id)
             continue
         if not _settle_order(order_id, report):
             left += 1
+            unsettled.add(order_id)
     now = now_epoch()
     done = left == 0 and now >= int(screening.cancelled_at or 0) + FINAL_PASS_SECONDS
-    actions: list[Action] = [Screening.orders_to_settle.set(left)]
+    actions: list[Action] = [Screening.orders_to_settle.set(left), _remember(unsettled)]
     if done:
         actions += [Screening.pending.remove(), Screening.settled_at.set(now)]
     try:
@@ -151,10 +164,14 @@ def rebuild_chairs(screening: Screening, time_left: Callable[[], float], report:
     just before the move) is cancelled or refunded first, as for a cancelled screening."""
     old = list(Chair.query(screening.screening_id, consistent_read=True))
     taken = chair_store.remove_free(old)
-    for order_id in sorted(set().union(*(chair.order_ids() for chair in taken))):
-        _settle_order(order_id, report, reason=SCREENING_MOVED)
-    if taken:
-        return False  # the next run deletes what the settled orders freed
+    remembered = set(screening.unsettled_orders or ())
+    slipped_in = set().union(*(chair.order_ids() for chair in taken)) | remembered
+    unsettled = {order_id for order_id in sorted(slipped_in) if not _settle_order(order_id, report, SCREENING_MOVED)}
+    if unsettled != remembered:
+        with contextlib.suppress(UpdateError):  # moved again meanwhile: the next run reads it afresh
+            screening.update(actions=[_remember(unsettled)], condition=Screening.pending == REBUILD)
+    if taken or unsettled:
+        return False  # the next run deletes what the settled orders freed, and retries what failed
     hall = Hall.get(screening.hall_id, consistent_read=True)
     chair_store.create_missing(chair_store.chairs_from_layout(screening, hall))
     try:
