@@ -122,7 +122,8 @@ class EventPlumbing:
         self.rules: list[_RuleTarget] = []
         self.dead_letters: list[dict[str, Any]] = []
         self.invocations = 0
-        # Tests set it: every stream batch is handed over twice, as Lambda may after a timeout or a retry.
+        # Tests set it: every stream batch and every bus event is handed over twice, as Lambda may after a
+        # timeout or a retry and as EventBridge may (it delivers at least once).
         self.redeliver = False
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -210,6 +211,9 @@ class EventPlumbing:
             self.invocations += 1
             try:
                 self.runtime.invoke(target.function, event)
+                if self.redeliver:
+                    self.invocations += 1
+                    self.runtime.invoke(target.function, event)
             except FunctionError as error:
                 tries = target.attempts.get(message["MessageId"], 0) + 1
                 target.attempts[message["MessageId"]] = tries

@@ -138,19 +138,32 @@ def log_stream(stack: StackUnderTest) -> Iterator[io.StringIO]:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `slow` (tens of seconds each) run first: with two workers, one of them starting last
-    would leave the other idle while it finishes."""
+    would leave the other idle while it finishes. Each Hypothesis test gets the run's seed."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    _seed_hypothesis_tests(items)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    """One seed for every Hypothesis test of the run: given (--hypothesis-seed, or HYPOTHESIS_SEED) or drawn
-    here. The environment hands it to pytest-xdist's workers, which start after this."""
-    from hypothesis import core
-
-    seed = config.getoption("hypothesis_seed", None) or os.environ.get(SEED_VARIABLE) or random.getrandbits(32)
+    """One seed for every Hypothesis test of the run: given (--hypothesis-seed, or HYPOTHESIS_SEED), else the
+    profile's: `check` and `test` always the same one (make test draws a fixed set of examples), `deep` a new one
+    each run (it explores). The environment hands it to pytest-xdist's workers, which start after this."""
+    given = config.getoption("hypothesis_seed", None) or os.environ.get(SEED_VARIABLE)
+    seed = given or (profiles.FIXED_SEED if profiles.fixed() else random.getrandbits(32))
     os.environ[SEED_VARIABLE] = str(seed)
-    core.global_force_seed = int(seed)
+
+
+def _seed_hypothesis_tests(items: list[pytest.Item]) -> None:
+    """Seed each Hypothesis test as @seed would, rather than through Hypothesis's global seed: a global seed turns
+    off the example database, and a seeded test still replays the failures the database kept (.hypothesis/)
+    before drawing the run's examples."""
+    from hypothesis.internal.detection import is_hypothesis_test
+
+    seed = int(os.environ[SEED_VARIABLE])
+    for item in items:
+        test = getattr(getattr(item, "obj", None), "__func__", getattr(item, "obj", None))
+        if is_hypothesis_test(test) and getattr(test, "_hypothesis_internal_use_seed", None) is None:
+            test._hypothesis_internal_use_seed = seed  # what hypothesis.seed(seed)(test) sets
 
 
 def replay_command(nodeid: str) -> str:

@@ -132,8 +132,9 @@ def test_a_user_holds_at_most_the_cap_of_live_chairs(make_stack):
 
 
 @pytest.mark.parametrize("already_holding", [0, 1], ids=["first-hold", "with-a-hold"])
-def test_two_holds_of_one_user_racing_past_the_cap_are_refused_by_the_quota_condition(make_stack, monkeypatch,
-                                                                                      already_holding):
+def test_two_holds_of_one_user_racing_past_the_cap_are_refused_by_the_quota_condition(
+    make_stack, monkeypatch, already_holding
+):
     """Hold A reads the user's quota; before A writes, hold B of the same user reads and commits. A's quota
     write is conditional on the quota it read (its version, or its absence), so A reads again and is refused:
     the user never holds more than the cap, however their requests interleave."""

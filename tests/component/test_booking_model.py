@@ -300,7 +300,6 @@ def test_booking_against_a_model(make_stack, aws, run):
             max_examples=EXAMPLES_PER_RUN,
             stateful_step_count=10,
             deadline=None,
-            derandomize=False,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
