@@ -40,12 +40,22 @@ from types import ModuleType
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-_PROJECT_CODE_DIRS = (str(PROJECT_ROOT / "functions"), str(PROJECT_ROOT / "layers"))
+# `make mutate` runs the tests over mutmut's copy of the layer's package, which it puts at the root of its copy of
+# the project: BOXOFFICE_LAYER_DIR (a path from the project's root) is where the functions read the layer from.
+LAYER_DIR_OVERRIDE = (
+    (PROJECT_ROOT / os.environ["BOXOFFICE_LAYER_DIR"]).resolve() if os.environ.get("BOXOFFICE_LAYER_DIR") else None
+)
+_PROJECT_CODE_DIRS = (
+    str(PROJECT_ROOT / "functions"),
+    str(PROJECT_ROOT / "layers"),
+    *([str(LAYER_DIR_OVERRIDE)] if LAYER_DIR_OVERRIDE else []),
+)
 # Modules every function shares with the host process: the clock, so tests and
 # the local stack can move time for all functions at once.
 SHARED_MODULES = frozenset({"boxoffice.clock"})
 # What a Lambda environment has that is not ours to set.
-_BASE_ENVIRONMENT_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SAM_CLI_TELEMETRY")
+# MUTANT_UNDER_TEST: under make mutate, mutmut names the active mutant there, and the functions must see it.
+_BASE_ENVIRONMENT_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SAM_CLI_TELEMETRY", "MUTANT_UNDER_TEST")
 
 _INVOCATION_LOCK = threading.RLock()
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from local.runtime import PROJECT_ROOT, FunctionSpec
+from local.runtime import LAYER_DIR_OVERRIDE, PROJECT_ROOT, FunctionSpec
 
 TEMPLATE_PATH = PROJECT_ROOT / "template.yaml"
 LOCAL_REGION = "us-east-1"
@@ -249,7 +249,9 @@ def resolve(parameters: dict[str, str], physical_ids: dict[str, str]) -> LocalSt
             logical_id=function.name,
             handler=function.handler,
             code_dir=Path(config.code_abs_path),
-            layer_dirs=tuple((PROJECT_ROOT / layer.codeuri).resolve() for layer in function.layers),
+            layer_dirs=(LAYER_DIR_OVERRIDE,)
+            if LAYER_DIR_OVERRIDE
+            else tuple((PROJECT_ROOT / layer.codeuri).resolve() for layer in function.layers),
             environment=environment,
             timeout_seconds=int(function.timeout or 3),
             memory_mb=int(function.memory or 128),

@@ -111,7 +111,7 @@ def test_staff_make_a_hall_and_a_screening_sell_at_the_counter_and_admit_a_ticke
     screenshot(page, "staff-door")
 
 
-@pytest.mark.parametrize("name", ["Reports", "Audit log", "Users", "Webhooks", "Movies", "Members"])
+@pytest.mark.parametrize("name", ["Reports", "Audit log", "Users", "Webhooks", "Movies", "Members", "Orders"])
 def test_every_other_staff_page_passes_axe(new_page, name):
     page = new_page()
     sign_in(page, "admin", ADMIN_PASSWORD)

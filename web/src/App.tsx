@@ -11,6 +11,7 @@ import { BoxOffice } from "./pages/staff/BoxOffice";
 import { Members, Movies } from "./pages/staff/Catalog";
 import { Door } from "./pages/staff/Door";
 import { Halls } from "./pages/staff/Halls";
+import { Orders } from "./pages/staff/Orders";
 import { Reports } from "./pages/staff/Reports";
 import { Schedule } from "./pages/staff/Schedule";
 import { Users } from "./pages/staff/Users";
@@ -62,12 +63,13 @@ export function App() {
   else if (path === "staff/halls") page = <Halls />;
   else if (path === "staff/schedule") page = <Schedule />;
   else if (path === "staff/box-office") page = <BoxOffice />;
+  else if (path === "staff/orders") page = <Orders me={me} />;
   else if (path === "staff/door") page = <Door />;
   else if (path === "staff/reports") page = <Reports />;
   else if (path === "staff/audit") page = <Audit />;
   else if (path === "staff/users") page = <Users />;
   else if (path === "staff/webhooks") page = <Webhooks />;
-  else if (route[0] === "screenings" && route[1]) page = <SeatMap screeningId={route[1]} me={me} />;
+  else if (route[0] === "screenings" && route[1]) page = <SeatMap key={route[1]} screeningId={route[1]} me={me} />;
   else if (route[0] === "orders") page = <MyOrders />;
   else page = <Screenings />;
 

@@ -64,9 +64,33 @@ export async function configure(): Promise<void> {
   }
 }
 
+type FieldProblem = { location?: string; message?: string };
+
+/** The API's field errors (422 VALIDATION_FAILED), by field name: {"password": "String should have ..."}. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  const problems = ((error as Partial<ApiError> | undefined)?.details?.errors ?? []) as FieldProblem[];
+  const byField: Record<string, string> = {};
+  for (const problem of Array.isArray(problems) ? problems : []) {
+    const field = (problem.location ?? "").split(".").filter((part) => part !== "body").pop();
+    if (field && problem.message && !byField[field]) byField[field] = problem.message;
+  }
+  return byField;
+}
+
+/** The chairs an answer names (taken, unknown, not in the order...). */
+export function namedChairs(error: unknown): string[] {
+  const chairs = (error as Partial<ApiError> | undefined)?.details?.chairs;
+  return Array.isArray(chairs) ? chairs.map(String) : [];
+}
+
+/** What the API said, whole: its message, then what it named (fields and why, chairs). */
 export function errorText(error: unknown): string {
   const shaped = error as Partial<ApiError> | undefined;
-  return shaped?.message ?? "Something went wrong; try again.";
+  if (!shaped?.message) return "Something went wrong; try again.";
+  const fields = Object.entries(fieldErrors(error)).map(([field, why]) => `${field.replace(/_/g, " ")}: ${why}`);
+  const chairs = namedChairs(error);
+  const named = [...fields, ...(chairs.length ? [`seats ${chairs.join(", ")}`] : [])];
+  return named.length ? `${shaped.message}: ${named.join("; ")}.` : shaped.message;
 }
 
 export function money(cents: number, currency: string): string {

@@ -1,12 +1,26 @@
 import { useState, type FormEvent } from "react";
-import { api, errorText, session } from "../api/client";
+import { api, errorText, fieldErrors, session } from "../api/client";
 import { go } from "../router";
 
-function Field(props: { label: string; name: string; type?: string; autoComplete?: string }) {
+/** A form field; what the API said of it shows under it, and is read with it (aria-describedby). */
+function Field(props: { label: string; name: string; type?: string; autoComplete?: string; error?: string }) {
+  const errorId = `${props.name}-error`;
   return (
     <label>
       {props.label}
-      <input name={props.name} type={props.type ?? "text"} autoComplete={props.autoComplete} required />
+      <input
+        name={props.name}
+        type={props.type ?? "text"}
+        autoComplete={props.autoComplete}
+        required
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={props.error ? errorId : undefined}
+      />
+      {props.error && (
+        <span id={errorId} className="field-error">
+          {props.error}
+        </span>
+      )}
     </label>
   );
 }
@@ -50,8 +64,10 @@ export function SignIn({ onDone, notice = "" }: { onDone: () => void; notice?: s
 
 export function Register({ onDone }: { onDone: () => void }) {
   const [error, setError] = useState("");
+  const [fields, setFields] = useState<Record<string, string>>({});
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    setFields({});
     const form = new FormData(event.currentTarget);
     const body = {
       username: String(form.get("username")),
@@ -61,7 +77,10 @@ export function Register({ onDone }: { onDone: () => void }) {
       email: String(form.get("email")),
     };
     const created = await api.POST("/auth/register", { body });
-    if (!created.data) return setError(errorText(created.error));
+    if (!created.data) {
+      setFields(fieldErrors(created.error));
+      return setError(errorText(created.error));
+    }
     const login = await api.POST("/auth/login", { body: { username: body.username, password: body.password } });
     if (!login.data) return setError(errorText(login.error));
     session.save(login.data.access_token);
@@ -72,11 +91,17 @@ export function Register({ onDone }: { onDone: () => void }) {
     <section className="card narrow">
       <h1>Create an account</h1>
       <form onSubmit={submit}>
-        <Field label="Username" name="username" autoComplete="username" />
-        <Field label="Password (at least 10 characters)" name="password" type="password" autoComplete="new-password" />
-        <Field label="First name" name="first_name" autoComplete="given-name" />
-        <Field label="Last name" name="last_name" autoComplete="family-name" />
-        <Field label="E-mail" name="email" type="email" autoComplete="email" />
+        <Field label="Username" name="username" autoComplete="username" error={fields.username} />
+        <Field
+          label="Password (at least 10 characters)"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          error={fields.password}
+        />
+        <Field label="First name" name="first_name" autoComplete="given-name" error={fields.first_name} />
+        <Field label="Last name" name="last_name" autoComplete="family-name" error={fields.last_name} />
+        <Field label="E-mail" name="email" type="email" autoComplete="email" error={fields.email} />
         {error && (
           <p role="alert" className="error">
             {error}

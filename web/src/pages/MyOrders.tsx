@@ -1,6 +1,9 @@
 import QRCode from "qrcode";
 import { useCallback, useEffect, useState } from "react";
 import { api, errorText, money, when, type Order, type Ticket } from "../api/client";
+import { HeldOrder } from "../ui/HeldOrder";
+import { Message, type Note } from "../ui/Message";
+import { RefundSeats } from "../ui/RefundSeats";
 
 function TicketCode({ ticket, order }: { ticket: Ticket; order: Order }) {
   const [image, setImage] = useState("");
@@ -20,43 +23,64 @@ function TicketCode({ ticket, order }: { ticket: Ticket; order: Order }) {
   );
 }
 
-/** The signed-in customer's orders, newest first, with tickets and refunds. */
+/** One order as its owner sees it: a live hold to pay or cancel, tickets, seats to refund; what happened to
+ * it is said inside it. */
+export function OrderCard({ order, onChanged }: { order: Order; onChanged: () => void }) {
+  const [note, setNote] = useState<Note>(null);
+  return (
+    <li className="card">
+      <h2>
+        {order.movie_name} · {when(order.starts_at)}
+      </h2>
+      <p>
+        {order.hall_name} · seats {order.chairs.join(", ")} · {money(order.amount_cents, order.currency)} ·{" "}
+        <strong>{order.status}</strong>
+        {order.refunded_cents > 0 && ` · refunded ${money(order.refunded_cents, order.currency)}`}
+      </p>
+      <Message note={note} />
+      {order.status === "HELD" && (
+        <HeldOrder
+          order={order}
+          onChanged={(_changed, said) => {
+            setNote(said);
+            onChanged();
+          }}
+        />
+      )}
+      {order.status === "PAID" && (
+        <>
+          <div className="tickets">
+            {(order.tickets ?? [])
+              .filter((ticket) => !ticket.refunded_at)
+              .map((ticket) => (
+                <TicketCode key={ticket.code} ticket={ticket} order={order} />
+              ))}
+          </div>
+          <RefundSeats order={order} onRefunded={onChanged} />
+        </>
+      )}
+    </li>
+  );
+}
+
+/** The signed-in person's own orders, newest first: holds to pay, tickets, refunds. */
 export function MyOrders() {
   const [orders, setOrders] = useState<Order[] | null>(null);
-  const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
+  const [note, setNote] = useState<Note>(null);
   const load = useCallback(() => {
     api.GET("/orders", { params: { query: { limit: 50 } } }).then(({ data, error }) => {
-      if (!data) return setMessage({ kind: "error", text: errorText(error) });
+      if (!data) return setNote({ kind: "error", text: errorText(error) });
       setOrders(data.items);
     });
   }, []);
   useEffect(load, [load]);
 
-  const refund = async (order: Order) => {
-    const { data, error } = await api.POST("/orders/{order_id}/refund", {
-      params: { path: { order_id: order.order_id } },
-      body: {},
-    });
-    setMessage(
-      data
-        ? { kind: "info", text: `Refunded ${money(data.refunded_cents, data.currency)} for ${order.movie_name}.` }
-        : { kind: "error", text: `No refund: ${errorText(error)}` },
-    );
-    load();
-  };
-
   return (
     <section>
       <h1>My orders</h1>
-      <div aria-live="polite">
-        {message && (
-          <p role={message.kind === "error" ? "alert" : "status"} className={message.kind}>
-            {message.text}
-          </p>
-        )}
-      </div>
+      <Message note={note} />
       {orders === null ? (
-        <p>Loading…</p>
+        note ? null : <p>Loading…</p>
       ) : orders.length === 0 ? (
         <p>
           No orders yet. <a href="#/">Find a screening</a>
@@ -64,28 +88,7 @@ export function MyOrders() {
       ) : (
         <ul className="orders">
           {orders.map((order) => (
-            <li key={order.order_id} className="card">
-              <h2>
-                {order.movie_name} · {when(order.starts_at)}
-              </h2>
-              <p>
-                {order.hall_name} · seats {order.chairs.join(", ")} · {money(order.amount_cents, order.currency)} ·{" "}
-                <strong>{order.status}</strong>
-                {order.refunded_cents > 0 && ` · refunded ${money(order.refunded_cents, order.currency)}`}
-              </p>
-              {order.status === "PAID" && (
-                <>
-                  <div className="tickets">
-                    {(order.tickets ?? []).map((ticket) => (
-                      <TicketCode key={ticket.code} ticket={ticket} order={order} />
-                    ))}
-                  </div>
-                  <button type="button" className="secondary" onClick={() => refund(order)}>
-                    Refund this order
-                  </button>
-                </>
-              )}
-            </li>
+            <OrderCard key={order.order_id} order={order} onChanged={load} />
           ))}
         </ul>
       )}

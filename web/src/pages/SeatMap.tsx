@@ -1,13 +1,11 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { api, errorText, money, when, type Chair, type Order, type Screening, type Schemas } from "../api/client";
-import type { Me } from "../api/me";
+import { useCallback, useEffect, useMemo, useState, type KeyboardEvent } from "react";
+import { api, errorText, money, namedChairs, when, type Chair, type Order, type Screening, type Schemas } from "../api/client";
+import { can, type Me } from "../api/me";
+import { HeldOrder } from "../ui/HeldOrder";
+import type { Note } from "../ui/Message";
 
 type Hall = Schemas["HallOut"];
 const POLL_MS = 2000; // other buyers' holds show within this, without a reload
-const TEST_CARDS = [
-  { token: "tok_ok", label: "Test card that is approved" },
-  { token: "tok_declined", label: "Test card that is declined" },
-];
 
 async function allChairs(screeningId: string): Promise<Chair[]> {
   const chairs: Chair[] = [];
@@ -23,21 +21,21 @@ async function allChairs(screeningId: string): Promise<Chair[]> {
   return chairs;
 }
 
-function secondsLeft(order: Order | null, now: number): number {
-  if (!order?.expires_at || order.status !== "HELD") return 0;
-  return Math.max(0, Math.floor((Date.parse(order.expires_at) - now) / 1000));
+/** The caller's own live hold on this screening, if they left the page with one (it is theirs to pay). */
+async function liveHold(screeningId: string, userId: string): Promise<Order | null> {
+  const { data } = await api.GET("/orders", { params: { query: { screening_id: screeningId, status: "HELD", limit: 10 } } });
+  return data?.items.find((order) => order.status === "HELD" && order.user_id === userId) ?? null;
 }
 
-export function SeatMap({ screeningId }: { screeningId: string; me: Me }) {
+/** One screening's seat map. App mounts it anew per screening (its key), so nothing of one screening's
+ * choice, hold or messages is ever shown on another's. */
+export function SeatMap({ screeningId, me }: { screeningId: string; me: Me }) {
   const [screening, setScreening] = useState<Screening | null>(null);
   const [hall, setHall] = useState<Hall | null>(null);
   const [chairs, setChairs] = useState<Chair[]>([]);
   const [chosen, setChosen] = useState<string[]>([]);
   const [order, setOrder] = useState<Order | null>(null);
-  const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
-  const [now, setNow] = useState(Date.now());
-  const [card, setCard] = useState("tok_ok");
-  const attempts = useRef(0);
+  const [message, setMessage] = useState<Note>(null);
 
   const reload = useCallback(async () => {
     try {
@@ -46,6 +44,17 @@ export function SeatMap({ screeningId }: { screeningId: string; me: Me }) {
       setMessage({ kind: "error", text: errorText(error) });
     }
   }, [screeningId]);
+
+  useEffect(() => {
+    // Staff see everyone's orders by screening: their own hold is for the box office page, not this one.
+    if (!can(me, "orders:view-all"))
+      liveHold(screeningId, me.user_id).then((held) => {
+        if (held) {
+          setOrder(held);
+          setMessage({ kind: "info", text: `Your hold on ${held.chairs.join(", ")} is still on: pay before it runs out.` });
+        }
+      });
+  }, [screeningId, me]);
 
   useEffect(() => {
     api.GET("/screenings/{screening_id}", { params: { path: { screening_id: screeningId } } }).then(({ data }) => {
@@ -77,20 +86,12 @@ export function SeatMap({ screeningId }: { screeningId: string; me: Me }) {
     }
   }, [chairs, chosen, order]);
 
-  const left = secondsLeft(order, now);
-  useEffect(() => {
-    if (order?.status !== "HELD") return;
-    const timer = window.setInterval(() => setNow(Date.now()), 1000);
-    return () => window.clearInterval(timer);
-  }, [order]);
-  useEffect(() => {
-    if (order?.status === "HELD" && left === 0) {
-      setOrder(null);
-      setChosen([]);
-      setMessage({ kind: "error", text: "Your hold has ended: the seats are free again." });
-      reload();
-    }
-  }, [left, order, reload]);
+  const holdChanged = (changed: Order | null, note: Note) => {
+    setOrder(changed);
+    setChosen([]);
+    setMessage(note);
+    reload();
+  };
 
   const rows = useMemo(() => {
     const byRow = new Map<string, Chair[]>();
@@ -129,46 +130,21 @@ export function SeatMap({ screeningId }: { screeningId: string; me: Me }) {
     const { data, error, response } = await api.POST("/orders", { body: { screening_id: screeningId, chairs: chosen } });
     if (data) {
       setOrder(data);
-      setNow(Date.now());
       setMessage({ kind: "info", text: `Held ${data.chairs.join(", ")}: pay before the time runs out.` });
       reload();
       return;
     }
-    const taken = (error as { details?: { chairs?: string[] } })?.details?.chairs;
+    const taken = namedChairs(error);
     setMessage({
       kind: "error",
-      text: response.status === 409 && taken ? `Sorry, already taken: ${taken.join(", ")}. Choose other seats.` : errorText(error),
+      text: response.status === 409 && taken.length ? `Sorry, already taken: ${taken.join(", ")}. Choose other seats.` : errorText(error),
     });
-    if (taken) setChosen((ids) => ids.filter((id) => !taken.includes(id)));
-    reload();
-  };
-
-  const pay = async () => {
-    if (!order) return;
-    attempts.current += 1;
-    const { data, error } = await api.POST("/orders/{order_id}/payment", {
-      params: { path: { order_id: order.order_id }, header: { "idempotency-key": `${order.order_id}-${attempts.current}` } },
-      body: { confirmation_id: order.confirmation_id, payment_method: card },
-    });
-    if (!data) return setMessage({ kind: "error", text: `The payment did not go through: ${errorText(error)}` });
-    setOrder(data);
-    setChosen([]);
-    setMessage({ kind: "info", text: `Paid. Your tickets for ${data.chairs.join(", ")} are in My orders.` });
-    reload();
-  };
-
-  const cancel = async () => {
-    if (!order) return;
-    await api.DELETE("/orders/{order_id}", { params: { path: { order_id: order.order_id } } });
-    setOrder(null);
-    setChosen([]);
-    setMessage({ kind: "info", text: "The hold is cancelled; the seats are free again." });
+    if (taken.length) setChosen((ids) => ids.filter((id) => !taken.includes(id)));
     reload();
   };
 
   const price = chosen.reduce((sum, id) => sum + (chairs.find((c) => c.chair_id === id)?.price_cents ?? 0), 0);
   const currency = chairs[0]?.currency ?? screening?.currency ?? "EUR";
-  const minutes = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
 
   return (
     <section>
@@ -235,28 +211,7 @@ export function SeatMap({ screeningId }: { screeningId: string; me: Me }) {
             </button>
           </>
         )}
-        {order?.status === "HELD" && (
-          <>
-            <p className="countdown">
-              Held for <strong>{minutes}</strong> more · {money(order.amount_cents, order.currency)}
-            </p>
-            <fieldset>
-              <legend>Pay with</legend>
-              {TEST_CARDS.map((option) => (
-                <label key={option.token} className="inline">
-                  <input type="radio" name="card" value={option.token} checked={card === option.token} onChange={() => setCard(option.token)} />
-                  {option.label}
-                </label>
-              ))}
-            </fieldset>
-            <button type="button" onClick={pay}>
-              Pay {money(order.amount_cents, order.currency)}
-            </button>{" "}
-            <button type="button" className="secondary" onClick={cancel}>
-              Cancel the hold
-            </button>
-          </>
-        )}
+        {order?.status === "HELD" && <HeldOrder order={order} onChanged={holdChanged} />}
         {order?.status === "PAID" && <a className="button" href="#/orders">See my tickets</a>}
       </div>
     </section>

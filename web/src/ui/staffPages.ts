@@ -5,6 +5,7 @@ export const STAFF_PAGES = [
   { path: "staff/halls", label: "Halls", needs: ["screenings:manage"] },
   { path: "staff/schedule", label: "Schedule", needs: ["screenings:manage"] },
   { path: "staff/box-office", label: "Box office", needs: ["orders:manage"] },
+  { path: "staff/orders", label: "Orders", needs: ["orders:view-all"] },
   { path: "staff/door", label: "Door", needs: ["tickets:check-in"] },
   { path: "staff/reports", label: "Reports", needs: ["reports:view"] },
   { path: "staff/audit", label: "Audit log", needs: ["audit:view"] },

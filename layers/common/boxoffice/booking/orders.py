@@ -78,6 +78,7 @@ def to_out(order: Order, now: int | None = None) -> OrderOut:
         refunded_chairs=list(order.refunded_chairs or []),
         reason=order.reason,
         refunded_cents=int(order.refunded_cents or 0),
+        chair_prices={chair: order.price_of_chair(chair) for chair in order.chairs},
     )
 
 
@@ -320,12 +321,13 @@ def list_page(
     screening_id: str | None,
     member_id: str | None = None,
 ) -> Page[OrderOut]:
-    """Newest first. Customers see their own orders; orders:view-all sees everyone's, by member or screening
-    (the other as a filter). A status is matched on the orders themselves, as of now (a lapsed hold is
-    EXPIRED before the sweeper says so): the indexes hold only what never changes."""
+    """Newest first. Without a member or a screening, the caller's own orders (staff's too: their My orders);
+    customers see only theirs, narrowed by either; orders:view-all sees everyone's by member or screening (the
+    other as a filter). A status is matched on the orders themselves, as of now (a lapsed hold is EXPIRED
+    before the sweeper says so): the indexes hold only what never changes."""
     now = now_epoch()
     condition: Condition | None = None
-    if not _sees_every_order(identity):
+    if not _sees_every_order(identity) or not (member_id or screening_id):
         index, hash_value = Order.by_user, identity.user_id
         narrowing = [
             *([Order.screening_id == screening_id] if screening_id else []),
@@ -337,10 +339,8 @@ def list_page(
         index, hash_value = Order.by_member, member_id
         if screening_id:
             condition = Order.screening_id == screening_id
-    elif screening_id:
-        index, hash_value = Order.by_screening, screening_id
     else:
-        raise Invalid("Choose orders by member_id or screening_id", code="FILTER_REQUIRED")
+        index, hash_value = Order.by_screening, screening_id
     matched: list[Order] = []
     next_cursor = cursor
     for _ in range(MAX_REQUESTS_PER_PAGE):

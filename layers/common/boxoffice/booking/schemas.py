@@ -130,3 +130,6 @@ class OrderOut(Out):
     refunded_chairs: list[str] = Field(default_factory=list, description="Chairs refunded so far")
     reason: str | None = Field(None, description="SCREENING_CANCELLED when the cinema cancelled the screening")
     refunded_cents: int = Field(0, description="Money returned so far; amount_cents - refunded_cents was kept")
+    chair_prices: dict[str, int] = Field(
+        default_factory=dict, description="What each chair cost in this order (minor units); they sum to amount_cents"
+    )

@@ -9,6 +9,101 @@ function isoFromLocal(value: string): string {
   return new Date(`${value}:00Z`).toISOString().replace(".000Z", "Z");
 }
 
+/** A UTC ISO time as the datetime-local field's value (the page works in UTC). */
+function localFromIso(iso: string): string {
+  return iso.slice(0, 16);
+}
+
+async function soldSeats(screeningId: string): Promise<number> {
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const { data } = await api.GET("/screenings/{screening_id}/chairs", {
+      params: { path: { screening_id: screeningId }, query: { status: "SOLD", limit: 1000, cursor } },
+    });
+    if (!data) break;
+    count += data.items.length;
+    cursor = data.next_cursor ?? undefined;
+  } while (cursor);
+  return count;
+}
+
+/** Moving a screening is one explicit action: a new time (typed, or nudged by 15 or 30 minutes), a confirmation
+ * that says how many sold seats it affects, then one request. Nothing is saved while typing. */
+function MoveScreening({ screening, onMoved }: { screening: Screening; onMoved: (note: Note) => void }) {
+  const [open, setOpen] = useState(false);
+  const [value, setValue] = useState(localFromIso(screening.starts_at));
+  const [sold, setSold] = useState<number | null>(null);
+  const [busy, setBusy] = useState(false);
+  const label = `${screening.movie_name} at ${when(screening.starts_at)}`;
+  const nudge = (minutes: number) =>
+    setValue((now) => localFromIso(new Date(Date.parse(`${now}:00Z`) + minutes * 60_000).toISOString()));
+  const changed = value !== localFromIso(screening.starts_at);
+
+  const move = async () => {
+    setBusy(true);
+    const { data, error } = await api.PUT("/screenings/{screening_id}", {
+      params: { path: { screening_id: screening.screening_id } },
+      body: { starts_at: isoFromLocal(value) },
+    });
+    setBusy(false);
+    setSold(null);
+    setOpen(false);
+    onMoved(data ? { kind: "info", text: `Moved ${screening.movie_name} to ${when(data.starts_at)}.` } : { kind: "error", text: errorText(error) });
+  };
+
+  if (!open)
+    return (
+      <button type="button" className="secondary" aria-label={`Move ${label}`} onClick={() => (setValue(localFromIso(screening.starts_at)), setOpen(true))}>
+        Move…
+      </button>
+    );
+  return (
+    <div className="move" role="group" aria-label={`Move ${label}`}>
+      <label>
+        New start (UTC)
+        <input type="datetime-local" value={value} onChange={(event) => (setSold(null), setValue(event.target.value))} />
+      </label>
+      <span className="nudges">
+        {[-30, -15, 15, 30].map((minutes) => (
+          <button
+            key={minutes}
+            type="button"
+            className="secondary"
+            aria-label={`${Math.abs(minutes)} minutes ${minutes > 0 ? "later" : "earlier"}`}
+            onClick={() => (setSold(null), nudge(minutes))}
+          >
+            {minutes > 0 ? `+${minutes}` : `−${-minutes}`}
+          </button>
+        ))}
+      </span>
+      {sold === null ? (
+        <p>
+          <button type="button" disabled={!changed || !value} onClick={() => soldSeats(screening.screening_id).then(setSold)}>
+            Move to {value ? when(isoFromLocal(value)) : "…"}
+          </button>{" "}
+          <button type="button" className="secondary" onClick={() => setOpen(false)}>
+            Keep the time
+          </button>
+        </p>
+      ) : (
+        <div role="group" aria-label="Confirm the move" className="confirm">
+          <p>
+            Move {screening.movie_name} from {when(screening.starts_at)} to {when(isoFromLocal(value))}?{" "}
+            {sold === 0 ? "No seats are sold yet." : `${sold} sold seat${sold === 1 ? "" : "s"}: their holders are affected.`}
+          </p>
+          <button type="button" onClick={move} disabled={busy}>
+            Yes, move it
+          </button>{" "}
+          <button type="button" className="secondary" onClick={() => setSold(null)} disabled={busy}>
+            Back
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
 /** Screenings on a schedule: schedule one, move it, cancel it (and follow the cancellation's progress). */
 export function Schedule() {
   const [screenings, setScreenings] = useState<Screening[]>([]);
@@ -49,15 +144,6 @@ export function Schedule() {
     setNote(data ? { kind: "info", text: "Cancelled: its holds and sales are being settled." } : { kind: "error", text: errorText(error) });
     load();
   };
-  const move = async (screening: Screening, value: string) => {
-    const { data, error } = await api.PUT("/screenings/{screening_id}", {
-      params: { path: { screening_id: screening.screening_id } },
-      body: { starts_at: isoFromLocal(value) },
-    });
-    setNote(data ? { kind: "info", text: `Moved to ${when(data.starts_at)}.` } : { kind: "error", text: errorText(error) });
-    load();
-  };
-
   return (
     <section>
       <h1>Schedule</h1>
@@ -107,7 +193,7 @@ export function Schedule() {
             <th scope="col">Starts (UTC)</th>
             <th scope="col">Price</th>
             <th scope="col">Status</th>
-            <th scope="col">Move to</th>
+            <th scope="col">Move</th>
             <th scope="col">Cancel</th>
           </tr>
         </thead>
@@ -124,10 +210,13 @@ export function Schedule() {
               </td>
               <td>
                 {s.status !== "CANCELLED" && (
-                  <input
-                    type="datetime-local"
-                    aria-label={`Move ${s.movie_name} at ${when(s.starts_at)} to`}
-                    onChange={(e) => e.target.value && move(s, e.target.value)}
+                  <MoveScreening
+                    key={s.starts_at}
+                    screening={s}
+                    onMoved={(said) => {
+                      setNote(said);
+                      load();
+                    }}
                   />
                 )}
               </td>

@@ -1,0 +1,214 @@
+"""The app as people use it (issue 33, the bugs that cost money or trust): a move is one explicit action, a held
+order is resumed wherever it shows, nothing leaks from one seat map to the next, staff have their own orders
+and refund chosen seats at the counter, refunds are confirmed and said where they were asked for, and what the
+API explains (a field, the seats) is shown."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+
+from tests.browser.conftest import axe_violations
+from tests.browser.test_customer import free_seats, open_first_screening, register, sign_in
+from tests.browser.test_staff import admin_headers
+from tests.integration.conftest import ADMIN_PASSWORD
+
+pytestmark = pytest.mark.browser
+_hours = itertools.count(1)
+
+
+def new_screening(url: str) -> str:
+    """A screening of the demo's movie in the demo's hall, at a time of its own; its id."""
+    headers = admin_headers(url)
+    movie = requests.get(f"{url}/movies", headers=headers, timeout=30).json()["items"][0]
+    hall = requests.get(f"{url}/halls", headers=headers, timeout=30).json()["items"][0]
+    starts = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=60, hours=5 * next(_hours))
+    created = requests.post(
+        f"{url}/screenings",
+        json={
+            "movie_id": movie["movie_id"],
+            "hall_id": hall["hall_id"],
+            "starts_at": starts.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "price_cents": 1000,
+            "currency": "EUR",
+        },
+        headers=headers,
+        timeout=30,
+    )
+    assert created.status_code == 201, created.text
+    return created.json()["screening_id"]
+
+
+def open_screening(page, screening_id: str) -> None:
+    page.evaluate("id => { window.location.hash = `#/screenings/${id}`; }", screening_id)  # no reload
+    page.get_by_role("group", name="Seat map, the screen at the top").wait_for()
+
+
+def hold(page, count: int) -> list[str]:
+    seats = free_seats(page, count)
+    chairs = [seat.get_attribute("data-seat") for seat in seats]
+    for seat in seats:
+        seat.click()
+    page.get_by_role("button", name=re.compile(f"^Hold {count} seat")).click()
+    page.get_by_text(re.compile(r"Held for \d+:\d\d more")).wait_for()
+    return chairs
+
+
+def seat_price(card, chair: str) -> str:
+    """The price the refund form shows for a seat ("A-1 · €10.00")."""
+    return card.get_by_label(re.compile(f"^{chair} ")).locator("xpath=..").inner_text().split("·")[-1].strip()
+
+
+def pay(page) -> None:
+    page.get_by_label("Test card that is approved").first.check()
+    page.get_by_role("button", name=re.compile("^Pay ")).first.click()
+
+
+def test_moving_a_screening_is_one_confirmed_request_whatever_is_typed(new_page, web_stack):
+    screening_id = new_screening(web_stack.url)
+    page = new_page()
+    sign_in(page, "admin", ADMIN_PASSWORD)
+    page.goto("/#/staff/schedule")
+    puts: list[str] = []
+    page.on("request", lambda request: puts.append(request.url) if request.method == "PUT" else None)
+    screening_url, headers = f"{web_stack.url}/screenings/{screening_id}", admin_headers(web_stack.url)
+    before = requests.get(screening_url, headers=headers, timeout=30).json()["starts_at"]
+    page.get_by_role("button", name=re.compile(_move_button(before))).click()
+    mover = page.get_by_role("group", name=re.compile("^Move "))
+    field = mover.get_by_label("New start (UTC)")
+    assert field.input_value() == before[:16], "prefilled with the current time"
+    field.press_sequentially("0")  # keystrokes in the field save nothing
+    field.fill(before[:16])
+    mover.get_by_role("button", name="15 minutes later").click()
+    mover.get_by_role("button", name="15 minutes later").click()
+    mover.get_by_role("button", name="15 minutes earlier").click()
+    mover.get_by_role("button", name="15 minutes later").click()
+    assert puts == [], "nothing is saved before the move is confirmed"
+    mover.get_by_role("button", name=re.compile("^Move to ")).click()
+    confirm = page.get_by_role("group", name="Confirm the move")
+    confirm.get_by_text("No seats are sold yet.").wait_for()
+    assert not axe_violations(page), "schedule, confirming a move"
+    confirm.get_by_role("button", name="Yes, move it").click()
+    page.get_by_role("status").filter(has_text="Moved").wait_for()
+    assert len(puts) == 1, puts
+    after = requests.get(screening_url, headers=headers, timeout=30).json()["starts_at"]
+    moved = datetime.fromisoformat(after.replace("Z", "+00:00")) - datetime.fromisoformat(before.replace("Z", "+00:00"))
+    assert moved == timedelta(minutes=30)
+
+
+def _move_button(iso: str) -> str:
+    """The name of the Move button of the screening at `iso`, as the app writes the time (when() in
+    web/src/api/client.ts: "Feb 5, 2027, 3:00 PM UTC"; ICU may put a narrow space before PM)."""
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    hour = moment.hour % 12 or 12
+    return rf"^Move .* at {moment:%b} {moment.day}, {moment.year}, {hour}:{moment:%M}\W{moment:%p} UTC$"
+
+
+def test_a_held_order_is_resumed_on_the_map_and_paid_from_my_orders(new_page):
+    page = new_page()
+    register(page)
+    open_first_screening(page)
+    chairs = hold(page, 2)
+    page.get_by_role("link", name="Screenings").click()
+    open_first_screening(page)  # back on the map: the hold is the customer's own, not someone else's
+    page.get_by_text(re.compile(r"Held for \d+:\d\d more")).wait_for()
+    for chair in chairs:
+        page.locator(f'[data-seat="{chair}"][aria-pressed="true"]').wait_for()
+    page.get_by_role("link", name="My orders").click()
+    card = page.get_by_role("listitem").filter(has_text="HELD")
+    card.get_by_text(re.compile(r"Held for \d+:\d\d more")).wait_for()
+    assert not axe_violations(page), "my orders with a hold"
+    pay(page)
+    card = page.get_by_role("listitem").filter(has_text="PAID")
+    card.get_by_role("status").filter(has_text="Paid").wait_for()
+    assert card.get_by_role("img", name=re.compile("QR code of the ticket")).count() == 2
+
+
+def test_nothing_of_one_screenings_order_shows_on_the_next_seat_map(new_page, web_stack):
+    other = new_screening(web_stack.url)
+    page = new_page()
+    register(page)
+    open_first_screening(page)
+    hold(page, 1)
+    pay(page)
+    page.get_by_role("status").filter(has_text="Paid").wait_for()
+    open_screening(page, other)
+    assert page.get_by_text("Paid").count() == 0, "the previous screening's order is gone"
+    (seat,) = free_seats(page, 1)
+    seat.click()
+    page.get_by_role("button", name="Hold 1 seat").wait_for()
+    assert page.get_by_role("button", name="Hold 1 seat").is_enabled(), "seats can be chosen and held"
+
+
+def test_a_customer_refunds_chosen_seats_after_confirming_and_reads_the_result_there(new_page):
+    page = new_page()
+    register(page)
+    open_first_screening(page)
+    chairs = hold(page, 2)
+    pay(page)
+    page.get_by_role("link", name="See my tickets").click()
+    card = page.get_by_role("listitem").filter(has_text="PAID")
+    card.get_by_role("button", name="Refund seats…").click()
+    card.get_by_label(re.compile(f"^{chairs[1]} ")).uncheck()
+    price = seat_price(card, chairs[0])
+    card.get_by_role("button", name=f"Refund {price}").click()
+    confirm = card.get_by_role("group", name="Confirm the refund")
+    confirm.get_by_text(f"Refund 1 seat ({chairs[0]}) for {price}?").wait_for()
+    assert not axe_violations(page), "my orders, confirming a refund"
+    confirm.get_by_role("button", name=f"Yes, refund {price}").click()
+    card.get_by_role("status").filter(has_text=f"Refunded {price} for {chairs[0]}.").wait_for()
+    page.get_by_text(re.compile(f"· refunded {re.escape(price)}")).wait_for()  # the order, read again
+    qr_codes = page.get_by_role("img", name=re.compile("QR code of the ticket"))
+    assert qr_codes.count() == 1 and chairs[1] in (qr_codes.first.get_attribute("alt") or "")
+
+
+def test_staff_see_their_own_orders_and_refund_chosen_seats_at_the_counter(new_page):
+    customer = new_page()
+    register(customer)
+    open_first_screening(customer)
+    chairs = hold(customer, 2)
+    pay(customer)
+    customer.get_by_role("link", name="See my tickets").click()
+    code = customer.locator("code.code").first.inner_text()
+
+    clerk = new_page()
+    sign_in(clerk, "admin", ADMIN_PASSWORD)
+    clerk.get_by_role("link", name="My orders").click()
+    clerk.get_by_role("heading", name="My orders").wait_for()
+    clerk.get_by_text(re.compile("No orders yet|PAID|HELD|REFUNDED|CANCELLED|EXPIRED")).first.wait_for()
+    assert clerk.get_by_text("Choose orders by").count() == 0
+    assert clerk.get_by_text("Loading…").count() == 0
+
+    clerk.get_by_role("navigation", name="Staff").get_by_role("link", name="Orders").click()
+    clerk.get_by_label(re.compile("^Ticket code")).fill(code)
+    clerk.get_by_role("button", name="Find").click()
+    clerk.get_by_role("status").filter(has_text="1 order found").wait_for()
+    card = clerk.get_by_role("listitem").filter(has_text="PAID")
+    card.get_by_role("button", name="Refund seats…").click()
+    card.get_by_label(re.compile(f"^{chairs[0]} ")).uncheck()
+    price = seat_price(card, chairs[1])
+    card.get_by_role("button", name=f"Refund {price}").click()
+    assert not axe_violations(clerk), "orders, confirming a refund at the counter"
+    card.get_by_role("group", name="Confirm the refund").get_by_role("button", name=f"Yes, refund {price}").click()
+    clerk.get_by_role("status").filter(has_text=f"Refunded {price} for {chairs[1]}.").wait_for()
+
+
+def test_what_the_api_says_of_a_field_shows_next_to_it(new_page):
+    page = new_page()
+    page.get_by_role("link", name="Create an account").click()
+    page.get_by_label("Username").fill(f"short{datetime.now(UTC).strftime('%H%M%S%f')}")
+    page.get_by_label(re.compile("^Password")).fill("short")
+    page.get_by_label("First name").fill("Web")
+    page.get_by_label("Last name").fill("Customer")
+    page.get_by_label("E-mail").fill("short@example.com")
+    page.get_by_role("button", name="Create the account").click()
+    password = page.get_by_label(re.compile("^Password"))
+    page.locator("#password-error").wait_for()
+    assert password.get_attribute("aria-invalid") == "true"
+    assert "10 characters" in page.locator("#password-error").inner_text()
+    assert "password" in page.get_by_role("alert").inner_text().lower()
+    assert not axe_violations(page), "register, with a field error"
