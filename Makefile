@@ -29,7 +29,7 @@ export SAM_CLI_TELEMETRY := 0
 # template.yaml uses AWS::LanguageExtensions (Fn::ForEach); sam build and deploy expand it only when asked.
 export SAM_CLI_ENABLE_LANGUAGE_EXTENSIONS := 1
 
-.PHONY: help venv run-venv run web test test-deep check checks lint lock lock-check validate scan build deploy admin invoke events generated openapi bench fuzz screenshots clean clean-data \
+.PHONY: help venv run-venv run web test test-deep check checks lint lock lock-check validate scan build deploy admin invoke events generated openapi bench mutate fuzz screenshots clean clean-data \
 	clean-venv
 
 help: ## List the targets
@@ -154,6 +154,9 @@ bench: venv ## Measure requests, throughput, contention, cold starts, sizes, mak
 
 screenshots: venv web ## The browser tests, writing the README's screenshots (docs/screenshots/) anew
 	BOXOFFICE_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
+mutate: venv ## Mutation testing (mutmut) of booking, payments, edge, limits, events' once and webhooks, http with the fast tests; resumes; --fresh: MUTATE="--fresh" -> benchmarks/mutation.md
+	$(BIN)/python tools/mutate.py $(MUTATE)
 
 fuzz: venv ## Schemathesis against the local stack, many examples per route
 	FUZZ_EXAMPLES=100 $(BIN)/python -m pytest tests/integration/test_fuzz.py -n 0 $(PYTEST_ARGS)
