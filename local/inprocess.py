@@ -15,6 +15,7 @@ import copy
 import dataclasses
 import functools
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -170,6 +171,20 @@ class Response:
     headers: dict[str, str]
     body: Any
     text: str
+
+    def __post_init__(self) -> None:
+        """Every error answer of ours is the shared shape with a readable message: a code in capitals, and a
+        message a person reads (a sentence: not lower-case at its start, not in capitals, no stray marks).
+        Checked on every answer the tests see, so a garbled message fails whichever test meets it."""
+        if self.status < 400 or not isinstance(self.body, dict) or "code" not in self.body:
+            return
+        code, message = self.body.get("code"), self.body.get("message")
+        assert isinstance(code, str) and re.fullmatch(r"[A-Z][A-Z0-9_]*", code), f"error code {code!r}"
+        assert isinstance(message, str) and message.strip(), f"{code}: no message"
+        assert not message[0].islower() and message != message.upper() and "XX" not in message, (
+            f"{code}: the message is not a sentence a person reads: {message!r}"
+        )
+        assert isinstance(self.body.get("details", {}), dict), f"{code}: details is not an object"
 
     def __repr__(self) -> str:
         return f"<Response {self.status} {self.text[:300]}>"

@@ -23,6 +23,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from mutmut.__main__ import status_by_exit_code
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKSPACE = ROOT / ".mutate"
 REPORT = ROOT / "benchmarks" / "mutation.md"
@@ -33,12 +35,40 @@ COPIED = [
     *("requirements-run.txt", "requirements-dev.txt"),
 ]
 SKIPPED = {"__pycache__", ".hypothesis", ".pytest_cache", ".work"}
-# mutmut's exit codes per mutant: what each means for the score.
-KILLED, SURVIVED, NO_TESTS, TIMEOUT, NOT_RUN = "killed", "survived", "no tests", "timeout", "not run"
-STATUS_BY_EXIT_CODE = {1: KILLED, 3: KILLED, -24: TIMEOUT, 24: TIMEOUT, 36: TIMEOUT, 0: SURVIVED, 5: NO_TESTS}
+# mutmut's statuses (its own table of exit codes, boxoffice's names for the report's columns).
+KILLED, SURVIVED, NO_TESTS, TIMEOUT, NOT_RUN = "killed", "survived", "no tests", "timeout", "not checked"
 
 # Survivors no test can kill, because the mutant behaves as the original does; each with why.
 EQUIVALENT: dict[str, str] = {}
+
+# The five survivors of the audit at 5263af1 (issue 34), each with the test that now kills it.
+AUDIT_SURVIVORS = [
+    (
+        "edge/rs256.py: `encoded.endswith(digest_info)` for the whole-block comparison",
+        "tests/unit/test_edge.py::test_a_block_with_the_right_digest_but_bad_padding_is_refused, "
+        "::test_the_e3_forgery_needs_no_private_key_and_is_refused",
+    ),
+    (
+        'booking/sweeper.py: the expiry\'s condition replaced by "the order exists"',
+        "tests/component/test_booking.py::test_a_payment_landing_between_the_sweepers_listing_and_its_write_stays_paid",
+    ),
+    (
+        'payments/settlement.py: settled without "nothing left to settle"',
+        "tests/component/test_screening_cancellation.py::"
+        "test_a_screening_is_not_settled_while_the_provider_is_down_and_is_once_it_returns, "
+        "::test_a_run_that_runs_out_of_time_leaves_the_screening_pending_for_the_next",
+    ),
+    (
+        'events/webhooks.py: a delivery saved without its "not yet" condition',
+        "tests/component/test_webhooks.py::test_a_subscribed_event_is_delivered_once_signed_and_the_secret_is_"
+        "shown_only_at_creation (the bus now hands each event over twice)",
+    ),
+    (
+        "events/once.py: the once-mark without its condition (the reports consumer)",
+        "tests/component/test_events.py::test_a_relay_that_crashes_after_putting_events_on_the_bus_logs_each_once_"
+        "and_reports_count_each_once (the crash hits the order batch)",
+    ),
+]
 
 
 def _sync(source: Path, target: Path) -> None:
@@ -89,8 +119,15 @@ def results() -> dict[str, dict[str, str]]:
         module = ".".join(meta.relative_to(WORKSPACE / "mutants").with_suffix("").with_suffix("").parts)
         exit_codes = json.loads(meta.read_text()).get("exit_code_by_key", {})
         for mutant, code in exit_codes.items():
-            found[module][mutant] = NOT_RUN if code is None else STATUS_BY_EXIT_CODE.get(code, f"exit {code}")
+            found[module][mutant] = status_by_exit_code[code]
     return found
+
+
+def _other(counts: Counter[str]) -> int:
+    """Mutants of another status (suspicious, segfault, skipped, caught by the type check)."""
+    return sum(
+        n for status, n in counts.items() if status not in (KILLED, SURVIVED, TIMEOUT, NO_TESTS, NOT_RUN, "mutants")
+    )
 
 
 def report(found: dict[str, dict[str, str]], seconds: float | None) -> str:
@@ -100,8 +137,8 @@ def report(found: dict[str, dict[str, str]], seconds: float | None) -> str:
         "mutmut 3 over the layer's critical modules, each mutant tested by the unit and component tests that",
         "reach it (not the model-based, slow, browser or integration tests); see tools/mutate.py.",
         "",
-        "| module | mutants | killed | survived | timeout | no tests | not run | score |",
-        "|---|---|---|---|---|---|---|---|",
+        "| module | mutants | killed | survived | timeout | no tests | not checked | other | score |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     totals: Counter[str] = Counter()
     survivors = []
@@ -113,15 +150,18 @@ def report(found: dict[str, dict[str, str]], seconds: float | None) -> str:
         score = f"{100 * caught / len(mutants):.1f} %" if mutants else "-"
         lines.append(
             f"| `{module}` | {len(mutants)} | {counts[KILLED]} | {counts[SURVIVED]} | {counts[TIMEOUT]} "
-            f"| {counts[NO_TESTS]} | {counts[NOT_RUN]} | {score} |"
+            f"| {counts[NO_TESTS]} | {counts[NOT_RUN]} | {_other(counts)} | {score} |"
         )
         survivors += [name for name, status in mutants.items() if status in (SURVIVED, NO_TESTS)]
     caught = totals[KILLED] + totals[TIMEOUT]
     lines.append(
         f"| **all** | {totals['mutants']} | {totals[KILLED]} | {totals[SURVIVED]} | {totals[TIMEOUT]} "
-        f"| {totals[NO_TESTS]} | {totals[NOT_RUN]} | {100 * caught / max(1, totals['mutants']):.1f} % |"
+        f"| {totals[NO_TESTS]} | {totals[NOT_RUN]} | {_other(totals)} "
+        f"| {100 * caught / max(1, totals['mutants']):.1f} % |"
     )
     lines += ["", f"Run time: {seconds / 60:.1f} minutes." if seconds is not None else "", ""]
+    lines += ["## The audit's five survivors (issue 34), and the tests that kill them now", ""]
+    lines += [f"- {mutant}: {test}" for mutant, test in AUDIT_SURVIVORS] + [""]
     lines += ["## Equivalent survivors", ""]
     lines += [f"- `{name}`: {why}" for name, why in sorted(EQUIVALENT.items()) if name in survivors] or ["None."]
     lines += ["", "## Survivors to kill", ""]
