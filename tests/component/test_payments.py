@@ -334,3 +334,36 @@ def test_two_attempts_with_one_key_past_the_claim_never_refund_the_sale(booking,
     assert answers["a"].status == 200 and answers["a"].body["status"] == "PAID", answers["a"]
     assert len(charges(aws)) == 1 and refunds(aws) == [], "one charge, and the sale keeps it"
     assert booking.order(alice, order["order_id"]).body["status"] == "PAID"
+
+
+def test_a_declined_attempt_that_outlived_its_claim_never_releases_the_claim_of_the_attempt_after_it(
+    quick_timeout_stack, aws, monkeypatch
+):
+    """Attempt A's card is slow to be declined: its claim (as long as its function could run) lapses, and
+    attempt C claims the order and dies while charging. When A's decline finally comes, A releases only its own
+    claim: C's stays, so a third attempt D is refused until C could have finished, and nothing is charged
+    twice."""
+    booking = Booking(quick_timeout_stack, make_screening(quick_timeout_stack))
+    alice = customer()
+    order = booking.hold(alice, ["A-1"]).body
+    simulated = quick_timeout_stack.module("PayOrderFunction", "boxoffice.payments.simulated")
+    original_charge = simulated.SimulatedProvider.charge
+
+    def charge(provider, **kwargs):
+        if kwargs["payment_method"] == "tok_declined":  # A: slow, and C comes meanwhile
+            clock.advance(2)  # past A's claim (its function's 1-s timeout)
+            with pytest.raises(SimulatedCrash):
+                booking.pay(alice, order, key="attempt-c-0001")
+        elif kwargs["idempotency_key"].endswith("attempt-c-0001"):
+            raise SimulatedCrash()  # C dies mid-charge: its claim stays until its own timeout
+        return original_charge(provider, **kwargs)
+
+    monkeypatch.setattr(simulated.SimulatedProvider, "charge", charge)
+    declined = booking.pay(alice, order, "tok_declined", key="attempt-a-0001")
+    assert declined.status == 402, declined
+    refused = booking.pay(alice, order, key="attempt-d-0001")
+    assert refused.status == 409 and refused.body["code"] == "PAYMENT_IN_PROGRESS", "C's claim was released"
+    assert charges(aws) == []
+    clock.advance(2)  # past C's claim: now D may pay
+    assert booking.pay(alice, order, key="attempt-d-0001").status == 200
+    assert len(charges(aws)) == 1
