@@ -103,10 +103,20 @@ def test_staff_make_a_hall_and_a_screening_sell_at_the_counter_and_admit_a_ticke
     choose_screening_in(page, hall)
     page.get_by_label(re.compile("^Ticket code")).fill(codes[0])
     page.get_by_role("button", name="Admit").click()
-    page.get_by_role("status").filter(has_text="Admitted: seat A-1").wait_for()
+    page.get_by_role("status").filter(has_text="Seat A-1").filter(has_text="Admitted").wait_for()
+    page.get_by_text(re.compile(r"Admitted 1 of 2 sold")).wait_for()
+    focused = page.evaluate("document.activeElement.name")
+    assert focused == "code", "the code field is ready for the next scan"
     page.get_by_label(re.compile("^Ticket code")).fill(codes[0])
     page.get_by_role("button", name="Admit").click()
-    page.get_by_role("alert").filter(has_text="Not admitted").wait_for()
+    refused = page.get_by_role("alert").filter(has_text="Not admitted")
+    refused.wait_for()
+    said = refused.inner_text()
+    assert "already checked in" in said and re.search(r"Admitted \w{3} \d+, \d{4}", said) and "by " in said, said
+    width = page.evaluate(
+        "[document.querySelector('.door-result').offsetWidth, document.querySelector('main').clientWidth]"
+    )
+    assert width[0] >= 0.9 * width[1], f"the result spans the page: {width}"
     assert not axe_violations(page), "door"
     screenshot(page, "staff-door")
 
@@ -184,3 +194,37 @@ def test_staff_whose_account_is_disabled_are_asked_to_sign_in_at_their_next_webh
     assert page.get_by_role("status").inner_text() == "Your session has ended: sign in again."
     assert page.evaluate("sessionStorage.getItem('boxoffice.token')") is None
     screenshot(page, "session-ended")
+
+
+def test_a_role_fills_the_permissions_and_a_new_clerk_activates_their_account_in_the_app(new_page):
+    admin = new_page()
+    sign_in(admin, "admin", ADMIN_PASSWORD)
+    admin.get_by_role("navigation", name="Staff").get_by_role("link", name="Users").click()
+    form = admin.locator("form").filter(has=admin.get_by_role("heading", name="New staff account"))
+    username = f"door{next(_numbers)}{datetime.now(UTC).strftime('%H%M%S')}"
+    form.get_by_label("Username").fill(username)
+    form.get_by_label("First name").fill("Dora")
+    form.get_by_label("Last name").fill("Door")
+    form.get_by_label("E-mail").fill(f"{username}@example.com")
+    form.get_by_role("button", name="Box office").click()
+    assert form.get_by_label("orders:manage").is_checked()
+    form.get_by_role("button", name="Door").click()  # another role replaces the boxes, it does not add to them
+    assert form.get_by_label("tickets:check-in").is_checked()
+    assert not form.get_by_label("orders:manage").is_checked()
+    form.get_by_label("reports:view").check()  # and a box can still be changed by hand
+    form.get_by_role("button", name="Create the account").click()
+    created = admin.get_by_role("status").filter(has_text=f"Created {username}")
+    created.wait_for()
+    code = re.search(r"sign-up code: (\S+)", created.inner_text()).group(1)
+
+    clerk = new_page()
+    clerk.get_by_role("link", name="Activate your account").click()
+    clerk.get_by_role("heading", name="Activate your account").wait_for()
+    assert not axe_violations(clerk), "activate"
+    clerk.get_by_label("Username").fill(username)
+    clerk.get_by_label("Sign-up code").fill(code)
+    clerk.get_by_label(re.compile("^New password")).fill("a-long-door-password")
+    clerk.get_by_role("button", name="Activate and sign in").click()
+    staff = clerk.get_by_role("navigation", name="Staff")
+    staff.get_by_role("link", name="Door").wait_for()
+    assert [link.inner_text() for link in staff.get_by_role("link").all()] == ["Door", "Reports"]

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { SESSION_ENDED, session } from "./api/client";
 import { can, useMe } from "./api/me";
 import { go, useRoute } from "./router";
-import { Register, SignIn } from "./pages/Account";
+import { Activate, Register, SignIn } from "./pages/Account";
 import { MyOrders } from "./pages/MyOrders";
 import { Screenings } from "./pages/Screenings";
 import { SeatMap } from "./pages/SeatMap";
@@ -50,6 +50,7 @@ export function App() {
   let page;
   if (loading) page = <p>Loading…</p>;
   else if (!me && route[0] === "register") page = <Register onDone={signedIn} />;
+  else if (!me && route[0] === "activate") page = <Activate onDone={signedIn} />;
   else if (!me) page = <SignIn onDone={signedIn} notice={notice} />;
   else if (staffPage && !allowed(me.permissions, staffPage.needs))
     page = (

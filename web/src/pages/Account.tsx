@@ -58,6 +58,61 @@ export function SignIn({ onDone, notice = "" }: { onDone: () => void; notice?: s
       <p>
         New here? <a href="#/register">Create an account</a>
       </p>
+      <p>
+        Staff with a sign-up code from the cinema: <a href="#/activate">Activate your account</a>
+      </p>
+    </section>
+  );
+}
+
+/** A new staff member's first visit: the one-time sign-up code the administrator gave them and a password of
+ * their own make the account active; then they are signed in. */
+export function Activate({ onDone }: { onDone: () => void }) {
+  const [error, setError] = useState("");
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setFields({});
+    const form = new FormData(event.currentTarget);
+    const body = {
+      username: String(form.get("username")).trim(),
+      signup_code: String(form.get("signup_code")).trim(),
+      password: String(form.get("password")),
+    };
+    const activated = await api.POST("/auth/signup", { body });
+    if (!activated.data) {
+      setFields(fieldErrors(activated.error));
+      return setError(errorText(activated.error));
+    }
+    const login = await api.POST("/auth/login", { body: { username: body.username, password: body.password } });
+    if (!login.data) return setError(errorText(login.error));
+    session.save(login.data.access_token);
+    onDone();
+    go("");
+  };
+  return (
+    <section className="card narrow">
+      <h1>Activate your account</h1>
+      <form onSubmit={submit}>
+        <Field label="Username" name="username" autoComplete="username" error={fields.username} />
+        <Field label="Sign-up code" name="signup_code" autoComplete="one-time-code" error={fields.signup_code} />
+        <Field
+          label="New password (at least 10 characters)"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          error={fields.password}
+        />
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit">Activate and sign in</button>
+      </form>
+      <p>
+        Already active? <a href="#/">Sign in</a>
+      </p>
     </section>
   );
 }

@@ -1,7 +1,50 @@
-import { useRef, useState, type FormEvent } from "react";
-import { api, errorText } from "../../api/client";
-import { Message, type Note } from "../../ui/Message";
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { api, when, type ApiError, type Schemas } from "../../api/client";
 import { ScreeningSelect, useScreeningChoice } from "../../ui/ScreeningSelect";
+
+type Attendance = Schemas["AttendanceOut"];
+type Result =
+  | { admitted: true; chair: string; at: string }
+  | { admitted: false; title: string; lines: string[] };
+
+/** A refusal as the door attendant needs it at arm's length: what is wrong, and what the API says of it. */
+function refusal(error: unknown): Result {
+  const shaped = (error ?? {}) as Partial<ApiError>;
+  const details = (shaped.details ?? {}) as Record<string, string | undefined>;
+  const lines: string[] = [];
+  if (shaped.code === "ALREADY_CHECKED_IN") {
+    if (details.checked_in_at) lines.push(`Admitted ${when(details.checked_in_at)}`);
+    if (details.checked_in_by) lines.push(`by ${details.checked_in_by}`);
+  } else if (shaped.code === "WRONG_SCREENING") {
+    lines.push(`This ticket is for ${details.movie_name ?? "another screening"}`);
+  } else if (shaped.code === "TICKET_NOT_VALID" && details.order_status) {
+    lines.push(`Its order is ${details.order_status.toLowerCase()}`);
+  }
+  return { admitted: false, title: shaped.message ?? "Not admitted", lines };
+}
+
+/** The last scan's result: a full-width panel, green or red, readable at arm's length. */
+function ResultPanel({ result }: { result: Result | null }) {
+  return (
+    <div aria-live="assertive" className="door-result-region">
+      {result &&
+        (result.admitted ? (
+          <div role="status" className="door-result admitted">
+            <strong>Admitted</strong>
+            <span className="door-seat">Seat {result.chair}</span>
+          </div>
+        ) : (
+          <div role="alert" className="door-result refused">
+            <strong>Not admitted</strong>
+            <span>{result.title}</span>
+            {result.lines.map((line) => (
+              <span key={line}>{line}</span>
+            ))}
+          </div>
+        ))}
+    </div>
+  );
+}
 
 /** A ticket's code from what was typed, pasted or scanned: the code itself, or the signed QR (a JWS whose
  * payload carries it as `tkt`). */
@@ -24,11 +67,25 @@ type Detector = { detect(source: CanvasImageSource): Promise<{ rawValue: string 
 /** The door: type, paste or scan a ticket; a second scan is refused with when and by whom. */
 export function Door() {
   const { screenings, chosen: screeningId, choose } = useScreeningChoice();
-  const [note, setNote] = useState<Note>(null);
+  const [result, setResult] = useState<Result | null>(null);
+  const [attendance, setAttendance] = useState<Attendance | null>(null);
   const [scanning, setScanning] = useState(false);
   const video = useRef<HTMLVideoElement>(null);
   const input = useRef<HTMLInputElement>(null);
   const canScan = "BarcodeDetector" in window;
+
+  const count = useCallback(async () => {
+    if (!screeningId) return;
+    const { data } = await api.GET("/screenings/{screening_id}/attendance", {
+      params: { path: { screening_id: screeningId } },
+    });
+    setAttendance(data ?? null);
+  }, [screeningId]);
+  useEffect(() => {
+    setResult(null);
+    count();
+    input.current?.focus(); // the page opens ready for the first scan
+  }, [count]);
 
   const admit = async (text: string) => {
     const code = ticketCode(text);
@@ -37,11 +94,8 @@ export function Door() {
       params: { path: { code } },
       body: { screening_id: screeningId },
     });
-    setNote(
-      data
-        ? { kind: "info", text: `Admitted: seat ${data.chair}.` }
-        : { kind: "error", text: `Not admitted: ${errorText(error)}` },
-    );
+    setResult(data ? { admitted: true, chair: data.chair, at: data.checked_in_at } : refusal(error));
+    count();
     if (input.current) {
       input.current.value = "";
       input.current.focus();
@@ -88,7 +142,13 @@ export function Door() {
         )}
       </form>
       <video ref={video} hidden={!scanning} muted playsInline aria-label="Camera" />
-      <Message note={note} />
+      <ResultPanel result={result} />
+      {attendance && (
+        <p className="door-counts" aria-live="polite">
+          Admitted <strong>{attendance.checked_in}</strong> of <strong>{attendance.sold}</strong> sold ·{" "}
+          {attendance.to_come} to come
+        </p>
+      )}
     </section>
   );
 }

@@ -12,13 +12,47 @@ const PERMISSIONS: Permission[] = [
   "tickets:check-in", "reports:view", "audit:view", "webhooks:manage", "users:manage",
 ];
 
-function PermissionBoxes({ chosen, name }: { chosen: string[]; name: string }) {
+// What each job at a cinema needs; a role fills the boxes, which stay the truth (and can be changed one by one).
+const SEES: Permission[] = ["movies:view", "screenings:view"];
+export const ROLES: { name: string; permissions: Permission[] }[] = [
+  { name: "Box office", permissions: [...SEES, "members:view", "members:create", "orders:create", "orders:view-all", "orders:manage"] },
+  { name: "Door", permissions: [...SEES, "tickets:check-in"] },
+  {
+    name: "Manager",
+    permissions: [
+      ...SEES,
+      ...(["movies:create", "movies:update", "movies:delete", "screenings:manage", "members:view"] as Permission[]),
+      ...(["subscriptions:view", "orders:view-all", "orders:manage", "reports:view", "audit:view"] as Permission[]),
+    ],
+  },
+  { name: "Administrator", permissions: PERMISSIONS },
+];
+
+function PermissionBoxes({ initial, name }: { initial: string[]; name: string }) {
+  const [chosen, setChosen] = useState<string[]>(initial);
+  const toggle = (permission: string, on: boolean) =>
+    setChosen((now) => (on ? [...now, permission] : now.filter((p) => p !== permission)));
   return (
     <fieldset className="permissions">
       <legend>Permissions</legend>
+      <p className="roles">
+        Fill for a role:{" "}
+        {ROLES.map((role) => (
+          <button key={role.name} type="button" className="secondary" onClick={() => setChosen([...role.permissions])}>
+            {role.name}
+          </button>
+        ))}
+      </p>
       {PERMISSIONS.map((permission) => (
         <label key={permission} className="inline">
-          <input type="checkbox" name={name} value={permission} defaultChecked={chosen.includes(permission)} /> {permission}
+          <input
+            type="checkbox"
+            name={name}
+            value={permission}
+            checked={chosen.includes(permission)}
+            onChange={(event) => toggle(permission, event.target.checked)}
+          />{" "}
+          {permission}
         </label>
       ))}
     </fieldset>
@@ -47,7 +81,10 @@ export function Users() {
       },
     });
     if (!data) return setNote({ kind: "error", text: errorText(error) });
-    setNote({ kind: "info", text: `Created ${data.username}. Their one-time sign-up code: ${data.signup_code}` });
+    setNote({
+      kind: "info",
+      text: `Created ${data.username}. Their one-time sign-up code: ${data.signup_code} (they activate the account with it under "Activate your account" on the sign-in page).`,
+    });
     load();
   };
   const save = async (event: FormEvent<HTMLFormElement>) => {
@@ -112,7 +149,7 @@ export function Users() {
           <label className="inline">
             <input type="checkbox" name="unlock" /> Lift the login delays
           </label>
-          <PermissionBoxes chosen={editing.permissions} name="edit-permissions" />
+          <PermissionBoxes initial={editing.permissions} name="edit-permissions" />
           <button type="submit">Save</button>
         </form>
       )}
@@ -138,7 +175,7 @@ export function Users() {
           Session length (minutes)
           <input name="session" type="number" min={1} defaultValue={480} required />
         </label>
-        <PermissionBoxes chosen={[]} name="permissions" />
+        <PermissionBoxes initial={[]} name="permissions" />
         <button type="submit">Create the account</button>
       </form>
     </section>
