@@ -212,3 +212,25 @@ def test_what_the_api_says_of_a_field_shows_next_to_it(new_page):
     assert "10 characters" in page.locator("#password-error").inner_text()
     assert "password" in page.get_by_role("alert").inner_text().lower()
     assert not axe_violations(page), "register, with a field error"
+
+
+def test_a_customer_stays_signed_in_across_tabs_and_a_browser_restart_and_signs_out_everywhere(
+    new_page, browser, web_stack
+):
+    page = new_page({"width": 375, "height": 740})
+    username = register(page)
+    tab = page.context.new_page()
+    tab.goto(web_stack.url + "/")
+    tab.get_by_text(f"Signed in as {username}").wait_for()  # a new tab: still signed in
+    restarted = browser.new_context(
+        storage_state=page.context.storage_state(), base_url=web_stack.url, viewport={"width": 375, "height": 740}
+    )
+    try:
+        again = restarted.new_page()
+        again.goto("/")
+        again.get_by_text(f"Signed in as {username}").wait_for()  # the browser closed and opened again
+    finally:
+        restarted.close()
+    tab.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="Sign in").wait_for()  # the other tab follows
+    assert page.evaluate("localStorage.getItem('boxoffice.token')") is None

@@ -147,7 +147,7 @@ def test_a_customer_sees_no_staff_page_and_staff_see_only_what_they_may(new_page
     door.goto("/#/staff/users")
     door.get_by_role("heading", name="Not for this account").wait_for()
     # ... and the API refuses it anyway.
-    token = door.evaluate("sessionStorage.getItem('boxoffice.token')")
+    token = door.evaluate("localStorage.getItem('boxoffice.token')")
     refused = requests.get(f"{web_stack.url}/users", headers={"Authorization": f"Bearer {token}"}, timeout=30)
     assert refused.status_code == 403 and refused.json()["code"] == "FORBIDDEN"
 
@@ -192,7 +192,7 @@ def test_staff_whose_account_is_disabled_are_asked_to_sign_in_at_their_next_webh
     page.goto("/#/staff/webhooks")
     page.get_by_role("heading", name="Sign in").wait_for()
     assert page.get_by_role("status").inner_text() == "Your session has ended: sign in again."
-    assert page.evaluate("sessionStorage.getItem('boxoffice.token')") is None
+    assert page.evaluate("localStorage.getItem('boxoffice.token')") is None
     screenshot(page, "session-ended")
 
 

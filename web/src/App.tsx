@@ -30,8 +30,16 @@ export function App() {
       setNotice("Your session has ended: sign in again.");
       refresh();
     };
+    // Another tab signed in or out: this one follows (the storage event fires only in the other tabs).
+    const elsewhere = (event: StorageEvent) => {
+      if (event.key === null || event.key === "boxoffice.token") refresh();
+    };
     window.addEventListener(SESSION_ENDED, ended);
-    return () => window.removeEventListener(SESSION_ENDED, ended);
+    window.addEventListener("storage", elsewhere);
+    return () => {
+      window.removeEventListener(SESSION_ENDED, ended);
+      window.removeEventListener("storage", elsewhere);
+    };
   }, []);
   const signedIn = () => {
     setNotice("");

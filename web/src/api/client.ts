@@ -12,15 +12,33 @@ export type ApiError = { code: string; message: string; details?: Record<string,
 
 const TOKEN_KEY = "boxoffice.token";
 
+/** When a token stops working by itself (its `exp`), in ms; 0 if it cannot be read. */
+function expiresAt(token: string): number {
+  try {
+    const payload = JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"))) as { exp?: number };
+    return (payload.exp ?? 0) * 1000;
+  } catch {
+    return 0;
+  }
+}
+
+// The session lives in localStorage, so every tab and a restarted browser stay signed in for as long as the
+// account's session lasts (the token's own `exp`); signing out, or any 401, forgets it in every tab. Why this
+// and not a refresh token in a cookie: docs/architecture.md, "The web app's session".
 export const session = {
   token(): string | null {
-    return sessionStorage.getItem(TOKEN_KEY);
+    const token = localStorage.getItem(TOKEN_KEY);
+    if (token && expiresAt(token) <= Date.now()) {
+      localStorage.removeItem(TOKEN_KEY); // the session has run out: nothing to send
+      return null;
+    }
+    return token;
   },
   save(token: string): void {
-    sessionStorage.setItem(TOKEN_KEY, token);
+    localStorage.setItem(TOKEN_KEY, token);
   },
   clear(): void {
-    sessionStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(TOKEN_KEY);
   },
 };
 
