@@ -234,3 +234,126 @@ def test_a_customer_stays_signed_in_across_tabs_and_a_browser_restart_and_signs_
     tab.get_by_role("button", name="Sign out").click()
     page.get_by_role("heading", name="Sign in").wait_for()  # the other tab follows
     assert page.evaluate("localStorage.getItem('boxoffice.token')") is None
+
+
+def _contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two CSS rgb()/rgba() colours."""
+
+    def luminance(css: str) -> float:
+        channels = [int(part) / 255 for part in re.findall(r"\d+", css)[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def seat_states_on_a_map(new_page, web_stack):
+    """A page on a fresh screening's map with a sold seat (A-1), a seat held by someone else (A-2), one chosen
+    (A-3) and free ones."""
+    screening_id = new_screening(web_stack.url)
+    headers = admin_headers(web_stack.url)
+    sold = requests.post(
+        f"{web_stack.url}/orders", json={"screening_id": screening_id, "chairs": ["A-1"]}, headers=headers, timeout=30
+    ).json()
+    paid = requests.post(
+        f"{web_stack.url}/orders/{sold['order_id']}/payment",
+        json={"confirmation_id": sold["confirmation_id"], "payment_method": "cash"},
+        headers={**headers, "Idempotency-Key": f"sale-{sold['order_id']}"},
+        timeout=30,
+    )
+    assert paid.status_code == 200, paid.text
+    held = requests.post(
+        f"{web_stack.url}/orders", json={"screening_id": screening_id, "chairs": ["A-2"]}, headers=headers, timeout=30
+    )
+    assert held.status_code == 201, held.text
+    page = new_page()
+    register(page)
+    open_screening(page, screening_id)
+    page.locator('[data-seat="A-2"].held').wait_for()
+    page.locator('[data-seat="A-3"]').click()
+    page.locator('[data-seat="A-3"][aria-pressed="true"]').wait_for()
+    return page
+
+
+def test_seat_states_differ_by_more_than_colour(new_page, web_stack):
+    """WCAG 1.4.1: free, chosen, held and sold each have a cue besides colour (held striped, sold crossed out,
+    chosen a check mark and a white border, free plain), so they stay apart whatever colours a person sees.
+    (Checked on the computed styles; a rendered comparison under simulated colour blindness is still to do.)"""
+    page = seat_states_on_a_map(new_page, web_stack)
+    cues = page.evaluate(
+        """() => Object.fromEntries(['A-1', 'A-2', 'A-3', 'A-4'].map(id => {
+            const seat = document.querySelector(`[data-seat="${id}"]`);
+            const style = getComputedStyle(seat), after = getComputedStyle(seat, '::after');
+            return [id, [style.backgroundImage, after.content, style.borderTopColor]];
+        }))"""
+    )
+    sold, held, chosen, free = (tuple(cues[chair]) for chair in ("A-1", "A-2", "A-3", "A-4"))
+    assert len({sold, held, chosen, free}) == 4, cues
+    without_colour = {
+        state: (image != "none", content not in ("none", "normal"))
+        for state, (image, content, _) in {"sold": sold, "held": held, "chosen": chosen, "free": free}.items()
+    }
+    patterns = {state: cues[chair][0] for state, chair in (("sold", "A-1"), ("held", "A-2"))}
+    assert patterns["sold"] != patterns["held"] and "none" not in patterns.values(), patterns
+    assert without_colour["chosen"] == (False, True) and without_colour["free"] == (False, False), without_colour
+
+
+def test_the_focus_ring_is_3_to_1_unlike_chosen_and_never_under_the_panel_at_200_percent(new_page, web_stack):
+    page = seat_states_on_a_map(new_page, web_stack)
+    page.set_viewport_size({"width": 640, "height": 450})  # a 1280 x 900 window at 200 % zoom
+    page.locator('[data-seat="A-4"]').focus()
+    page.keyboard.press("ArrowRight")  # keyboard focus: :focus-visible
+    ring = page.evaluate(
+        """() => {
+            const style = getComputedStyle(document.activeElement);
+            const chosen = getComputedStyle(document.querySelector('[data-seat="A-3"]'));
+            return [style.outlineColor, style.outlineStyle, style.outlineWidth,
+                    getComputedStyle(document.body).backgroundColor,
+                    getComputedStyle(document.querySelector('main')).backgroundColor, chosen.borderTopColor];
+        }"""
+    )
+    outline, style, width, page_background, main_background, chosen_border = ring
+    assert style == "solid" and float(width.rstrip("px")) >= 2, ring
+    for background in (page_background, main_background):
+        if "rgba(0, 0, 0, 0)" not in background:
+            assert _contrast(outline, background) >= 3, (outline, background)
+    assert _contrast(outline, chosen_border) >= 3, "the focus ring looks unlike a chosen seat's border"
+    for _ in range(20):  # down to the last row, then along it
+        page.keyboard.press("ArrowDown")
+    for _ in range(8):
+        page.keyboard.press("ArrowRight")
+        seat, panel = page.evaluate(
+            """() => [document.activeElement.getBoundingClientRect().bottom,
+                      document.querySelector('.panel').getBoundingClientRect().top]"""
+        )
+        assert seat <= panel + 1, f"the focused seat ({seat}) is under the panel ({panel})"
+    panel_height = page.evaluate("document.querySelector('.panel').getBoundingClientRect().height")
+    assert panel_height <= 450 / 3 + 1
+
+
+def test_the_seat_map_is_one_tab_stop_and_down_lands_on_the_nearest_seat_below(new_page, web_stack):
+    page = seat_states_on_a_map(new_page, web_stack)
+    page.locator('[data-seat="A-3"]').focus()
+    tab_stops = page.evaluate("document.querySelectorAll('.seatmap [data-seat][tabindex=\"0\"]').length")
+    assert tab_stops == 1
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.seatmap') === null"), "Tab leaves the map"
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.dataset.seat") == "A-3", "and comes back to the seat it left"
+    for _ in range(30):
+        page.keyboard.press("ArrowRight")  # the last seat of row A
+    last = page.evaluate("document.activeElement.getBoundingClientRect().left")
+    page.keyboard.press("ArrowDown")
+    below = page.evaluate(
+        """() => { const here = document.activeElement; const x = here.getBoundingClientRect().left;
+            const row = [...document.querySelectorAll(`[data-row="${here.dataset.row}"]`)];
+            return [here.dataset.row, x, Math.min(...row.map(s => Math.abs(s.getBoundingClientRect().left - x)))]; }"""
+    )
+    assert below[0] == "1", below
+    candidates = page.evaluate(
+        """x => Math.min(...[...document.querySelectorAll('[data-row="1"]')]
+            .map(seat => Math.abs(seat.getBoundingClientRect().left - x)))""",
+        last,
+    )
+    assert abs(below[1] - last) == candidates, "the nearest seat of the row below"

@@ -110,7 +110,10 @@ export function SeatMap({ screeningId, me }: { screeningId: string; me: Me }) {
     setChosen((ids) => (ids.includes(chair.chair_id) ? ids.filter((id) => id !== chair.chair_id) : [...ids, chair.chair_id]));
   };
 
-  // Arrow keys move between seats (rows up and down, seats left and right), as in a grid.
+  // The map is one Tab stop (a roving tabindex): Tab lands on the seat last focused (the first, at first) and
+  // the next Tab leaves the map; arrow keys move between seats, as in a grid. Up and Down go to the seat of the
+  // next row nearest on screen, so a shorter row or a gap never traps the focus.
+  const [active, setActive] = useState<string | null>(null);
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const moves: Record<string, [number, number]> = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
     const move = moves[event.key];
@@ -118,12 +121,27 @@ export function SeatMap({ screeningId, me }: { screeningId: string; me: Me }) {
     if (!move || !here) return;
     event.preventDefault();
     const row = Number(here.dataset.row) + move[0];
-    const column = Number(here.dataset.column) + move[1];
-    const target =
-      event.currentTarget.querySelector<HTMLElement>(`[data-row="${row}"][data-column="${column}"]`) ??
-      event.currentTarget.querySelector<HTMLElement>(`[data-row="${row}"][data-column="${Math.max(0, column - 1)}"]`);
-    target?.focus();
+    let target: HTMLElement | null;
+    if (move[0] === 0) {
+      target = event.currentTarget.querySelector<HTMLElement>(
+        `[data-row="${row}"][data-column="${Number(here.dataset.column) + move[1]}"]`,
+      );
+    } else {
+      const x = here.getBoundingClientRect().left + here.offsetWidth / 2;
+      const candidates = [...event.currentTarget.querySelectorAll<HTMLElement>(`[data-row="${row}"]`)];
+      target = candidates.reduce<HTMLElement | null>((best, seat) => {
+        const distance = Math.abs(seat.getBoundingClientRect().left + seat.offsetWidth / 2 - x);
+        return best === null || distance < Math.abs(best.getBoundingClientRect().left + best.offsetWidth / 2 - x)
+          ? seat
+          : best;
+      }, null);
+    }
+    if (target) {
+      setActive(target.dataset.seat ?? null);
+      target.focus();
+    }
   };
+  const tabStop = active ?? rows[0]?.[1][0]?.chair_id ?? null;
 
   const hold = async () => {
     setMessage(null);
@@ -182,6 +200,8 @@ export function SeatMap({ screeningId, me }: { screeningId: string; me: Me }) {
                     data-seat={chair.chair_id}
                     data-row={rowIndex}
                     data-column={column}
+                    tabIndex={chair.chair_id === tabStop ? 0 : -1}
+                    onFocus={() => setActive(chair.chair_id)}
                     aria-pressed={mine}
                     aria-disabled={chair.status !== "AVAILABLE" && !mine}
                     aria-label={`${chair.chair_id}, ${status}, ${money(chair.price_cents, chair.currency)}${features}`}
