@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useMemo, useState, type CSSProperties, type KeyboardEvent } from "react";
 import { api, errorText, money, namedChairs, when, type Chair, type Order, type Screening, type Schemas } from "../api/client";
 import { can, type Me } from "../api/me";
 import { HeldOrder } from "../ui/HeldOrder";
@@ -103,6 +103,19 @@ export function SeatMap({ screeningId, me }: { screeningId: string; me: Me }) {
     );
   }, [chairs, hall]);
   const gaps = useMemo(() => new Map(hall?.rows.map((row) => [row.label, new Set(row.gaps ?? [])]) ?? []), [hall]);
+  // The widest row in seats (a gap counts a third of one): what a phone's seats shrink to fit.
+  const columns = Math.max(1, ...rows.map(([label, seats]) => seats.length + (gaps.get(label)?.size ?? 0) / 3));
+  // Prices by row, rows of one price together: "A–E €10.00 · F €14.00".
+  const rowPrices = useMemo(() => {
+    const runs: { from: string; to: string; price: string }[] = [];
+    for (const [label, seats] of rows) {
+      const price = seats[0] ? money(seats[0].price_cents, seats[0].currency) : "";
+      const last = runs[runs.length - 1];
+      if (last && last.price === price) last.to = label;
+      else runs.push({ from: label, to: label, price });
+    }
+    return runs.map((run) => `${run.from === run.to ? `Row ${run.from}` : `Rows ${run.from}–${run.to}`} ${run.price}`);
+  }, [rows]);
 
   const toggle = (chair: Chair) => {
     if (order || chair.status !== "AVAILABLE") return;
@@ -179,7 +192,14 @@ export function SeatMap({ screeningId, me }: { screeningId: string; me: Me }) {
       <div className="screen" aria-hidden="true">
         Screen
       </div>
-      <div className="seatmap" role="group" aria-label="Seat map, the screen at the top" onKeyDown={onKeyDown}>
+      {rowPrices.length > 0 && <p className="row-prices">Prices: {rowPrices.join(" · ")}</p>}
+      <div
+        className="seatmap"
+        role="group"
+        aria-label="Seat map, the screen at the top"
+        onKeyDown={onKeyDown}
+        style={{ "--columns": columns } as CSSProperties}
+      >
         {rows.map(([label, seats], rowIndex) => (
           <div key={label} className="row" role="group" aria-label={`Row ${label}`}>
             <span className="row-label" aria-hidden="true">
