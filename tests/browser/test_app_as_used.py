@@ -5,6 +5,7 @@ API explains (a field, the seats) is shown."""
 
 from __future__ import annotations
 
+import base64
 import functools
 import itertools
 import re
@@ -13,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
+from local.runtime import PROJECT_ROOT
 from tests.browser.conftest import axe_violations
 from tests.browser.test_customer import free_seats, open_first_screening, register, sign_in
 from tests.browser.test_staff import admin_headers as sign_in_admin
@@ -386,3 +388,55 @@ def test_the_demo_seat_map_fits_a_phone_with_its_prices_and_the_panel_leaves_two
     page.get_by_text(re.compile(r"Held for \d+:\d\d more")).wait_for()
     panel = page.evaluate("document.querySelector('.panel').getBoundingClientRect().height")
     assert panel <= 740 / 3 + 1, f"the panel covers {panel} px of 740"
+
+
+JSQR = PROJECT_ROOT / "web" / "node_modules" / "jsqr" / "dist" / "jsQR.js"
+
+
+def test_a_ticket_qr_on_a_phone_is_large_enough_and_a_reader_decodes_the_rendered_code(browser, web_stack):
+    """The QR as a phone shows it (375 px wide, 2 device pixels per CSS pixel): at least 250 CSS px with a
+    4-module quiet zone, and jsQR decodes a screenshot of it to the ticket's signed payload."""
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740}, device_scale_factor=2, base_url=web_stack.url, bypass_csp=True
+    )
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto("/")
+        register(page)
+        open_first_screening(page)
+        hold(page, 1)
+        pay(page)
+        page.get_by_role("link", name="See my tickets").click()
+        image = page.get_by_role("img", name=re.compile("QR code of the ticket"))
+        image.wait_for()
+        width = image.evaluate("img => img.getBoundingClientRect().width")
+        assert width >= 250, width
+        shot = base64.b64encode(image.screenshot()).decode()
+        page.add_script_tag(path=str(JSQR))
+        decoded = page.evaluate(
+            """async (png) => {
+                const picture = new Image(); picture.src = `data:image/png;base64,${png}`; await picture.decode();
+                const canvas = document.createElement('canvas');
+                canvas.width = picture.width; canvas.height = picture.height;
+                const context = canvas.getContext('2d'); context.drawImage(picture, 0, 0);
+                const found = jsQR(context.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width,
+                                   canvas.height);
+                return found && { data: found.data, version: found.version, pixels: canvas.width }; }""",
+            shot,
+        )
+        assert decoded, "jsQR found no code in the rendered ticket"
+        token = page.evaluate("localStorage.getItem('boxoffice.token')")
+        orders = requests.get(
+            f"{web_stack.url}/orders", headers={"Authorization": f"Bearer {token}"}, timeout=30
+        ).json()["items"]
+        assert decoded["data"] == orders[0]["tickets"][0]["qr"], "the decoded payload is the ticket's signed QR"
+        modules = 17 + 4 * decoded["version"]
+        module_px = decoded["pixels"] / (modules + 8)
+        print(
+            f"QR: version {decoded['version']} ({modules} modules + 8 of quiet zone), {width} CSS px, "
+            f"{module_px:.2f} device px per module at 2x"
+        )
+        assert module_px >= 2, module_px
+    finally:
+        context.close()

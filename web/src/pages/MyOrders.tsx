@@ -5,16 +5,19 @@ import { HeldOrder } from "../ui/HeldOrder";
 import { Message, type Note } from "../ui/Message";
 import { RefundSeats } from "../ui/RefundSeats";
 
+const QR_PX = 256; // at least 250 CSS px: a door scanner reads it off a phone held at arm's length
+
 function TicketCode({ ticket, order }: { ticket: Ticket; order: Order }) {
   const [image, setImage] = useState("");
   useEffect(() => {
     // The signed QR (verifiable offline at the door) when the order has one, else the ticket's code.
-    QRCode.toDataURL(ticket.qr ?? ticket.code, { errorCorrectionLevel: "M", margin: 1, width: 160 }).then(setImage);
+    // Drawn at 2x its CSS size for sharp modules on a phone; the 4-module quiet zone a reader needs around it.
+    QRCode.toDataURL(ticket.qr ?? ticket.code, { errorCorrectionLevel: "M", margin: 4, width: 2 * QR_PX }).then(setImage);
   }, [ticket]);
   const state = ticket.refunded_at ? "refunded" : ticket.checked_in_at ? "admitted" : "valid";
   return (
     <figure className="ticket">
-      {image && <img src={image} width={160} height={160} alt={`QR code of the ticket for seat ${ticket.chair}, ${order.movie_name}`} />}
+      {image && <img src={image} width={QR_PX} height={QR_PX} alt={`QR code of the ticket for seat ${ticket.chair}, ${order.movie_name}`} />}
       <figcaption>
         Seat {ticket.chair} · {state}
         <code className="code">{ticket.code}</code>
