@@ -25,6 +25,29 @@ function Field(props: { label: string; name: string; type?: string; autoComplete
   );
 }
 
+/** What creating and activating an account share: the API's answer shown (each field's error under it), then
+ * signing in with the new password. */
+function useAccountForm(onDone: () => void) {
+  const [error, setError] = useState("");
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const start = () => {
+    setFields({});
+    setError("");
+  };
+  const answered = async (answer: { data?: unknown; error?: unknown }, account: { username: string; password: string }) => {
+    if (!answer.data) {
+      setFields(fieldErrors(answer.error));
+      return setError(errorText(answer.error));
+    }
+    const login = await api.POST("/auth/login", { body: { username: account.username, password: account.password } });
+    if (!login.data) return setError(errorText(login.error));
+    session.save(login.data.access_token);
+    onDone();
+    go("");
+  };
+  return { error, fields, start, answered };
+}
+
 export function SignIn({ onDone, notice = "" }: { onDone: () => void; notice?: string }) {
   const [error, setError] = useState("");
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -68,27 +91,17 @@ export function SignIn({ onDone, notice = "" }: { onDone: () => void; notice?: s
 /** A new staff member's first visit: the one-time sign-up code the administrator gave them and a password of
  * their own make the account active; then they are signed in. */
 export function Activate({ onDone }: { onDone: () => void }) {
-  const [error, setError] = useState("");
-  const [fields, setFields] = useState<Record<string, string>>({});
+  const { error, fields, start, answered } = useAccountForm(onDone);
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setFields({});
+    start();
     const form = new FormData(event.currentTarget);
     const body = {
       username: String(form.get("username")).trim(),
       signup_code: String(form.get("signup_code")).trim(),
       password: String(form.get("password")),
     };
-    const activated = await api.POST("/auth/signup", { body });
-    if (!activated.data) {
-      setFields(fieldErrors(activated.error));
-      return setError(errorText(activated.error));
-    }
-    const login = await api.POST("/auth/login", { body: { username: body.username, password: body.password } });
-    if (!login.data) return setError(errorText(login.error));
-    session.save(login.data.access_token);
-    onDone();
-    go("");
+    await answered(await api.POST("/auth/signup", { body }), body);
   };
   return (
     <section className="card narrow">
@@ -118,11 +131,10 @@ export function Activate({ onDone }: { onDone: () => void }) {
 }
 
 export function Register({ onDone }: { onDone: () => void }) {
-  const [error, setError] = useState("");
-  const [fields, setFields] = useState<Record<string, string>>({});
+  const { error, fields, start, answered } = useAccountForm(onDone);
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setFields({});
+    start();
     const form = new FormData(event.currentTarget);
     const body = {
       username: String(form.get("username")),
@@ -131,16 +143,7 @@ export function Register({ onDone }: { onDone: () => void }) {
       last_name: String(form.get("last_name")),
       email: String(form.get("email")),
     };
-    const created = await api.POST("/auth/register", { body });
-    if (!created.data) {
-      setFields(fieldErrors(created.error));
-      return setError(errorText(created.error));
-    }
-    const login = await api.POST("/auth/login", { body: { username: body.username, password: body.password } });
-    if (!login.data) return setError(errorText(login.error));
-    session.save(login.data.access_token);
-    onDone();
-    go("");
+    await answered(await api.POST("/auth/register", { body }), body);
   };
   return (
     <section className="card narrow">

@@ -26,12 +26,10 @@ function TicketCode({ ticket, order }: { ticket: Ticket; order: Order }) {
   );
 }
 
-/** One order as its owner sees it: a live hold to pay or cancel, tickets, seats to refund; what happened to
- * it is said inside it. */
-export function OrderCard({ order, onChanged }: { order: Order; onChanged: () => void }) {
-  const [note, setNote] = useState<Note>(null);
+/** What an order is: its screening, seats, amount, status and what was refunded. */
+export function OrderSummary({ order }: { order: Order }) {
   return (
-    <li className="card">
+    <>
       <h2>
         {order.movie_name} · {when(order.starts_at)}
       </h2>
@@ -40,6 +38,17 @@ export function OrderCard({ order, onChanged }: { order: Order; onChanged: () =>
         <strong>{order.status}</strong>
         {order.refunded_cents > 0 && ` · refunded ${money(order.refunded_cents, order.currency)}`}
       </p>
+    </>
+  );
+}
+
+/** One order as its owner sees it: a live hold to pay or cancel, tickets, seats to refund; what happened to
+ * it is said inside it. */
+export function OrderCard({ order, onChanged }: { order: Order; onChanged: () => void }) {
+  const [note, setNote] = useState<Note>(null);
+  return (
+    <li className="card">
+      <OrderSummary order={order} />
       <Message note={note} />
       {order.status === "HELD" && (
         <HeldOrder

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { api, errorText, money, when, type Order } from "../../api/client";
+import { api, errorText, type Order } from "../../api/client";
 import { can, type Me } from "../../api/me";
+import { OrderSummary } from "../MyOrders";
 import { Message, type Note } from "../../ui/Message";
 import { RefundSeats } from "../../ui/RefundSeats";
 import { ScreeningSelect, useScreeningChoice } from "../../ui/ScreeningSelect";
@@ -93,14 +94,7 @@ export function Orders({ me }: { me: Me }) {
       <ul className="orders">
         {shown.map((order) => (
           <li key={order.order_id} className="card">
-            <h2>
-              {order.movie_name} · {when(order.starts_at)}
-            </h2>
-            <p>
-              {order.hall_name} · seats {order.chairs.join(", ")} · {money(order.amount_cents, order.currency)} ·{" "}
-              <strong>{order.status}</strong>
-              {order.refunded_cents > 0 && ` · refunded ${money(order.refunded_cents, order.currency)}`}
-            </p>
+            <OrderSummary order={order} />
             <p className="small">
               Order <code>{order.order_id}</code> · confirmation <code>{order.confirmation_id}</code>
             </p>
