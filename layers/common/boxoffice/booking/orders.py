@@ -340,7 +340,7 @@ def list_page(
         if screening_id:
             condition = Order.screening_id == screening_id
     else:
-        index, hash_value = Order.by_screening, screening_id
+        index, hash_value = Order.by_screening, str(screening_id)  # the first branch took the case of neither
     matched: list[Order] = []
     next_cursor = cursor
     for _ in range(MAX_REQUESTS_PER_PAGE):
