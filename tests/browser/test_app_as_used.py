@@ -6,7 +6,6 @@ API explains (a field, the seats) is shown."""
 from __future__ import annotations
 
 import base64
-import functools
 import itertools
 import re
 from datetime import UTC, datetime, timedelta
@@ -16,14 +15,11 @@ import requests
 
 from local.runtime import PROJECT_ROOT
 from tests.browser.conftest import axe_violations
-from tests.browser.test_customer import free_seats, open_first_screening, register, sign_in
-from tests.browser.test_staff import admin_headers as sign_in_admin
-from tests.integration.conftest import ADMIN_PASSWORD
+from tests.browser.test_customer import free_seats, open_first_screening, register
+from tests.browser.test_staff import admin_headers, as_admin
 
 pytestmark = pytest.mark.browser
 _hours = itertools.count(1)
-# The administrator signs in once per stack: signing in for every request would meet the login limits.
-admin_headers = functools.cache(sign_in_admin)
 
 
 def new_screening(url: str) -> str:
@@ -76,7 +72,7 @@ def pay(page) -> None:
 def test_moving_a_screening_is_one_confirmed_request_whatever_is_typed(new_page, web_stack):
     screening_id = new_screening(web_stack.url)
     page = new_page()
-    sign_in(page, "admin", ADMIN_PASSWORD)
+    as_admin(page, web_stack.url)
     page.goto("/#/staff/schedule")
     puts: list[str] = []
     page.on("request", lambda request: puts.append(request.url) if request.method == "PUT" else None)
@@ -130,7 +126,9 @@ def test_a_held_order_is_resumed_on_the_map_and_paid_from_my_orders(new_page):
     pay(page)
     card = page.get_by_role("listitem").filter(has_text="PAID")
     card.get_by_role("status").filter(has_text="Paid").wait_for()
-    assert card.get_by_role("img", name=re.compile("QR code of the ticket")).count() == 2
+    qr_codes = card.get_by_role("img", name=re.compile("QR code of the ticket"))
+    qr_codes.nth(1).wait_for()  # each is drawn when its code is ready
+    assert qr_codes.count() == 2
 
 
 def test_nothing_of_one_screenings_order_shows_on_the_next_seat_map(new_page, web_stack):
@@ -171,7 +169,7 @@ def test_a_customer_refunds_chosen_seats_after_confirming_and_reads_the_result_t
     assert qr_codes.count() == 1 and chairs[1] in (qr_codes.first.get_attribute("alt") or "")
 
 
-def test_staff_see_their_own_orders_and_refund_chosen_seats_at_the_counter(new_page):
+def test_staff_see_their_own_orders_and_refund_chosen_seats_at_the_counter(new_page, web_stack):
     customer = new_page()
     register(customer)
     open_first_screening(customer)
@@ -181,7 +179,7 @@ def test_staff_see_their_own_orders_and_refund_chosen_seats_at_the_counter(new_p
     code = customer.locator("code.code").first.inner_text()
 
     clerk = new_page()
-    sign_in(clerk, "admin", ADMIN_PASSWORD)
+    as_admin(clerk, web_stack.url)
     clerk.get_by_role("link", name="My orders").click()
     clerk.get_by_role("heading", name="My orders").wait_for()
     clerk.get_by_text(re.compile("No orders yet|PAID|HELD|REFUNDED|CANCELLED|EXPIRED")).first.wait_for()
