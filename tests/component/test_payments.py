@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 
 import pytest
 
@@ -367,3 +368,32 @@ def test_a_declined_attempt_that_outlived_its_claim_never_releases_the_claim_of_
     clock.advance(2)  # past C's claim: now D may pay
     assert booking.pay(alice, order, key="attempt-d-0001").status == 200
     assert len(charges(aws)) == 1
+
+
+@pytest.mark.parametrize(("seconds_before_the_start", "code"), [(1, "PAID"), (0, "SCREENING_STARTED")])
+def test_a_payment_completing_at_the_very_start_sells_nothing(
+    make_stack, aws, monkeypatch, seconds_before_the_start, code
+):
+    """The charge returns 1 s before the screening starts: sold. It returns at the start itself: nothing is
+    sold from that second on, the charge is refunded, and the answer says the screening started."""
+    stack = make_stack(HoldSeconds="3600")
+    booking = Booking(stack, make_screening(stack, hours_from_now=0.5))
+    alice = customer()
+    order = booking.hold(alice, ["A-1"]).body
+    starts = int(datetime.fromisoformat(order["starts_at"].replace("Z", "+00:00")).timestamp())
+    simulated = stack.module("PayOrderFunction", "boxoffice.payments.simulated")
+    original_charge = simulated.SimulatedProvider.charge
+
+    def charge_until(provider, **kwargs):
+        clock.advance(starts - seconds_before_the_start - int(clock.time()))
+        return original_charge(provider, **kwargs)
+
+    monkeypatch.setattr(simulated.SimulatedProvider, "charge", charge_until)
+    answer = booking.pay(alice, order)
+    if code == "PAID":
+        assert answer.status == 200 and answer.body["status"] == "PAID", answer
+        assert refunds(aws) == []
+    else:
+        assert answer.status == 409 and answer.body["code"] == code, answer
+        assert answer.body["details"] == {"refunded": True}
+        assert len(charges(aws)) == 1 and len(refunds(aws)) == 1
