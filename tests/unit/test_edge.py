@@ -139,6 +139,22 @@ def test_keys_read_from_der_and_jwk_are_cryptographys_and_pyjwts_keys():
             rs256.from_spki_der(bad)
 
 
+def test_a_jwk_is_read_only_when_it_is_an_rsa_key_with_both_numbers_and_keys_are_equal_only_to_themselves():
+    jwk = RSAAlgorithm.to_jwk(PRIVATE.public_key(), as_dict=True)
+    for broken in (
+        {**jwk, "kty": "EC"},
+        {key: value for key, value in jwk.items() if key != "n"},
+        {key: value for key, value in jwk.items() if key != "e"},
+        {"kty": "EC", "n": jwk["n"]},
+        {**jwk, "n": 12345},
+    ):
+        with pytest.raises(ValueError):
+            rs256.from_jwk(broken)
+    assert ours(PRIVATE) == rs256.from_jwk(jwk) and hash(ours(PRIVATE)) == hash(rs256.from_jwk(jwk))
+    assert ours(PRIVATE) != ours(OTHER), "two keys are equal only when their numbers are"
+    assert ours(PRIVATE) != (ours(PRIVATE).n, ours(PRIVATE).e), "nor equal to anything that is not a key"
+
+
 def key_der() -> bytes:
     return PRIVATE.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
