@@ -54,6 +54,7 @@ def test_a_refunded_ticket_is_not_valid(stack, booking, paid):
     assert booking.refund(staff(), order["order_id"]).status == 200
     refused = scan(stack, tickets[0]["code"], booking.screening_id)
     assert refused.status == 409 and refused.body["code"] == "TICKET_NOT_VALID"
+    assert refused.body["details"] == {"order_status": "REFUNDED"}, "the door is told why"
 
 
 def test_another_screenings_ticket_is_refused_with_what_it_is_for(stack, booking, paid):
@@ -61,7 +62,7 @@ def test_another_screenings_ticket_is_refused_with_what_it_is_for(stack, booking
     elsewhere = make_screening(stack, hours_from_now=5)
     refused = scan(stack, tickets[0]["code"], elsewhere)
     assert refused.status == 409 and refused.body["code"] == "WRONG_SCREENING"
-    assert refused.body["details"]["screening_id"] == booking.screening_id
+    assert refused.body["details"] == {"screening_id": booking.screening_id, "movie_name": "Sunrise"}, refused.body
     assert scan(stack, tickets[0]["code"], booking.screening_id).status == 200, "a refusal admits nobody"
 
 

@@ -23,6 +23,7 @@ from boxoffice.events.once import already_applied, marked
 from boxoffice.models.base import TransactionCancelled, batch_get_raw
 from boxoffice.models.catalog import Movie, Screening
 from boxoffice.models.insights import ReportLine
+from boxoffice.models.till import method_label
 
 MAX_DAYS = 366
 MAX_SCREENINGS = 500
@@ -50,7 +51,7 @@ def changes_of(detail_type: str, detail: dict[str, Any]) -> dict[str, dict[str, 
         changes[daily]["tickets"] += seats
         changes[daily]["orders"] += 1
         changes[daily][f"revenue|{currency}"] += cents
-        changes[daily][f"method|{detail.get('payment_method') or 'unknown'}|{currency}"] += cents
+        changes[daily][f"method|{method_label(detail.get('payment_method'))}|{currency}"] += cents
     elif detail_type in ("OrderCancelled", "OrderExpired") and was_held:
         changes[screening]["held"] -= seats
     elif detail_type in ("OrderRefunded", "OrderPartlyRefunded"):

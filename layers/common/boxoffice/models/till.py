@@ -16,6 +16,12 @@ CASH, CARD_PRESENT = "cash", "card_present"
 BOX_OFFICE_METHODS = (CASH, CARD_PRESENT)  # paid at the counter: nothing for the payment provider to do
 
 
+def method_label(payment_method: str | None) -> str:
+    """How the till and the reports name a payment method: as it is at the counter; anything the provider charged
+    (a token, a saved card's id: one per customer) is "card_online"."""
+    return payment_method if payment_method in BOX_OFFICE_METHODS else "card_online"
+
+
 def line_key(staff_id: str, method: str, currency: str) -> str:
     return f"{staff_id}#{method}#{currency}"
 

@@ -6,13 +6,8 @@ from datetime import date
 
 from boxoffice.clock import utc_date
 from boxoffice.models.base import Transaction
-from boxoffice.models.till import BOX_OFFICE_METHODS, TillLine, line_key
+from boxoffice.models.till import TillLine, line_key, method_label
 from boxoffice.payments.schemas import TillOut, TillTotal
-
-
-def till_method(payment_method: str) -> str:
-    """How the till names a payment method: as it is at the counter; any provider token is "card_online"."""
-    return payment_method if payment_method in BOX_OFFICE_METHODS else "card_online"
 
 
 def count(
@@ -27,7 +22,7 @@ def count(
     refunds_cents: int = 0,
 ) -> None:
     """Add a sale or a refund to its till line, in the transaction that makes the sale or the refund."""
-    method = till_method(method)
+    method = method_label(method)
     line = TillLine(utc_date(at), line_key(staff_id, method, currency))
     transaction.update(
         "till",
