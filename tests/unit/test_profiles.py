@@ -28,7 +28,7 @@ from hypothesis import given, settings, strategies as st
 def test_records_what_it_draws(number):
     with open(os.environ["PROBE_LOG"], "a") as log:
         log.write(f"{number}\\n")
-    assert os.environ.get("PROBE_FAILS") != "1" or number < 1000
+    assert os.environ.get("PROBE_FAILS") != "1" or number == 0  # fails at the first number not 0: every run
 """
 
 
