@@ -136,6 +136,8 @@ def report(found: dict[str, dict[str, str]], seconds: float | None) -> str:
         "",
         "mutmut 3 over the layer's critical modules, each mutant tested by the unit and component tests that",
         "reach it (not the model-based, slow, browser or integration tests); see tools/mutate.py.",
+        "The score is killed (timeouts included) of the mutants checked so far; a run stopped early leaves the rest",
+        "`not checked`, and `make mutate` goes on from there.",
         "",
         "| module | mutants | killed | survived | timeout | no tests | not checked | other | score |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -147,7 +149,8 @@ def report(found: dict[str, dict[str, str]], seconds: float | None) -> str:
         totals.update(counts)
         totals["mutants"] += len(mutants)
         caught = counts[KILLED] + counts[TIMEOUT]
-        score = f"{100 * caught / len(mutants):.1f} %" if mutants else "-"
+        checked = len(mutants) - counts[NOT_RUN]
+        score = f"{100 * caught / checked:.1f} %" if checked else "-"
         lines.append(
             f"| `{module}` | {len(mutants)} | {counts[KILLED]} | {counts[SURVIVED]} | {counts[TIMEOUT]} "
             f"| {counts[NO_TESTS]} | {counts[NOT_RUN]} | {_other(counts)} | {score} |"
@@ -157,7 +160,7 @@ def report(found: dict[str, dict[str, str]], seconds: float | None) -> str:
     lines.append(
         f"| **all** | {totals['mutants']} | {totals[KILLED]} | {totals[SURVIVED]} | {totals[TIMEOUT]} "
         f"| {totals[NO_TESTS]} | {totals[NOT_RUN]} | {_other(totals)} "
-        f"| {100 * caught / max(1, totals['mutants']):.1f} % |"
+        f"| {100 * caught / max(1, totals['mutants'] - totals[NOT_RUN]):.1f} % |"
     )
     lines += ["", f"Run time: {seconds / 60:.1f} minutes." if seconds is not None else "", ""]
     lines += ["## The audit's five survivors (issue 34), and the tests that kill them now", ""]
