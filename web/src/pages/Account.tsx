@@ -25,6 +25,20 @@ function Field(props: { label: string; name: string; type?: string; autoComplete
   );
 }
 
+function FormError({ error }: { error: string }) {
+  return error ? (
+    <p role="alert" className="error">
+      {error}
+    </p>
+  ) : null;
+}
+
+function NewPassword({ label, error }: { label: string; error?: string }) {
+  return (
+    <Field label={`${label} (at least 10 characters)`} name="password" type="password" autoComplete="new-password" error={error} />
+  );
+}
+
 /** What creating and activating an account share: the API's answer shown (each field's error under it), then
  * signing in with the new password. */
 function useAccountForm(onDone: () => void) {
@@ -71,11 +85,7 @@ export function SignIn({ onDone, notice = "" }: { onDone: () => void; notice?: s
       <form onSubmit={submit}>
         <Field label="Username" name="username" autoComplete="username" />
         <Field label="Password" name="password" type="password" autoComplete="current-password" />
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <button type="submit">Sign in</button>
       </form>
       <p>
@@ -109,18 +119,8 @@ export function Activate({ onDone }: { onDone: () => void }) {
       <form onSubmit={submit}>
         <Field label="Username" name="username" autoComplete="username" error={fields.username} />
         <Field label="Sign-up code" name="signup_code" autoComplete="one-time-code" error={fields.signup_code} />
-        <Field
-          label="New password (at least 10 characters)"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          error={fields.password}
-        />
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <NewPassword label="New password" error={fields.password} />
+        <FormError error={error} />
         <button type="submit">Activate and sign in</button>
       </form>
       <p>
@@ -150,21 +150,11 @@ export function Register({ onDone }: { onDone: () => void }) {
       <h1>Create an account</h1>
       <form onSubmit={submit}>
         <Field label="Username" name="username" autoComplete="username" error={fields.username} />
-        <Field
-          label="Password (at least 10 characters)"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          error={fields.password}
-        />
+        <NewPassword label="Password" error={fields.password} />
         <Field label="First name" name="first_name" autoComplete="given-name" error={fields.first_name} />
         <Field label="Last name" name="last_name" autoComplete="family-name" error={fields.last_name} />
         <Field label="E-mail" name="email" type="email" autoComplete="email" error={fields.email} />
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <FormError error={error} />
         <button type="submit">Create the account</button>
       </form>
       <p>
