@@ -46,9 +46,11 @@ def open_first_screening(page) -> None:
 
 def free_seats(page, count: int) -> list:
     """The first `count` free seats, each by its chair id (a locator that stays on that seat)."""
-    seats = page.locator("button.seat.available")
-    seats.first.wait_for()
-    return [page.locator(f'[data-seat="{seats.nth(index).get_attribute("data-seat")}"]') for index in range(count)]
+    page.locator("button.seat.available").first.wait_for()
+    # Read at once: the map polls, and reading the nth seat one by one could name one seat twice.
+    chairs = page.eval_on_selector_all("button.seat.available", "seats => seats.map(seat => seat.dataset.seat)")
+    assert len(set(chairs[:count])) == count, chairs
+    return [page.locator(f'[data-seat="{chair}"]') for chair in chairs[:count]]
 
 
 def test_a_customer_books_two_seats_pays_and_sees_the_tickets(new_page):
