@@ -32,6 +32,7 @@ async function liveHold(screeningId: string, userId: string): Promise<Order | nu
 export function SeatMap({ screeningId, me }: { screeningId: string; me: Me }) {
   const [screening, setScreening] = useState<Screening | null>(null);
   const [hall, setHall] = useState<Hall | null>(null);
+  const [laidOut, setLaidOut] = useState(false); // the hall's layout (its gaps) is known: seats no longer move
   const [chairs, setChairs] = useState<Chair[]>([]);
   const [chosen, setChosen] = useState<string[]>([]);
   const [order, setOrder] = useState<Order | null>(null);
@@ -59,8 +60,12 @@ export function SeatMap({ screeningId, me }: { screeningId: string; me: Me }) {
   useEffect(() => {
     api.GET("/screenings/{screening_id}", { params: { path: { screening_id: screeningId } } }).then(({ data }) => {
       setScreening(data ?? null);
+      if (!data) setLaidOut(true); // no screening to lay out: show what the seat map says
       if (data)
-        api.GET("/halls/{hall_id}", { params: { path: { hall_id: data.hall_id } } }).then((h) => setHall(h.data ?? null));
+        api.GET("/halls/{hall_id}", { params: { path: { hall_id: data.hall_id } } }).then((h) => {
+          setHall(h.data ?? null);
+          setLaidOut(true);
+        });
     });
     // The next poll is asked for once the last one has answered: a slow answer never stacks requests up.
     let timer = 0;
@@ -200,7 +205,8 @@ export function SeatMap({ screeningId, me }: { screeningId: string; me: Me }) {
         onKeyDown={onKeyDown}
         style={{ "--columns": columns } as CSSProperties}
       >
-        {rows.map(([label, seats], rowIndex) => (
+        {/* Drawn once the hall's gaps are known: a gap drawn later would move every seat under the finger. */}
+        {laidOut && rows.map(([label, seats], rowIndex) => (
           <div key={label} className="row" role="group" aria-label={`Row ${label}`}>
             <span className="row-label" aria-hidden="true">
               {label}
