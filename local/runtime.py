@@ -167,6 +167,7 @@ LAYER_CACHE_RESETS = (
     ("boxoffice.auth.keys", "key_ring.reset"),
     ("boxoffice.booking.ticket_key", "ticket_key.reset"),
     ("boxoffice.edge.authorizer", "verifier.reset"),
+    ("boxoffice.venues.store", "forget_all"),
 )
 
 

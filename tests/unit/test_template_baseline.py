@@ -55,6 +55,9 @@ CHANGED_ON_PURPOSE = {
     "AuthorizerFunction": "standard library only (boxoffice.edge): 128 MB, Lambda's JSON log format",
     "BookingDashboard": "errors and throttles by function, for the account-level alarms (issue 27)",
     "SweepHoldsFunction": "not traced: every minute, all month, it recorded 43,800 traces a month (issue 27)",
+    "CreateHallFunction": "the venues' table and the default venue's parameters in its environment (issue 28)",
+    "CreateHallFunctionRole": "the venue counts its halls in the hall's transaction; the default venue is made "
+    "with the first hall (issue 28)",
     "PayOrderFunctionRole": "kms:GenerateMac on the ticket key (no kms:Sign: issue 13); the till; no idempotency table",
     **dict.fromkeys(
         ["JwksFunction", "GetOrderFunction", "ListOrdersFunction", "PlaceOrderFunction"],

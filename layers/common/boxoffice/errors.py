@@ -88,5 +88,10 @@ class ConfigurationError(RuntimeError):
     """The function was deployed without something it needs: an operator's error, never a client's."""
 
 
+def field_errors(field: str, message: str, **details: Any) -> dict[str, Any]:
+    """`details` naming one body field the way request validation names them, so clients show it by the field."""
+    return {"errors": [{"location": f"body.{field}", "message": message}], **details}
+
+
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"code": code, "message": message, "details": details or {}}

@@ -37,6 +37,7 @@ TICKETS_CHECK_IN = "tickets:check-in"  # door staff: admit ticket holders
 REPORTS_VIEW = "reports:view"  # sales and occupancy reports
 AUDIT_VIEW = "audit:view"  # the audit log
 WEBHOOKS_MANAGE = "webhooks:manage"  # webhook subscriptions (their signing secrets)
+VENUES_MANAGE = "venues:manage"  # venues: time zone, business day, currency, tax rates
 
 ALL_PERMISSIONS: frozenset[str] = frozenset(
     {
@@ -61,6 +62,7 @@ ALL_PERMISSIONS: frozenset[str] = frozenset(
         REPORTS_VIEW,
         AUDIT_VIEW,
         WEBHOOKS_MANAGE,
+        VENUES_MANAGE,
     }
 )
 

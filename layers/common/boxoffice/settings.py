@@ -59,6 +59,7 @@ _TABLE_VARIABLES = {
     "reports": "REPORTS_TABLE",
     "recommendations": "RECOMMENDATIONS_TABLE",
     "webhooks": "WEBHOOKS_TABLE",
+    "venues": "VENUES_TABLE",
 }
 
 
@@ -109,6 +110,10 @@ class Settings:
     event_bus_name: str = ""
     audit_retention_days: int = 400
     webhook_dead_letter_queue_url: str = ""
+    # The default venue ("Main": every hall made before venues existed) is made from these (boxoffice.venues).
+    default_timezone: str = "Europe/Berlin"
+    default_currency: str = "EUR"
+    default_tax_percent: str = "7"
     tables: Mapping[str, str] = field(default_factory=dict)
 
     def table(self, name: str) -> str:

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from pynamodb.exceptions import DeleteError, UpdateError
+from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
 from boxoffice.catalog.common import name_key
 from boxoffice.catalog.schemas import HallIn, HallOut, HallUpdateIn, RowIn, RowOut
 from boxoffice.clock import iso, now_epoch
-from boxoffice.errors import Conflict
+from boxoffice.errors import Conflict, Invalid, field_errors
 from boxoffice.ids import new_id
-from boxoffice.models.base import get_or_404
+from boxoffice.models.base import Transaction, TransactionCancelled, get_or_404
 from boxoffice.models.catalog import Hall, HallRow, Screening
+from boxoffice.models.venues import DEFAULT_VENUE_ID
 from boxoffice.pagination import query_page
 from boxoffice.schemas import Page
+from boxoffice.venues import store as venues
 
 
 def to_out(hall: Hall) -> HallOut:
     return HallOut(
         hall_id=hall.hall_id,
+        venue_id=hall.venue_id or DEFAULT_VENUE_ID,
         name=hall.name,
         chair_count=int(hall.chair_count),
         created_at=iso(hall.created_at),
@@ -37,9 +40,12 @@ def to_out(hall: Hall) -> HallOut:
 
 
 def create(body: HallIn) -> HallOut:
+    """The hall, in its venue: the venue counts it in the same transaction, so it cannot be deleted meanwhile."""
+    venue_id = venues.venue_for_new_hall(body.venue_id)
     hall_id = new_id()
     hall = Hall(
         hall_id=hall_id,
+        venue_id=venue_id,
         name=body.name,
         name_key=name_key(body.name, hall_id),
         created_at=now_epoch(),
@@ -47,7 +53,17 @@ def create(body: HallIn) -> HallOut:
         chair_count=_chair_count(body.rows),
         schedule_version=0,
     )
-    hall.save(condition=Hall.hall_id.does_not_exist())
+    transaction = Transaction()
+    transaction.put("hall", hall, condition=Hall.hall_id.does_not_exist())
+    venues.hall_joins(transaction, venue_id)
+    try:
+        transaction.commit()
+    except TransactionCancelled as cancelled:
+        if "venue" in cancelled.failed():
+            raise Invalid(
+                "No such venue", code="UNKNOWN_VENUE", details=field_errors("venue_id", "no such venue")
+            ) from None
+        raise
     return to_out(hall)
 
 
@@ -101,12 +117,16 @@ def delete(hall_id: str) -> None:
             code="HALL_IN_USE",
             details={"screening_id": latest.screening_id},
         )
+    transaction = Transaction()
+    transaction.delete("hall", hall, condition=Hall.schedule_version == hall.schedule_version)
+    if hall.venue_id:  # a hall older than venues (not yet migrated) was never counted by one
+        venues.hall_leaves(transaction, hall.venue_id)
     try:
-        hall.delete(condition=Hall.schedule_version == hall.schedule_version)
-    except DeleteError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        raise Conflict("The hall's schedule changed meanwhile; try again", code="CONCURRENT_UPDATE") from None
+        transaction.commit()
+    except TransactionCancelled as cancelled:
+        if "hall" in cancelled.failed() or cancelled.retryable:
+            raise Conflict("The hall's schedule changed meanwhile; try again", code="CONCURRENT_UPDATE") from None
+        raise
 
 
 def get(hall_id: str) -> HallOut:

@@ -130,6 +130,7 @@ def _check_layout(rows: list[RowIn]) -> None:
 
 class HallIn(Body):
     name: Name
+    venue_id: OpaqueId | None = Field(None, description="Required once there are several venues")
     rows: list[RowIn] = Field(min_length=1, max_length=100)
 
     @model_validator(mode="after")
@@ -164,6 +165,7 @@ class RowOut(Out):
 
 class HallOut(Out):
     hall_id: str
+    venue_id: str
     name: str
     rows: list[RowOut]
     chair_count: int

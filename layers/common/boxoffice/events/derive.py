@@ -280,7 +280,15 @@ def _login_events(change: _Change) -> None:
 
 # ---------------------------------------------------------------- catalog
 # What does not make a catalog item "updated": bookkeeping the system keeps on it.
-_CATALOG_BOOKKEEPING = {"actor", "deleted_by", "updated_at", "schedule_version", "last_screening_starts_at"}
+_CATALOG_BOOKKEEPING = {
+    "actor",
+    "deleted_by",
+    "updated_at",
+    "schedule_version",
+    "last_screening_starts_at",
+    "hall_count",
+    "version",
+}
 
 
 def _catalog_events(entity: str, key: str) -> Callable[[_Change], None]:
@@ -316,6 +324,7 @@ _BY_KEY: dict[str, Callable[[_Change], None]] = {
     "member_id": _catalog_events("member", "member_id"),
     "hall_id": _catalog_events("hall", "hall_id"),
     "subscription_id": _catalog_events("subscription", "subscription_id"),
+    "venue_id": _catalog_events("venue", "venue_id"),
 }
 
 

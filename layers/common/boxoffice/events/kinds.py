@@ -80,9 +80,9 @@ class UserDetail(EventDetail):
 
 
 class CatalogDetail(EventDetail):
-    entity: Literal["movie", "member", "hall", "subscription"]
+    entity: Literal["movie", "member", "hall", "subscription", "venue"]
     id: str
-    name: str | None = Field(default=None, description="A movie's, member's or hall's name")
+    name: str | None = Field(default=None, description="A movie's, member's, hall's or venue's name")
     member_id: str | None = None
     movie_id: str | None = None
     date: str | None = Field(default=None, description="A subscription's date")
@@ -123,7 +123,7 @@ KINDS: dict[str, type[EventDetail]] = {
     ),
     **{
         f"{entity}{change}": CatalogDetail
-        for entity in ("Movie", "Member", "Hall")
+        for entity in ("Movie", "Member", "Hall", "Venue")
         for change in ("Created", "Updated", "Deleted")
     },
     "SubscriptionCreated": CatalogDetail,

@@ -91,6 +91,7 @@ class Hall(StampedModel):
 
     hall_id = UnicodeAttribute(hash_key=True)
     kind = UnicodeAttribute(default="HALL")
+    venue_id = UnicodeAttribute(null=True)  # absent only on halls older than venues: the default venue's
     name = UnicodeAttribute()
     name_key = UnicodeAttribute()
     rows = ListAttribute[HallRow](of=HallRow)
