@@ -25,7 +25,23 @@ SECTIONS = ("Parameters", "Conditions", "Resources", "Outputs")
 _ROUTE_ONLY = re.compile(r"(GET|POST|PUT|DELETE|PATCH) /\S*")
 
 
+# The default venue's parameters reach every function (Globals, issue 28): compared away, as they are
+# everywhere and on purpose; what else a function's environment holds is still compared.
+_EVERYWHERE = {"DEFAULT_TIMEZONE", "DEFAULT_CURRENCY", "DEFAULT_TAX_PERCENT"}
+
+
+def _without_everywhere(body: dict[str, Any]) -> dict[str, Any]:
+    variables = body.get("Properties", {}).get("Environment", {}).get("Variables")
+    if body.get("Type") != "AWS::Lambda::Function" or not isinstance(variables, dict):
+        return body
+    body = json.loads(json.dumps(body))
+    for name in _EVERYWHERE:
+        body["Properties"]["Environment"]["Variables"].pop(name, None)
+    return body
+
+
 def _compared(body: dict[str, Any]) -> dict[str, Any]:
+    body = _without_everywhere(body)
     description = body.get("Properties", {}).get("Description")
     if (
         body.get("Type") == "AWS::Lambda::Function"

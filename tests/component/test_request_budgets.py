@@ -64,8 +64,9 @@ def test_catalog_endpoints_make_the_fewest_requests_and_never_scan(counted, aws_
     assert counted("ListHallsFunction")[1] == {"Query": 1}
 
     screening, calls = counted("CreateScreeningFunction", body=screening_body(movie_id, hall_id))
-    # movie + hall read, overlap query, one transaction to book the hall, 300 chairs in 3 transactions, ready flag
-    assert calls == {"GetItem": 2, "Query": 1, "TransactWriteItems": 1 + 3, "UpdateItem": 1}
+    # hall, its venue (cached a minute per environment) and movie read, overlap query, one transaction to book
+    # the hall, 300 chairs in 3 transactions, ready flag
+    assert calls == {"GetItem": 3, "Query": 1, "TransactWriteItems": 1 + 3, "UpdateItem": 1}
     assert counted("GetScreeningFunction", path={"screening_id": screening.body["screening_id"]})[1] == {"GetItem": 1}
     assert counted("ListScreeningsFunction")[1] == {"Query": 1}
     assert counted("ListScreeningsFunction", query={"movie_id": movie_id})[1] == {"Query": 1}

@@ -58,6 +58,11 @@ CHANGED_ON_PURPOSE = {
     "CreateHallFunction": "the venues' table and the default venue's parameters in its environment (issue 28)",
     "CreateHallFunctionRole": "the venue counts its halls in the hall's transaction; the default venue is made "
     "with the first hall (issue 28)",
+    "CreateScreeningFunction": "the venues' table in its environment: a screening takes its venue's zone and "
+    "currency (issue 28)",
+    "CreateScreeningFunctionRole": "GetItem of the hall's venue (issue 28)",
+    "ListScreeningsFunction": "the venues' table in its environment: ?date= is the venue's local day (issue 28)",
+    "ListScreeningsFunctionRole": "Query on by_venue (a venue's program); GetItem of the venue (issue 28)",
     "PayOrderFunctionRole": "kms:GenerateMac on the ticket key (no kms:Sign: issue 13); the till; no idempotency table",
     **dict.fromkeys(
         ["JwksFunction", "GetOrderFunction", "ListOrdersFunction", "PlaceOrderFunction"],

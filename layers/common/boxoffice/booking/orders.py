@@ -36,6 +36,7 @@ from boxoffice.observability import MetricUnit, logger, metrics
 from boxoffice.pagination import MAX_REQUESTS_PER_PAGE, query_page
 from boxoffice.schemas import Page
 from boxoffice.settings import get_settings
+from boxoffice.venues.local_time import local_iso, venue_and_zone
 
 _ATTEMPTS = 3
 RATE_WINDOW_SECONDS = 60
@@ -44,6 +45,7 @@ RATE_WINDOW_SECONDS = 60
 def to_out(order: Order, now: int | None = None) -> OrderOut:
     now = now_epoch() if now is None else now
     status = order.status_now(now)
+    venue_id, timezone = venue_and_zone(order.venue_id, order.timezone)
     return OrderOut(
         order_id=order.order_id,
         status=status,
@@ -51,7 +53,10 @@ def to_out(order: Order, now: int | None = None) -> OrderOut:
         screening_id=order.screening_id,
         movie_name=order.movie_name,
         hall_name=order.hall_name,
+        venue_id=venue_id,
         starts_at=iso(order.starts_at),
+        starts_at_local=local_iso(int(order.starts_at), timezone),
+        timezone=timezone,
         chairs=list(order.chairs),
         amount_cents=int(order.amount_cents),
         currency=order.currency,
@@ -222,6 +227,8 @@ def place_hold(
             movie_id=screening.movie_id,
             movie_name=screening.movie_name,
             hall_name=screening.hall_name,
+            venue_id=screening.venue_id,
+            timezone=screening.timezone,
             starts_at=int(screening.starts_at),
             chairs=list(body.chairs),
             amount_cents=sum(prices.values()),

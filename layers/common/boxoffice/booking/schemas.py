@@ -114,7 +114,10 @@ class OrderOut(Out):
     screening_id: str
     movie_name: str
     hall_name: str
-    starts_at: str
+    venue_id: str
+    starts_at: str = Field(description="The screening's start, UTC with a Z")
+    starts_at_local: str = Field(description="The same in the venue's local time, with its offset")
+    timezone: str = Field(description="The venue's IANA time zone")
     chairs: list[str]
     amount_cents: int
     currency: str

@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, EmailStr, Field, HttpUrl, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    EmailStr,
+    Field,
+    HttpUrl,
+    NaiveDatetime,
+    StringConstraints,
+    model_validator,
+)
 
 from boxoffice.schemas import Body, LongText, Name, OpaqueId, Out
 
@@ -172,15 +181,34 @@ class HallOut(Out):
     created_at: str
 
 
+def _one_start(starts_at: object, starts_at_local: object, *, required: bool) -> None:
+    if starts_at is not None and starts_at_local is not None:
+        raise ValueError("give starts_at (with its offset) or starts_at_local (the venue's wall clock), not both")
+    if required and starts_at is None and starts_at_local is None:
+        raise ValueError("give starts_at (with its offset) or starts_at_local (the venue's wall clock)")
+
+
 class ScreeningIn(Body):
     movie_id: OpaqueId
     hall_id: OpaqueId
-    starts_at: AwareDatetime = Field(description="ISO 8601 with a time zone, e.g. 2026-12-24T20:00:00Z")
+    starts_at: AwareDatetime | None = Field(
+        None, description="ISO 8601 with an offset, e.g. 2026-12-24T20:00:00+01:00 or 2026-12-24T19:00:00Z"
+    )
+    starts_at_local: NaiveDatetime | None = Field(
+        None,
+        description="Or the venue's wall-clock time without an offset, e.g. 2026-12-24T20:00:00; a time the clocks "
+        "skip is 422 LOCAL_TIME_DOES_NOT_EXIST, one they pass twice 422 LOCAL_TIME_AMBIGUOUS",
+    )
     price_cents: PriceCents
-    currency: Currency
+    currency: Currency | None = Field(None, description="The venue's currency (the default); another is a 422")
     price_classes: dict[PriceClass, PriceCents] = Field(
         default_factory=dict, max_length=20, description="Price per row class, overriding price_cents"
     )
+
+    @model_validator(mode="after")
+    def _one_start_time(self) -> ScreeningIn:
+        _one_start(self.starts_at, self.starts_at_local, required=True)
+        return self
 
 
 class ScreeningOut(Out):
@@ -189,7 +217,10 @@ class ScreeningOut(Out):
     movie_name: str
     hall_id: str
     hall_name: str
-    starts_at: str
+    venue_id: str
+    starts_at: str = Field(description="UTC, with a Z")
+    starts_at_local: str = Field(description="The venue's local time with its offset, e.g. 2026-12-24T20:00:00+01:00")
+    timezone: str = Field(description="The venue's IANA time zone")
     ends_at: str
     price_cents: int
     currency: str
@@ -210,14 +241,20 @@ class ScreeningUpdateIn(Body):
     """A new time (the hall must be free then, as on creation) and/or new prices (for holds made afterwards)."""
 
     starts_at: AwareDatetime | None = None
+    starts_at_local: NaiveDatetime | None = Field(None, description="Or the venue's wall-clock time, as on creation")
     price_cents: PriceCents | None = None
     price_classes: dict[PriceClass, PriceCents] | None = Field(None, max_length=20)
-    hall_id: OpaqueId | None = Field(None, description="Another hall: only while the screening has no orders")
+    hall_id: OpaqueId | None = Field(
+        None, description="Another hall of the same venue: only while the screening has no orders"
+    )
 
     @model_validator(mode="after")
     def _something(self) -> ScreeningUpdateIn:
-        if (self.starts_at, self.price_cents, self.price_classes, self.hall_id) == (None, None, None, None):
-            raise ValueError("give starts_at, price_cents, price_classes or hall_id")
+        _one_start(self.starts_at, self.starts_at_local, required=False)
+        if not {"starts_at", "starts_at_local", "price_cents", "price_classes", "hall_id"} & {
+            name for name in self.model_fields_set if getattr(self, name) is not None
+        }:
+            raise ValueError("give starts_at, starts_at_local, price_cents, price_classes or hall_id")
         return self
 
 

@@ -12,7 +12,7 @@ Creating is safe to retry and safe to race:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
@@ -20,14 +20,17 @@ from pynamodb.expressions.update import Action
 from boxoffice.booking import chairs as chair_store
 from boxoffice.catalog.schemas import ScreeningIn, ScreeningOut, ScreeningUpdateIn
 from boxoffice.clock import iso, now_epoch
-from boxoffice.errors import Conflict, Invalid, Unavailable
+from boxoffice.errors import Conflict, Invalid, Unavailable, field_errors
 from boxoffice.ids import derived_id
 from boxoffice.models.base import Transaction, TransactionCancelled, get_or_404, plain
 from boxoffice.models.catalog import CANCELLED, REBUILD, RESCHEDULE, SCHEDULED, SETTLE, Hall, Movie, Screening
+from boxoffice.models.venues import DEFAULT_VENUE_ID
 from boxoffice.observability import MetricUnit, metrics
 from boxoffice.pagination import query_page
 from boxoffice.schemas import Page
 from boxoffice.settings import get_settings
+from boxoffice.venues import store as venues
+from boxoffice.venues.local_time import instant_of_local, local_day_window, local_iso, venue_and_zone
 
 MAX_SCREENING_SECONDS = (600 + 240) * 60  # the longest runtime plus the longest cleaning
 _ATTEMPTS = 3
@@ -37,14 +40,23 @@ def price_classes(screening: Screening) -> dict[str, int]:
     return {name: int(cents) for name, cents in plain(screening.price_classes).items()}
 
 
+def zone_of(screening: Screening) -> tuple[str, str]:
+    """The screening's venue and time zone."""
+    return venue_and_zone(screening.venue_id, screening.timezone)
+
+
 def to_out(screening: Screening) -> ScreeningOut:
+    venue_id, timezone = zone_of(screening)
     return ScreeningOut(
         screening_id=screening.screening_id,
         movie_id=screening.movie_id,
         movie_name=screening.movie_name,
         hall_id=screening.hall_id,
         hall_name=screening.hall_name,
+        venue_id=venue_id,
         starts_at=iso(screening.starts_at),
+        starts_at_local=local_iso(int(screening.starts_at), timezone),
+        timezone=timezone,
         ends_at=iso(screening.ends_at),
         price_cents=int(screening.price_cents),
         currency=screening.currency,
@@ -126,26 +138,45 @@ class _AlreadyThere(Exception):
     pass
 
 
+def _start_of(starts_at: datetime | None, starts_at_local: datetime | None, timezone: str) -> int:
+    """The instant asked for: as given with its offset, or the venue's wall-clock time read in its zone."""
+    if starts_at is not None:
+        return int(starts_at.timestamp())
+    assert starts_at_local is not None  # the body's validator wants one of the two
+    return instant_of_local(starts_at_local, timezone)
+
+
 def create(body: ScreeningIn) -> tuple[ScreeningOut, bool]:
     """The screening and all its chairs; True when this call created it, False when it completed a retry."""
     settings = get_settings()
-    starts_at = int(body.starts_at.timestamp())
+    hall = get_or_404(Hall, body.hall_id, "hall")
+    venue = venues.facts_of(hall.venue_id)
+    if body.currency is not None and body.currency != venue.currency:
+        raise Invalid(
+            f"The venue sells in {venue.currency}",
+            code="CURRENCY_MISMATCH",
+            details=field_errors("currency", f"the venue's currency is {venue.currency}"),
+        )
+    starts_at = _start_of(body.starts_at, body.starts_at_local, venue.timezone)
     if starts_at <= now_epoch():
         raise Invalid("A screening starts in the future", code="STARTS_IN_THE_PAST")
     screening_id = derived_id("screening", body.hall_id, starts_at)
-    for _ in range(_ATTEMPTS):
+    for attempt in range(_ATTEMPTS):
         movie = get_or_404(Movie, body.movie_id, "movie")
-        hall = get_or_404(Hall, body.hall_id, "hall")
+        if attempt:  # the hall's schedule moved since read: read it again
+            hall = get_or_404(Hall, body.hall_id, "hall")
         screening = Screening(
             screening_id=screening_id,
             movie_id=movie.movie_id,
             movie_name=movie.name,
             hall_id=hall.hall_id,
             hall_name=hall.name,
+            venue_id=venue.venue_id,
+            timezone=venue.timezone,
             starts_at=starts_at,
             ends_at=starts_at + (int(movie.runtime_minutes) + settings.cleaning_minutes) * 60,
             price_cents=body.price_cents,
-            currency=body.currency,
+            currency=venue.currency,
             price_classes=dict(body.price_classes),
             row_classes={row.label: row.price_class for row in hall.rows if row.price_class},
             chair_count=int(hall.chair_count),
@@ -192,22 +223,48 @@ def _epoch(moment: datetime | None) -> int | None:
 
 
 def list_page(
-    limit: int, cursor: str | None, movie_id: str | None, starts_from: datetime | None, starts_before: datetime | None
+    limit: int,
+    cursor: str | None,
+    movie_id: str | None,
+    starts_from: datetime | None,
+    starts_before: datetime | None,
+    venue_id: str | None = None,
+    day: date | None = None,
 ) -> Page[ScreeningOut]:
-    """By start time, from now unless `starts_from` says otherwise; optionally one movie's."""
-    low = int(starts_from.timestamp()) if starts_from else now_epoch()
-    high = _epoch(starts_before)
+    """By start time, from now unless `starts_from` says otherwise; optionally one movie's, one venue's, or those
+    of one local calendar day (the venue's, or the default venue's when none is named)."""
+    high: int | None
+    if day is not None:
+        if starts_from or starts_before:
+            raise Invalid("Give a date or from/to, not both", code="VALIDATION_FAILED", details=_window_errors())
+        low, high = local_day_window(day, venues.facts_of(venue_id).timezone)
+    else:
+        low, high = int(starts_from.timestamp()) if starts_from else now_epoch(), _epoch(starts_before)
     if high is not None and high <= low:
         raise Invalid("`to` must come after `from`", code="EMPTY_WINDOW")
+    filter_condition = None
     if movie_id:
         index, hash_value = Screening.by_movie, movie_id
+        filter_condition = (Screening.venue_id == venue_id) if venue_id else None
+    elif venue_id:
+        index, hash_value = Screening.by_venue, venue_id
     else:
         index, hash_value = Screening.by_start, "SCREENING"
     window = Screening.starts_at.between(low, high - 1) if high is not None else Screening.starts_at >= low
     screenings, next_cursor = query_page(
-        Screening, index, hash_value, limit=limit, cursor=cursor, range_condition=window
+        Screening,
+        index,
+        hash_value,
+        limit=limit,
+        cursor=cursor,
+        range_condition=window,
+        filter_condition=filter_condition,
     )
     return Page[ScreeningOut](items=[to_out(screening) for screening in screenings], next_cursor=next_cursor)
+
+
+def _window_errors() -> dict[str, list[dict[str, str]]]:
+    return {"errors": [{"location": "query.date", "message": "not with from or to"}]}
 
 
 def cancel(screening_id: str, reason: str) -> ScreeningOut:
@@ -248,7 +305,9 @@ def update(screening_id: str, body: ScreeningUpdateIn) -> ScreeningOut:
             raise Conflict("The screening was cancelled", code="SCREENING_CANCELLED")
         if int(screening.starts_at) <= now:
             raise Conflict("The screening has started", code="SCREENING_STARTED")
-        starts_at = int(body.starts_at.timestamp()) if body.starts_at else int(screening.starts_at)
+        _, timezone = zone_of(screening)
+        asked = body.starts_at is not None or body.starts_at_local is not None
+        starts_at = _start_of(body.starts_at, body.starts_at_local, timezone) if asked else int(screening.starts_at)
         if starts_at <= now:
             raise Invalid("A screening starts in the future", code="STARTS_IN_THE_PAST")
         ends_at = starts_at + int(screening.ends_at) - int(screening.starts_at)
@@ -270,6 +329,12 @@ def update(screening_id: str, body: ScreeningUpdateIn) -> ScreeningOut:
                     "The screening has live or paid orders; it cannot change halls", code="SCREENING_HAS_ORDERS"
                 )
             new_hall = get_or_404(Hall, str(body.hall_id), "hall")
+            if (new_hall.venue_id or DEFAULT_VENUE_ID) != (screening.venue_id or DEFAULT_VENUE_ID):
+                raise Invalid(
+                    "A screening moves only to another hall of its venue",
+                    code="HALL_IN_ANOTHER_VENUE",
+                    details=field_errors("hall_id", "a hall of another venue"),
+                )
             # No holds until the worker has laid the chairs out in the new hall (503 NOT_READY meanwhile).
             actions += [
                 Screening.hall_id.set(new_hall.hall_id),

@@ -24,6 +24,7 @@ from boxoffice.models.base import TransactionCancelled, batch_get_raw
 from boxoffice.models.catalog import Movie, Screening
 from boxoffice.models.insights import ReportLine
 from boxoffice.models.till import method_label
+from boxoffice.venues.local_time import local_iso, venue_and_zone
 
 MAX_DAYS = 366
 MAX_SCREENINGS = 500
@@ -108,10 +109,14 @@ def _screening_report(screening: Screening, line: dict[str, Any]) -> dict[str, A
     counts = _counts(line)
     capacity = int(screening.chair_count)
     sold = counts["counts"]["sold"]
+    venue_id, timezone = venue_and_zone(screening.venue_id, screening.timezone)
     return {
         "screening_id": screening.screening_id,
         "movie_id": screening.movie_id,
+        "venue_id": venue_id,
         "starts_at": iso(screening.starts_at),
+        "starts_at_local": local_iso(int(screening.starts_at), timezone),
+        "timezone": timezone,
         "status": screening.status,
         **counts["counts"],
         "capacity": capacity,

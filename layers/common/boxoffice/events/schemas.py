@@ -24,7 +24,10 @@ class AuditEntryOut(Out):
 class ScreeningReportOut(Out):
     screening_id: str
     movie_id: str
+    venue_id: str
     starts_at: str
+    starts_at_local: str = Field(description="The venue's local time, with its offset")
+    timezone: str
     status: str
     sold: int = Field(description="Seats sold and not refunded")
     held: int = Field(description="Seats held now")

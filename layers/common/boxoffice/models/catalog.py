@@ -120,6 +120,10 @@ class Screening(StampedModel):
     movie_name = UnicodeAttribute()
     hall_id = UnicodeAttribute()
     hall_name = UnicodeAttribute()
+    # The hall's venue and its time zone, copied when created (a venue's zone is fixed while it has halls);
+    # absent only on screenings older than venues: the default venue's.
+    venue_id = UnicodeAttribute(null=True)
+    timezone = UnicodeAttribute(null=True)
     starts_at = IntegerAttribute()
     ends_at = IntegerAttribute()  # start + runtime + cleaning: the hall is busy until then
     price_cents = IntegerAttribute()
@@ -148,4 +152,5 @@ class Screening(StampedModel):
     by_start = index("by_start", ("kind", UnicodeAttribute), ("starts_at", IntegerAttribute))
     by_movie = index("by_movie", ("movie_id", UnicodeAttribute), ("starts_at", IntegerAttribute))
     by_hall = index("by_hall", ("hall_id", UnicodeAttribute), ("starts_at", IntegerAttribute))
+    by_venue = index("by_venue", ("venue_id", UnicodeAttribute), ("starts_at", IntegerAttribute))  # a venue's program
     by_pending = index("by_pending", ("pending", UnicodeAttribute), ("screening_id", UnicodeAttribute))

@@ -64,6 +64,9 @@ class Order(StampedModel):
     movie_id = UnicodeAttribute()
     movie_name = UnicodeAttribute()
     hall_name = UnicodeAttribute()
+    # The screening's venue and time zone, copied when held; absent on orders older than venues (the default's).
+    venue_id = UnicodeAttribute(null=True)
+    timezone = UnicodeAttribute(null=True)
     starts_at = IntegerAttribute()
     chairs = list_of(UnicodeAttribute)  # chair ids, e.g. ["A-7", "A-8"]
     amount_cents = IntegerAttribute()

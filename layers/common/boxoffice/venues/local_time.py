@@ -31,6 +31,15 @@ def zone_names() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def venue_and_zone(venue_id: str | None, timezone: str | None) -> tuple[str, str]:
+    """An item's venue and time zone as it carries them; one older than venues has neither, and is the default
+    venue's, in the zone the stack made that venue with (until the migration gives it its own)."""
+    from boxoffice.models.venues import DEFAULT_VENUE_ID
+    from boxoffice.settings import get_settings
+
+    return venue_id or DEFAULT_VENUE_ID, timezone or get_settings().default_timezone
+
+
 def local_iso(epoch_seconds: int, timezone: str) -> str:
     """ISO 8601 with the venue's offset at that instant, e.g. 2026-12-24T20:00:00+01:00."""
     return datetime.fromtimestamp(epoch_seconds, tz=zone(timezone)).isoformat(timespec="seconds")

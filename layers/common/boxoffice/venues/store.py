@@ -191,36 +191,38 @@ def ensure_default() -> Venue:
     return found
 
 
-# ---------------------------------------------------------------- the venue's clock, cached
+# ---------------------------------------------------------------- what other modules need of a venue, cached
 
 
 @dataclass(frozen=True)
-class VenueClock:
-    """What the time rules need of a venue: read at most once a minute per environment (boxoffice.clock's
-    minute, so tests move past it without sleeping)."""
+class VenueFacts:
+    """What time rules and prices need of a venue: read at most once a minute per environment (boxoffice.clock's
+    minute, so tests move past it without sleeping). The zone and currency never change while the venue has
+    halls, so only a changed business day can be a minute late."""
 
     venue_id: str
     timezone: str
+    currency: str
     business_day_starts: time
 
 
 _CACHE_SECONDS = 60
-_cache: dict[str, tuple[float, VenueClock]] = {}
+_cache: dict[str, tuple[float, VenueFacts]] = {}
 
 
-def clock_of(venue_id: str | None) -> VenueClock:
-    """The time zone and business day of a venue (the default venue for items older than venues). Cached for a
-    minute: a changed business day applies within it. A venue deleted since keeps the last known, or the
-    stack's defaults."""
+def facts_of(venue_id: str | None) -> VenueFacts:
+    """The venue's facts (the default venue's for items older than venues). A venue deleted since (it had no
+    halls left) answers the stack's defaults."""
     key = venue_id or DEFAULT_VENUE_ID
     cached = _cache.get(key)
     if cached and clock.time() - cached[0] < _CACHE_SECONDS:
         return cached[1]
     venue = _get_or_none(key)
     settings = get_settings()
-    found = VenueClock(
+    found = VenueFacts(
         venue_id=key,
         timezone=venue.timezone if venue else settings.default_timezone,
+        currency=venue.currency if venue else settings.default_currency,
         business_day_starts=parse_hh_mm(venue.business_day_starts if venue else "05:00"),
     )
     _cache[key] = (clock.time(), found)
