@@ -9,7 +9,18 @@ from boxoffice.clock import clock
 from tools import factories
 from tools.factories import hall_body, movie_body
 
-__all__ = ["Catalog", "at", "hall_body", "movie_body", "screening_body"]
+__all__ = ["Catalog", "at", "business_day", "hall_body", "movie_body", "screening_body"]
+
+
+def business_day(epoch_seconds: float | None = None) -> str:
+    """The default venue's business day (Europe/Berlin, from 05:00: the template's defaults) of a moment, or of now:
+    what the till and the daily report group by."""
+    from datetime import time
+
+    from boxoffice.venues.local_time import business_day as of
+
+    moment = int(clock.time() if epoch_seconds is None else epoch_seconds)
+    return of(moment, "Europe/Berlin", time(5)).isoformat()
 
 
 def at(hours_from_now: float, base: float | None = None) -> str:

@@ -10,8 +10,9 @@ import hypothesis.strategies as st
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from boxoffice.clock import clock, utc_date
+from boxoffice.clock import clock
 from tests.component.booking_helpers import Booking, customer, make_screening, orders_of, staff
+from tests.component.catalog_helpers import business_day
 from tests.profiles import examples
 from tools.factories import DOOR_PERMISSIONS, staff_context
 
@@ -39,12 +40,12 @@ def daily_recomputed(orders: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
     days: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for order in orders:
         if order.get("paid_at"):
-            day = days[utc_date(order["paid_at"])]
+            day = days[business_day(order["paid_at"])]
             day["tickets"] += len(order["chairs"])
             day["revenue"] += int(order["amount_cents"])
         for entry in order.get("refunds") or []:
-            days[utc_date(entry["at"])]["refunds"] += int(entry["amount_cents"])
-            days[utc_date(entry["at"])]["refunded_tickets"] += len(entry["chairs"])
+            days[business_day(entry["at"])]["refunds"] += int(entry["amount_cents"])
+            days[business_day(entry["at"])]["refunded_tickets"] += len(entry["chairs"])
     return days
 
 
@@ -89,8 +90,8 @@ def test_a_screenings_and_the_days_reports_equal_a_recomputation_from_the_orders
     """The examples share one stack (and days): the screening is each example's own, and the daily report is
     compared by what this example changed in it (after minus before), which must equal its own orders'."""
     clock.freeze()
-    first_day = utc_date(clock.time())
-    window = (first_day, utc_date(clock.time() + SPAN_DAYS * 86400))
+    first_day = business_day(clock.time())
+    window = (first_day, business_day(clock.time() + SPAN_DAYS * 86400))
     before = daily_rows(stack, *window)
     booking = Booking(stack, make_screening(stack, rows=2, seats=3, hours_from_now=72))
     buyers = [customer(f"r-{uuid.uuid4().hex[:6]}-{n}") for n in range(3)]
@@ -155,10 +156,10 @@ def test_the_daily_report_counts_sales_refunds_and_methods_per_day_and_answers_c
     ann = customer("ann")
     first = booking.hold(ann, ["A-1", "A-2"]).body
     assert booking.pay(ann, first).status == 200
-    day_one = utc_date(clock.time())
+    day_one = business_day(clock.time())
     clock.advance(86400)
     assert booking.refund(ann, first["order_id"], chairs=["A-2"]).status == 200
-    day_two = utc_date(clock.time())
+    day_two = business_day(clock.time())
     stack.deliver_events()
     daily = stack.call("GetDailyReportFunction", identity=reporter, query={"from": day_one, "to": day_two})
     assert daily.status == 200, daily

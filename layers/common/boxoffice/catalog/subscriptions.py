@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pynamodb.models import Model
 
 from boxoffice.catalog.schemas import SubscriptionIn, SubscriptionOut
-from boxoffice.clock import iso, now_epoch
+from boxoffice.clock import iso, now_epoch, utc_date
 from boxoffice.errors import Conflict, NotFound
 from boxoffice.ids import derived_id
 from boxoffice.models.base import Transaction, TransactionCancelled, get_many, get_or_404
 from boxoffice.models.catalog import Member, Movie, Subscription
 from boxoffice.pagination import query_page
 from boxoffice.schemas import Page
+from boxoffice.venues.local_time import zone
 
 
 def subscription_id(member_id: str, movie_id: str, date: str) -> str:
     """One subscription per member, movie and date: the id says so, and a conditional put keeps it so."""
     return derived_id("subscription", member_id, movie_id, date)
+
+
+def watch_date(starts_at: int, timezone: str | None) -> str:
+    """The date a sale subscribes its member to the movie: the screening's local date in its venue. An order
+    older than venues has no zone; its subscription was dated in UTC, and is found again by that date."""
+    if timezone is None:
+        return utc_date(starts_at)
+    return datetime.fromtimestamp(starts_at, tz=zone(timezone)).date().isoformat()
 
 
 def to_out(subscription: Subscription, names: dict[str, str] | None = None) -> SubscriptionOut:

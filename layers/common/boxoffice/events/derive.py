@@ -19,6 +19,7 @@ from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
 
 from boxoffice.actor import Actor
 from boxoffice.clock import iso, now_epoch
+from boxoffice.venues import DEFAULT_VENUE_ID
 
 SOURCE = "boxoffice"  # every event's EventBridge source
 Item = dict[str, Any]
@@ -117,6 +118,7 @@ def _order_fields(order: Item, chairs: list[str], amount_cents: int) -> dict[str
         "member_id": order.get("member_id"),
         "screening_id": order["screening_id"],
         "movie_id": order["movie_id"],
+        "venue_id": order.get("venue_id") or DEFAULT_VENUE_ID,
         "starts_at": iso(int(order["starts_at"])),
         "status": order["status"],
         "chairs": list(chairs),

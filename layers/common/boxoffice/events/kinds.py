@@ -37,6 +37,7 @@ class OrderDetail(EventDetail):
     member_id: str | None = Field(default=None, description="The member a box office sale was made to")
     screening_id: str
     movie_id: str
+    venue_id: str = Field("main", description="The screening's venue")
     starts_at: str
     status: str = Field(description="The order's status after the change")
     from_status: str | None = Field(default=None, description="Its status before the change")

@@ -11,7 +11,7 @@ report is one item, a movie's is its screenings' items, a day range is one item 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
@@ -24,15 +24,28 @@ from boxoffice.models.base import TransactionCancelled, batch_get_raw
 from boxoffice.models.catalog import Movie, Screening
 from boxoffice.models.insights import ReportLine
 from boxoffice.models.till import method_label
-from boxoffice.venues.local_time import local_iso, venue_and_zone
+from boxoffice.venues import DEFAULT_VENUE_ID
+from boxoffice.venues import store as venues
+from boxoffice.venues.local_time import business_day, local_iso, venue_and_zone
 
 MAX_DAYS = 366
 MAX_SCREENINGS = 500
 COUNTS = ("sold", "held", "refunded", "checked_in")
 
 
-def _day(detail: dict[str, Any]) -> str:
-    return str(detail["occurred_at"])[:10]
+_DAILY_KINDS = {"OrderPaid", "OrderRefunded", "OrderPartlyRefunded"}  # what a business day's aggregate counts
+
+
+def daily_id(venue_id: str, day: date) -> str:
+    """A venue's business day's aggregate."""
+    return f"daily#{venue_id}#{day.isoformat()}"
+
+
+def _daily(detail: dict[str, Any]) -> str:
+    """The aggregate of the business day the event happened in, at its venue."""
+    venue = venues.facts_of(detail.get("venue_id"))
+    moment = int(datetime.fromisoformat(str(detail["occurred_at"]).replace("Z", "+00:00")).timestamp())
+    return daily_id(venue.venue_id, business_day(moment, venue.timezone, venue.business_day_starts))
 
 
 def changes_of(detail_type: str, detail: dict[str, Any]) -> dict[str, dict[str, int]]:
@@ -40,7 +53,7 @@ def changes_of(detail_type: str, detail: dict[str, Any]) -> dict[str, dict[str, 
     changes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     seats, cents, currency = int(detail.get("seats", 0)), int(detail.get("amount_cents", 0)), detail.get("currency")
     screening = f"screening#{detail.get('screening_id')}"
-    daily = f"daily#{_day(detail)}" if "occurred_at" in detail else ""
+    daily = _daily(detail) if detail_type in _DAILY_KINDS and "occurred_at" in detail else ""
     was_held = detail.get("from_status") == "HELD"
     if detail_type == "OrderHeld":
         changes[screening]["held"] += seats
@@ -149,15 +162,17 @@ def _days(first: date, last: date) -> list[date]:
 
 
 def movie_report(movie_id: str, first: date, last: date) -> dict[str, Any]:
-    """The movie's screenings that start in the range (one Query of by_movie) and their aggregates."""
+    """The movie's screenings whose start falls in the range of business days, each of its own venue (one Query
+    of by_movie, over a window wide enough for every zone and business day)."""
     days = _days(first, last)
     try:
         Movie.get(movie_id)
     except DoesNotExist:
         raise NotFound("No such movie", details={"movie_id": movie_id}) from None
-    start = int(_midnight(days[0]))
-    end = int(_midnight(days[-1] + timedelta(days=1))) - 1
-    screenings = list(Screening.by_movie.query(movie_id, Screening.starts_at.between(start, end), limit=MAX_SCREENINGS))
+    start = int(_midnight(days[0] - timedelta(days=2)))
+    end = int(_midnight(days[-1] + timedelta(days=3))) - 1
+    candidates = Screening.by_movie.query(movie_id, Screening.starts_at.between(start, end), limit=MAX_SCREENINGS)
+    screenings = [screening for screening in candidates if first <= _business_day_of(screening) <= last]
     lines = report_lines([f"screening#{screening.screening_id}" for screening in screenings])
     rows = [_screening_report(s, lines.get(f"screening#{s.screening_id}", {})) for s in screenings]
     totals: dict[str, Any] = {name: sum(row[name] for row in rows) for name in COUNTS}
@@ -177,19 +192,27 @@ def movie_report(movie_id: str, first: date, last: date) -> dict[str, Any]:
     }
 
 
+def _business_day_of(screening: Screening) -> date:
+    venue = venues.facts_of(screening.venue_id)
+    timezone = screening.timezone or venue.timezone
+    return business_day(int(screening.starts_at), timezone, venue.business_day_starts)
+
+
 def _midnight(day: date) -> float:
     from datetime import UTC, datetime, time
 
     return datetime.combine(day, time(0), tzinfo=UTC).timestamp()
 
 
-def daily_report(first: date, last: date) -> dict[str, Any]:
-    """One item per day (BatchGetItem): tickets sold, revenue by currency, refunds, by payment method."""
+def daily_report(first: date, last: date, venue_id: str | None = None) -> dict[str, Any]:
+    """One item per business day of the venue (BatchGetItem): tickets sold, revenue by currency, refunds, by
+    payment method."""
+    venue_id = venue_id or DEFAULT_VENUE_ID
     days = _days(first, last)
-    lines = report_lines([f"daily#{day.isoformat()}" for day in days])
+    lines = report_lines([daily_id(venue_id, day) for day in days])
     rows = []
     for day in days:
-        line = lines.get(f"daily#{day.isoformat()}", {})
+        line = lines.get(daily_id(venue_id, day), {})
         money = _counts(line)["money"]
         methods: dict[str, dict[str, int]] = defaultdict(dict)
         for key, cents in money.get("method", {}).items():
@@ -206,4 +229,4 @@ def daily_report(first: date, last: date) -> dict[str, Any]:
                 "by_payment_method": {method: dict(sorted(v.items())) for method, v in sorted(methods.items())},
             }
         )
-    return {"from_date": first.isoformat(), "to_date": last.isoformat(), "days": rows}
+    return {"venue_id": venue_id, "from_date": first.isoformat(), "to_date": last.isoformat(), "days": rows}

@@ -57,7 +57,7 @@ class MovieReportOut(Out):
 
 
 class DayOut(Out):
-    date: str
+    date: str = Field(description="The venue's business day")
     tickets: int = Field(description="Seats sold that day")
     orders: int
     revenue: Money = Field(description="Sales that day, cents by currency (refunds not deducted)")
@@ -67,6 +67,7 @@ class DayOut(Out):
 
 
 class DailyReportOut(Out):
+    venue_id: str
     from_date: str
     to_date: str
     days: list[DayOut]

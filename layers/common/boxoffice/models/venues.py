@@ -6,9 +6,9 @@ from __future__ import annotations
 from pynamodb.attributes import ListAttribute, MapAttribute, UnicodeAttribute
 
 from boxoffice.models.base import BaseMeta, IntegerAttribute, StampedModel, TableName, index
+from boxoffice.venues import DEFAULT_VENUE_ID
 
-# The venue every hall made before venues existed belongs to, made from the stack's Default* parameters.
-DEFAULT_VENUE_ID = "main"
+__all__ = ["DEFAULT_VENUE_ID", "TaxRate", "Venue"]
 
 
 class TaxRate(MapAttribute):

@@ -37,8 +37,8 @@ from boxoffice.booking.orders import forget_hold, release_chairs, to_out
 from boxoffice.booking.schemas import OrderOut
 from boxoffice.booking.ticket_key import ticket_key
 from boxoffice.booking.tickets import new_code
-from boxoffice.catalog.subscriptions import new_subscription
-from boxoffice.clock import now_epoch, utc_date
+from boxoffice.catalog.subscriptions import new_subscription, watch_date
+from boxoffice.clock import now_epoch
 from boxoffice.errors import (
     Conflict,
     Forbidden,
@@ -245,6 +245,7 @@ def _sell(order: Order, request: PaymentRequest, charge_id: str, key: str, ticke
         till.count(
             transaction,
             at=now,
+            venue_id=order.venue_id,
             staff_id=request.user_id,
             username=request.username,
             method=request.payment_method,
@@ -255,7 +256,11 @@ def _sell(order: Order, request: PaymentRequest, charge_id: str, key: str, ticke
         transaction.put(
             "watched",
             new_subscription(
-                order.member_id, order.movie_id, utc_date(order.starts_at), source="sale", order_id=order.order_id
+                order.member_id,
+                order.movie_id,
+                watch_date(int(order.starts_at), order.timezone),
+                source="sale",
+                order_id=order.order_id,
             ),
         )
     transaction.commit()

@@ -8,8 +8,8 @@ from pynamodb.expressions.update import Action
 from boxoffice import permissions
 from boxoffice.booking.orders import commit_or_current, find, to_out
 from boxoffice.booking.schemas import OrderOut
-from boxoffice.catalog.subscriptions import subscription_id
-from boxoffice.clock import iso, now_epoch, utc_date
+from boxoffice.catalog.subscriptions import subscription_id, watch_date
+from boxoffice.clock import iso, now_epoch
 from boxoffice.errors import Conflict, Invalid, Unavailable
 from boxoffice.identity import Identity
 from boxoffice.models.base import Transaction
@@ -65,7 +65,9 @@ def _forget_the_watch(order: Order) -> None:
     """A refunded sale is not watch history (unless something else recorded that subscription)."""
     if not order.member_id:
         return
-    watch = Subscription(subscription_id(order.member_id, order.movie_id, utc_date(order.starts_at)))
+    watch = Subscription(
+        subscription_id(order.member_id, order.movie_id, watch_date(int(order.starts_at), order.timezone))
+    )
     try:
         watch.delete(condition=Subscription.order_id == order.order_id)
     except DeleteError as error:
@@ -153,6 +155,7 @@ def refund_order(
         till.count(
             transaction,
             at=now,
+            venue_id=order.venue_id,
             staff_id=identity.user_id,
             username=identity.username,
             method=str(order.payment_method),

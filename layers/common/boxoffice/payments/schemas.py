@@ -40,5 +40,6 @@ class TillTotal(Out):
 
 
 class TillOut(Out):
-    date: str = Field(description="The UTC day")
+    venue_id: str
+    date: str = Field(description="The venue's business day (it starts at the venue's business_day_starts)")
     totals: list[TillTotal]

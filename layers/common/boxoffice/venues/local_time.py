@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from boxoffice.errors import Invalid, field_errors
+from boxoffice.settings import get_settings
+from boxoffice.venues import DEFAULT_VENUE_ID
 
 
 @functools.cache
@@ -34,9 +36,6 @@ def zone_names() -> frozenset[str]:
 def venue_and_zone(venue_id: str | None, timezone: str | None) -> tuple[str, str]:
     """An item's venue and time zone as it carries them; one older than venues has neither, and is the default
     venue's, in the zone the stack made that venue with (until the migration gives it its own)."""
-    from boxoffice.models.venues import DEFAULT_VENUE_ID
-    from boxoffice.settings import get_settings
-
     return venue_id or DEFAULT_VENUE_ID, timezone or get_settings().default_timezone
 
 
