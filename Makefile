@@ -29,7 +29,7 @@ export SAM_CLI_TELEMETRY := 0
 # template.yaml uses AWS::LanguageExtensions (Fn::ForEach); sam build and deploy expand it only when asked.
 export SAM_CLI_ENABLE_LANGUAGE_EXTENSIONS := 1
 
-.PHONY: help venv run-venv run web test test-deep check checks lint lock lock-check validate scan build deploy admin invoke events generated openapi bench mutate fuzz screenshots clean clean-data \
+.PHONY: help venv run-venv run web test test-deep check checks lint lock lock-check validate scan build deploy admin migrate invoke events generated openapi bench mutate fuzz screenshots clean clean-data \
 	clean-venv
 
 help: ## List the targets
@@ -136,6 +136,9 @@ build: venv ## sam build (needs python3.13; found through pyenv where it is ther
 
 admin: venv ## Create a deployed stack's first administrator: STACK=... USERNAME=... EMAIL=...
 	PYTHONPATH=layers/common $(BIN)/python -m tools.create_admin --stack-name "$(STACK)" --username "$(USERNAME)" --email "$(EMAIL)"
+
+migrate: venv ## Move a deployed stack older than venues into its default venue, once (resumable): STACK=...
+	PYTHONPATH=layers/common $(BIN)/python -m tools.migrate_venues --stack-name "$(STACK)"
 
 events: venv ## Regenerate tests/events from template.yaml
 	$(BIN)/python -m tools.generate_events

@@ -16,22 +16,32 @@ DEMO_PASSWORD = "boxoffice-demo-local"  # noqa: S105
 
 def load(functions: dict[str, FunctionSpec]) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     """Load the demo data; the ids it made, and the logins to print as (role, username, password)."""
+    loaded = _run_with_every_table(
+        functions, "demo_seed", {"admin_password": _admin_password(), "demo_password": DEMO_PASSWORD}
+    )
+    return loaded, logins()
+
+
+def migrate(functions: dict[str, FunctionSpec]) -> dict[str, int]:
+    """Data kept from an older `make run` moved into the default venue (boxoffice.venues.migration): what moved."""
+    return _run_with_every_table(functions, "migrate_local", {})
+
+
+def _run_with_every_table(functions: dict[str, FunctionSpec], module: str, event: dict[str, str]) -> dict:
+    """Run local/<module>.py's handler as a function that has every function's environment (every table)."""
     environment: dict[str, str] = {}
     for spec in functions.values():
         environment.update(spec.environment)
     any_spec = next(iter(functions.values()))
-    seeder = FunctionSpec(
-        logical_id="DemoSeed",
-        handler="demo_seed.lambda_handler",
+    spec = FunctionSpec(
+        logical_id=module,
+        handler=f"{module}.lambda_handler",
         code_dir=PROJECT_ROOT / "local",
         layer_dirs=any_spec.layer_dirs,
         environment=environment,
-        timeout_seconds=60,
+        timeout_seconds=600,
     )
-    loaded = InProcessRuntime({"DemoSeed": seeder}).invoke(
-        "DemoSeed", {"admin_password": _admin_password(), "demo_password": DEMO_PASSWORD}
-    )
-    return loaded, logins()
+    return InProcessRuntime({module: spec}).invoke(module, event)
 
 
 def _admin_password() -> str:

@@ -51,15 +51,14 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             }
         )
     )
-    tomorrow_evening = (datetime.now(UTC) + timedelta(days=1)).replace(hour=20, minute=0, second=0, microsecond=0)
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
     screening, _ = screenings.create(
         ScreeningIn.model_validate(
             {
                 "movie_id": movie.movie_id,
                 "hall_id": hall.hall_id,
-                "starts_at": tomorrow_evening.isoformat(),
+                "starts_at_local": f"{tomorrow.isoformat()}T20:00:00",
                 "price_cents": 1100,
-                "currency": "EUR",
                 "price_classes": {"premium": 1500},
             }
         )

@@ -190,6 +190,8 @@ class LocalRun:
             self.demo_ids, self.demo_logins = demo.load(self.stack.functions)
         elif self.with_demo:
             self.demo_logins = demo.logins()
+        if self.restored:
+            demo.migrate(self.stack.functions)
         self.scheduler = Scheduler(self.background_runtime).start()
         # The tables' streams and the bus, as Lambda's event source mappings and EventBridge's rules (from now on).
         clients = {
@@ -226,7 +228,7 @@ class LocalRun:
             lines.append("  demo logins (local only):")
             lines += [f"    {role:<13} {username} / {password}" for role, username, password in self.demo_logins]
             if "screening_id" in self.demo_ids:
-                lines.append(f"  demo screening (tomorrow 20:00 UTC): {self.demo_ids['screening_id']}")
+                lines.append(f"  demo screening (tomorrow 20:00, Europe/Berlin): {self.demo_ids['screening_id']}")
             lines.append(
                 f"  try: curl -s {self.url}/auth/login -H 'content-type: application/json' "
                 f'-d \'{{"username":"demo","password":"{DEMO_PASSWORD}"}}\''

@@ -290,6 +290,7 @@ _CATALOG_BOOKKEEPING = {
     "last_screening_starts_at",
     "hall_count",
     "version",
+    "venue_id",  # a hall never changes venue but once: the migration into the default venue (make migrate)
 }
 
 
