@@ -114,6 +114,7 @@ def assert_retryable(answer, fault_name: str) -> None:
 @pytest.mark.parametrize("fault_name", sorted(FAULTS))
 def test_holding(stack, faults, fault_name):
     booking = Booking(stack, make_screening(stack))
+    booking.hold(customer(), ["B-2"])  # the venue's facts read once (test_holding_with_the_venue_to_read: that read)
     steps = faults.count(lambda: booking.hold(customer(), ["B-1"]))
     assert steps == 2
     for nth in range(1, steps + 1):
@@ -129,6 +130,25 @@ def test_holding(stack, faults, fault_name):
             answer = booking.hold(alice, chairs, key=f"hold-{nth}-retry")
         assert answer.status == 201, answer
         assert booking.statuses()[chairs[0]] == "HELD"
+
+
+@pytest.mark.parametrize("fault_name", sorted(FAULTS))
+def test_holding_with_the_venue_to_read(stack, faults, fault_name):
+    """The first hold of an environment (or the first after a minute) reads the venue's tax rate: a fault there
+    holds nothing, and the retry holds."""
+    booking = Booking(stack, make_screening(stack))
+    clock.advance(61)
+    alice = customer()
+    faults.arm(2, FAULTS[fault_name])  # after the screening and quota, before the transaction
+    answer = booking.hold(alice, ["A-1"], key="hold-venue-retry")
+    faults.arm(0, FAULTS[fault_name])
+    assert_retryable(answer, fault_name)
+    assert booking.statuses()["A-1"] == "AVAILABLE" and booking.orders(alice).body["items"] == []
+    answer = booking.hold(alice, ["A-1"], key="hold-venue-retry")
+    assert answer.status == 201, answer
+    assert answer.body["tax"] == [
+        {"code": "standard", "percent": 7.0, "net_cents": 935, "tax_cents": 65, "gross_cents": 1000}
+    ]
 
 
 @pytest.mark.parametrize("fault_name", sorted(FAULTS))

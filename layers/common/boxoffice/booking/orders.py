@@ -19,10 +19,10 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from boxoffice import permissions
+from boxoffice.booking.answers import to_out
 from boxoffice.booking.chairs import price_of, row_of
-from boxoffice.booking.schemas import HoldIn, OrderOut, TicketOut
-from boxoffice.booking.tickets import ticket_qr
-from boxoffice.clock import iso, now_epoch
+from boxoffice.booking.schemas import HoldIn, OrderOut
+from boxoffice.clock import now_epoch
 from boxoffice.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unavailable
 from boxoffice.identity import Identity
 from boxoffice.ids import derived_id, new_id
@@ -36,55 +36,11 @@ from boxoffice.observability import MetricUnit, logger, metrics
 from boxoffice.pagination import MAX_REQUESTS_PER_PAGE, query_page
 from boxoffice.schemas import Page
 from boxoffice.settings import get_settings
-from boxoffice.venues.local_time import local_iso, venue_and_zone
+from boxoffice.venues import store as venues
+from boxoffice.venues.tax import percent_text
 
 _ATTEMPTS = 3
 RATE_WINDOW_SECONDS = 60
-
-
-def to_out(order: Order, now: int | None = None) -> OrderOut:
-    now = now_epoch() if now is None else now
-    status = order.status_now(now)
-    venue_id, timezone = venue_and_zone(order.venue_id, order.timezone)
-    return OrderOut(
-        order_id=order.order_id,
-        status=status,
-        confirmation_id=order.confirmation_id,
-        screening_id=order.screening_id,
-        movie_name=order.movie_name,
-        hall_name=order.hall_name,
-        venue_id=venue_id,
-        starts_at=iso(order.starts_at),
-        starts_at_local=local_iso(int(order.starts_at), timezone),
-        timezone=timezone,
-        chairs=list(order.chairs),
-        amount_cents=int(order.amount_cents),
-        currency=order.currency,
-        expires_at=iso(order.expires_at) if status == HELD and order.expires_at else None,
-        user_id=order.user_id,
-        member_id=order.member_id,
-        created_at=iso(order.created_at),
-        updated_at=iso(order.updated_at),
-        tickets=[
-            TicketOut(
-                chair=ticket.chair,
-                code=ticket.code,
-                qr=ticket.qr or ticket_qr(order, index),  # stored only on orders paid before the ticket key
-                checked_in_at=iso(ticket.checked_in_at) if ticket.checked_in_at else None,
-                refunded_at=iso(ticket.refunded_at) if ticket.refunded_at else None,
-            )
-            for index, ticket in enumerate(order.tickets)
-        ]
-        if order.tickets
-        else None,
-        paid_at=iso(order.paid_at) if order.paid_at else None,
-        cancelled_at=iso(order.cancelled_at) if order.cancelled_at else None,
-        refunded_at=iso(order.refunded_at) if order.refunded_at else None,
-        refunded_chairs=list(order.refunded_chairs or []),
-        reason=order.reason,
-        refunded_cents=int(order.refunded_cents or 0),
-        chair_prices={chair: order.price_of_chair(chair) for chair in order.chairs},
-    )
 
 
 def _fingerprint(body: HoldIn) -> str:
@@ -216,6 +172,7 @@ def place_hold(
                 if len(body.chairs) > gauge.allowed:
                     raise gauge.refusal(_LIMIT_MESSAGES[code], code, settings.hold_seconds)
         expires_at = now + settings.hold_seconds
+        rate = venues.facts_of(screening.venue_id).tax  # fixed with the price, as the hold is made
         prices = {chair: price_of(screening, row_of(chair)) for chair in body.chairs}
         order = Order(
             order_id=order_id,
@@ -230,6 +187,8 @@ def place_hold(
             venue_id=screening.venue_id,
             timezone=screening.timezone,
             starts_at=int(screening.starts_at),
+            tax_code=rate.code,
+            tax_percent=percent_text(rate.percent),
             chairs=list(body.chairs),
             amount_cents=sum(prices.values()),
             chair_prices=prices,

@@ -107,6 +107,27 @@ class AttendanceOut(Out):
     to_come: int
 
 
+class OrderLineOut(Out):
+    """One seat's money: its gross price, and the tax it includes (net_cents + tax_cents = price_cents)."""
+
+    chair: str
+    price_cents: int
+    tax_code: str
+    tax_percent: float
+    net_cents: int
+    tax_cents: int
+
+
+class TaxOut(Out):
+    """Lines summed per tax rate: net_cents + tax_cents = gross_cents, exactly."""
+
+    code: str
+    percent: float
+    net_cents: int
+    tax_cents: int
+    gross_cents: int
+
+
 class OrderOut(Out):
     order_id: str
     status: OrderStatus
@@ -135,4 +156,11 @@ class OrderOut(Out):
     refunded_cents: int = Field(0, description="Money returned so far; amount_cents - refunded_cents was kept")
     chair_prices: dict[str, int] = Field(
         default_factory=dict, description="What each chair cost in this order (minor units); they sum to amount_cents"
+    )
+    lines: list[OrderLineOut] = Field(default_factory=list, description="Each chair's price and the tax it includes")
+    tax: list[TaxOut] = Field(
+        default_factory=list, description="The lines per tax rate; gross_cents sum to amount_cents"
+    )
+    refunded_tax: list[TaxOut] = Field(
+        default_factory=list, description="The refunded lines per tax rate; gross_cents sum to refunded_cents"
     )

@@ -10,6 +10,8 @@ DynamoDB's TTL only ever deletes orders that never sold.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from pynamodb.attributes import (
@@ -20,6 +22,7 @@ from pynamodb.attributes import (
 from pynamodb.models import Model
 
 from boxoffice.models.base import BaseMeta, IntegerAttribute, StampedModel, TableName, index, list_of, plain
+from boxoffice.venues.tax import Line, Rate, default_rate
 
 HELD, PAID, CANCELLED, EXPIRED, REFUNDED = "HELD", "PAID", "CANCELLED", "EXPIRED", "REFUNDED"
 STATUSES = (HELD, PAID, CANCELLED, EXPIRED, REFUNDED)
@@ -67,6 +70,9 @@ class Order(StampedModel):
     # The screening's venue and time zone, copied when held; absent on orders older than venues (the default's).
     venue_id = UnicodeAttribute(null=True)
     timezone = UnicodeAttribute(null=True)
+    # The venue's tax rate when held (included in every price: boxoffice.venues.tax); absent on older orders.
+    tax_code = UnicodeAttribute(null=True)
+    tax_percent = UnicodeAttribute(null=True)  # a decimal string, e.g. "7"
     starts_at = IntegerAttribute()
     chairs = list_of(UnicodeAttribute)  # chair ids, e.g. ["A-7", "A-8"]
     amount_cents = IntegerAttribute()
@@ -123,6 +129,17 @@ class Order(StampedModel):
             return int(plain(self.chair_prices)[chair])
         share, rest = divmod(int(self.amount_cents), len(self.chairs))
         return share + (rest if chair == self.chairs[-1] else 0)
+
+    def tax_rate(self) -> Rate:
+        """The rate its prices include; an order older than venues: the default venue's, as the stack made it."""
+        if self.tax_code is not None and self.tax_percent is not None:
+            return Rate(self.tax_code, Decimal(self.tax_percent))
+        return default_rate()
+
+    def lines(self, chairs: Iterable[str] | None = None) -> list[Line]:
+        """Each chair's money (of `chairs`, or of every chair), with its tax."""
+        rate = self.tax_rate()
+        return [Line(chair, self.price_of_chair(chair), rate) for chair in (self.chairs if chairs is None else chairs)]
 
     def status_now(self, now: int) -> str:
         """The status a reader sees: a HELD order past its expiry is EXPIRED, swept or not."""

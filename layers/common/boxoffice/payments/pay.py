@@ -33,7 +33,8 @@ from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
-from boxoffice.booking.orders import forget_hold, release_chairs, to_out
+from boxoffice.booking.answers import to_out
+from boxoffice.booking.orders import forget_hold, release_chairs
 from boxoffice.booking.schemas import OrderOut
 from boxoffice.booking.ticket_key import ticket_key
 from boxoffice.booking.tickets import new_code

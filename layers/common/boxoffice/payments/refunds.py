@@ -6,7 +6,8 @@ from pynamodb.exceptions import DeleteError
 from pynamodb.expressions.update import Action
 
 from boxoffice import permissions
-from boxoffice.booking.orders import commit_or_current, find, to_out
+from boxoffice.booking.answers import to_out
+from boxoffice.booking.orders import commit_or_current, find
 from boxoffice.booking.schemas import OrderOut
 from boxoffice.catalog.subscriptions import subscription_id, watch_date
 from boxoffice.clock import iso, now_epoch

@@ -25,6 +25,7 @@ from boxoffice.schemas import Page
 from boxoffice.settings import get_settings
 from boxoffice.venues.local_time import parse_hh_mm
 from boxoffice.venues.schemas import TaxRateIn, TaxRateOut, VenueIn, VenueOut, VenueUpdateIn
+from boxoffice.venues.tax import DEFAULT_TAX_CODE, Rate, default_rate, percent_text
 
 
 def to_out(venue: Venue) -> VenueOut:
@@ -44,7 +45,7 @@ def to_out(venue: Venue) -> VenueOut:
 
 
 def _rates(rates: list[TaxRateIn]) -> list[TaxRate]:
-    return [TaxRate(code=rate.code, name=rate.name, percent=format(rate.percent.normalize(), "f")) for rate in rates]
+    return [TaxRate(code=rate.code, name=rate.name, percent=percent_text(rate.percent)) for rate in rates]
 
 
 def create(body: VenueIn, venue_id: str | None = None) -> VenueOut:
@@ -177,8 +178,8 @@ def ensure_default() -> Venue:
         name="Main",
         timezone=settings.default_timezone,
         currency=settings.default_currency,
-        tax_rates=[TaxRateIn(code="standard", name="Standard", percent=Decimal(settings.default_tax_percent))],
-        default_tax_code="standard",
+        tax_rates=[TaxRateIn(code=DEFAULT_TAX_CODE, name="Standard", percent=Decimal(settings.default_tax_percent))],
+        default_tax_code=DEFAULT_TAX_CODE,
     )
     try:
         create(body, venue_id=DEFAULT_VENUE_ID)
@@ -204,6 +205,7 @@ class VenueFacts:
     timezone: str
     currency: str
     business_day_starts: time
+    tax: Rate  # its default rate: what a ticket's price includes
 
 
 _CACHE_SECONDS = 60
@@ -224,9 +226,15 @@ def facts_of(venue_id: str | None) -> VenueFacts:
         timezone=venue.timezone if venue else settings.default_timezone,
         currency=venue.currency if venue else settings.default_currency,
         business_day_starts=parse_hh_mm(venue.business_day_starts if venue else "05:00"),
+        tax=_default_rate_of(venue) if venue else default_rate(),
     )
     _cache[key] = (clock.time(), found)
     return found
+
+
+def _default_rate_of(venue: Venue) -> Rate:
+    rate = next(rate for rate in venue.tax_rates if rate.code == venue.default_tax_code)
+    return Rate(rate.code, Decimal(rate.percent))
 
 
 def forget(venue_id: str) -> None:
