@@ -155,6 +155,8 @@ def test_interrupted_and_resumed_nothing_is_lost_or_doubled(aws, legacy):
         items = scan_all(aws, table)
         assert len(items) == count
         assert all((item["venue_id"]["S"], item["timezone"]["S"]) == ("main", "Europe/Berlin") for item in items)
+        if table == "OrdersTable":
+            assert all((item["tax_code"]["S"], item["tax_percent"]["S"]) == ("standard", "7") for item in items)
 
     till = scan_all(aws, "TillTable")
     assert all(line["day"]["S"].startswith("main#") for line in till)

@@ -14,6 +14,13 @@ def _flat(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     for name, value in row.items():
         if isinstance(value, dict):
             flat.update(_flat(value, f"{prefix}{name}."))
+        elif isinstance(value, list) and all(isinstance(item, dict) for item in value):
+            # Rows of a breakdown (per tax rate): one column per row and amount, named by the row's other fields,
+            # e.g. `tax.standard 7.0 EUR.net_cents`.
+            for item in value:
+                label = " ".join(str(field) for key, field in item.items() if not key.endswith("_cents"))
+                amounts = {key: field for key, field in item.items() if key.endswith("_cents")}
+                flat.update(_flat(amounts, f"{prefix}{name}.{label}."))
         else:
             flat[f"{prefix}{name}"] = value
     return flat

@@ -20,6 +20,7 @@ from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
 from boxoffice.actor import Actor
 from boxoffice.clock import iso, now_epoch
 from boxoffice.venues import DEFAULT_VENUE_ID
+from boxoffice.venues.tax import Line, Rate, by_rate, default_rate, percent_text
 
 SOURCE = "boxoffice"  # every event's EventBridge source
 Item = dict[str, Any]
@@ -125,10 +126,31 @@ def _order_fields(order: Item, chairs: list[str], amount_cents: int) -> dict[str
         "seats": len(chairs),
         "amount_cents": int(amount_cents),
         "currency": order["currency"],
+        "tax": _tax_of(order, chairs),
         "payment_method": order.get("payment_method"),
         "sold_by": order.get("sold_by"),
         "reason": order.get("reason"),
     }
+
+
+def _tax_of(order: Item, chairs: list[str]) -> list[dict[str, Any]]:
+    """The chairs' money per tax rate, as the order's answer splits it (boxoffice.venues.tax)."""
+    prices = order.get("chair_prices")
+    if prices is None:  # an order from before chair prices: its amount split evenly, the rest on the last chair
+        share, rest = divmod(int(order["amount_cents"]), len(order["chairs"]))
+        prices = {chair: share + (rest if chair == order["chairs"][-1] else 0) for chair in order["chairs"]}
+    code, percent = order.get("tax_code"), order.get("tax_percent")
+    rate = Rate(str(code), Decimal(str(percent))) if code is not None and percent is not None else default_rate()
+    return [
+        {
+            "code": total.code,
+            "percent": percent_text(total.percent),
+            "net_cents": total.net_cents,
+            "tax_cents": total.tax_cents,
+            "gross_cents": total.gross_cents,
+        }
+        for total in by_rate(Line(chair, int(prices[chair]), rate) for chair in chairs)
+    ]
 
 
 def _refunded_part(old: Item, new: Item) -> tuple[list[str], int]:

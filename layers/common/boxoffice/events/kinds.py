@@ -31,6 +31,14 @@ class EventDetail(BaseModel):
     actor: ActorDetail | None = Field(default=None, description="Who made the change; absent when the system did")
 
 
+class TaxDetail(BaseModel):
+    code: str
+    percent: str = Field(description='A decimal, e.g. "7" or "7.7"')
+    net_cents: int
+    tax_cents: int
+    gross_cents: int = Field(description="net_cents + tax_cents")
+
+
 class OrderDetail(EventDetail):
     order_id: str
     user_id: str = Field(description="Who placed the order (a customer, or staff at the box office)")
@@ -45,6 +53,9 @@ class OrderDetail(EventDetail):
     seats: int = Field(description="How many chairs this change is about")
     amount_cents: int = Field(description="The money this change is about: the order's, or the refunded part")
     currency: str
+    tax: list[TaxDetail] = Field(
+        default_factory=list, description="amount_cents per tax rate: the tax its chairs' prices include"
+    )
     payment_method: str | None = None
     sold_by: str | None = Field(default=None, description="The staff member who sold it at the box office")
     reason: str | None = None

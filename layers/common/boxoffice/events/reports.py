@@ -66,6 +66,7 @@ def changes_of(detail_type: str, detail: dict[str, Any]) -> dict[str, dict[str, 
         changes[daily]["orders"] += 1
         changes[daily][f"revenue|{currency}"] += cents
         changes[daily][f"method|{method_label(detail.get('payment_method'))}|{currency}"] += cents
+        _count_tax(changes[daily], "sales", detail, currency)
     elif detail_type in ("OrderCancelled", "OrderExpired") and was_held:
         changes[screening]["held"] -= seats
     elif detail_type in ("OrderRefunded", "OrderPartlyRefunded"):
@@ -74,9 +75,37 @@ def changes_of(detail_type: str, detail: dict[str, Any]) -> dict[str, dict[str, 
         changes[screening][f"revenue|{currency}"] -= cents
         changes[daily]["refunded_tickets"] += seats
         changes[daily][f"refunds|{currency}"] += cents
+        _count_tax(changes[daily], "refunds", detail, currency)
     elif detail_type == "TicketCheckedIn":
         changes[screening]["checked_in"] += 1
     return {report: dict(adds) for report, adds in changes.items() if any(adds.values())}
+
+
+def _count_tax(adds: dict[str, int], kind: str, detail: dict[str, Any], currency: Any) -> None:
+    """The event's money per tax rate: `<kind>_net|<code>|<percent>|<currency>` and `<kind>_tax|...`."""
+    for part in detail.get("tax") or []:
+        rate = f"{part['code']}|{part['percent']}|{currency}"
+        adds[f"{kind}_net|{rate}"] += int(part["net_cents"])
+        adds[f"{kind}_tax|{rate}"] += int(part["tax_cents"])
+
+
+def tax_rows(money: dict[str, dict[str, int]], kind: str) -> list[dict[str, Any]]:
+    """Per rate and currency, from a line's `<kind>_net|...` and `<kind>_tax|...`: net + tax = gross."""
+    rows = []
+    for rate, net in sorted(money.get(f"{kind}_net", {}).items()):
+        code, percent, currency = rate.split("|")
+        tax = money.get(f"{kind}_tax", {}).get(rate, 0)
+        rows.append(
+            {
+                "code": code,
+                "percent": float(percent),
+                "currency": currency,
+                "net_cents": net,
+                "tax_cents": tax,
+                "gross_cents": net + tax,
+            }
+        )
+    return rows
 
 
 def apply(event_id: str, detail_type: str, detail: dict[str, Any]) -> bool:
@@ -227,6 +256,8 @@ def daily_report(first: date, last: date, venue_id: str | None = None) -> dict[s
                 "refunded_tickets": int(line.get("refunded_tickets", 0)),
                 "refunds": dict(sorted(money.get("refunds", {}).items())),
                 "by_payment_method": {method: dict(sorted(v.items())) for method, v in sorted(methods.items())},
+                "tax": tax_rows(money, "sales"),
+                "refunded_tax": tax_rows(money, "refunds"),
             }
         )
     return {"venue_id": venue_id, "from_date": first.isoformat(), "to_date": last.isoformat(), "days": rows}

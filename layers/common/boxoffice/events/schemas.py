@@ -56,6 +56,15 @@ class MovieReportOut(Out):
     screenings: list[ScreeningReportOut]
 
 
+class RateTotalOut(Out):
+    code: str
+    percent: float
+    currency: str
+    net_cents: int
+    tax_cents: int
+    gross_cents: int = Field(description="net_cents + tax_cents")
+
+
 class DayOut(Out):
     date: str = Field(description="The venue's business day")
     tickets: int = Field(description="Seats sold that day")
@@ -64,6 +73,8 @@ class DayOut(Out):
     refunded_tickets: int
     refunds: Money = Field(description="Refunded that day, cents by currency")
     by_payment_method: dict[str, Money]
+    tax: list[RateTotalOut] = Field(default_factory=list, description="Sales per tax rate and currency")
+    refunded_tax: list[RateTotalOut] = Field(default_factory=list, description="Refunds per tax rate and currency")
 
 
 class DailyReportOut(Out):

@@ -251,7 +251,7 @@ def _sell(order: Order, request: PaymentRequest, charge_id: str, key: str, ticke
             username=request.username,
             method=request.payment_method,
             currency=order.currency,
-            sales_cents=int(order.amount_cents),
+            sold=order.lines(),
         )
     if order.member_id:
         transaction.put(

@@ -161,7 +161,7 @@ def refund_order(
             username=identity.username,
             method=str(order.payment_method),
             currency=order.currency,
-            refunds_cents=amount,
+            refunded=order.lines(wanted),
         )
     current = commit_or_current(transaction, order_id)
     if current is not None:  # it changed meanwhile (the same chairs refunded by someone else, ...)

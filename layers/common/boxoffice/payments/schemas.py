@@ -29,6 +29,16 @@ class RefundIn(Body):
     )
 
 
+class TillRateOut(Out):
+    """What a till line took at one tax rate, sales less refunds: net_cents + tax_cents = gross_cents."""
+
+    code: str
+    percent: float
+    net_cents: int
+    tax_cents: int
+    gross_cents: int
+
+
 class TillTotal(Out):
     staff_id: str
     username: str
@@ -37,6 +47,7 @@ class TillTotal(Out):
     sales_cents: int
     refunds_cents: int
     net_cents: int = Field(description="sales_cents - refunds_cents")
+    tax: list[TillRateOut] = Field(default_factory=list, description="net_cents per tax rate: the tax it includes")
 
 
 class TillOut(Out):

@@ -1,9 +1,9 @@
 """The one-time move of a stack older than venues into its default venue, "Main" (make migrate).
 
 Everything made before venues belongs to Main: its halls (which Main then counts), screenings and orders (which
-carry their venue and its time zone), the till's lines and the daily report's lines (kept per venue and business
-day from now on: the old UTC days become Main's business days, which they approximate), and the administrators
-(who hold every permission, so venues:manage too).
+carry their venue and its time zone; orders also the tax rate their prices included, Main's), the till's lines
+and the daily report's lines (kept per venue and business day from now on: the old UTC days become Main's
+business days, which they approximate), and the administrators (who hold every permission, so venues:manage too).
 
 Resumable (design.md rule 11): the run reads each table page by page and keeps, after every page, where it is in
 a progress item of the venues table; a run that stops anywhere starts again from the last page it recorded. What
@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from boxoffice import aws
@@ -24,6 +25,7 @@ from boxoffice import permissions as perms
 from boxoffice.models.venues import DEFAULT_VENUE_ID
 from boxoffice.settings import get_settings
 from boxoffice.venues import store
+from boxoffice.venues.tax import Rate, percent_text
 
 PROGRESS_KEY = "#migration#venues-v1"  # not an id the API takes: ids are [A-Za-z0-9_-]
 NEW_PERMISSIONS = (perms.VENUES_MANAGE,)
@@ -51,7 +53,8 @@ def run(page_size: int = PAGE_SIZE, after_each_write: AfterEachWrite = _nothing)
     """Migrate what is left; the progress (every step done when it returns) and what this run wrote."""
     main = store.ensure_default()
     progress = _load()
-    for name, migrate_one, scan in _steps(main.timezone):
+    rate = next(rate for rate in main.tax_rates if rate.code == main.default_tax_code)
+    for name, migrate_one, scan in _steps(main.timezone, Rate(rate.code, Decimal(rate.percent))):
         if name in progress.done:
             continue
         if progress.step != name:
@@ -99,14 +102,16 @@ def _save(progress: Progress) -> None:
 Scan = Callable[[dict[str, Any] | None, int], tuple[list[dict[str, Any]], dict[str, Any] | None]]
 
 
-def _steps(timezone: str) -> Iterator[tuple[str, Callable[[dict[str, Any]], bool], Scan]]:
+def _steps(timezone: str, rate: Rate) -> Iterator[tuple[str, Callable[[dict[str, Any]], bool], Scan]]:
     yield "halls", _hall_joins_main, _scanner("halls", "attribute_not_exists(venue_id)")
     yield (
         "screenings",
-        _zoned("screenings", "screening_id", timezone),
+        _zoned("screenings", "screening_id", {"timezone": timezone}),
         _scanner("screenings", "attribute_not_exists(venue_id)"),
     )
-    yield "orders", _zoned("orders", "order_id", timezone), _scanner("orders", "attribute_not_exists(venue_id)")
+    # An order's prices included Main's rate: the one the stack was made with (DefaultTaxPercent).
+    order_fields = {"timezone": timezone, "tax_code": rate.code, "tax_percent": percent_text(rate.percent)}
+    yield "orders", _zoned("orders", "order_id", order_fields), _scanner("orders", "attribute_not_exists(venue_id)")
     yield (
         "till",
         _rekeyed("till", ("day", "line"), "day", lambda day: f"{DEFAULT_VENUE_ID}#{day}"),
@@ -182,18 +187,21 @@ def _hall_joins_main(hall: dict[str, Any]) -> bool:
     )
 
 
-def _zoned(table: str, key: str, timezone: str) -> Callable[[dict[str, Any]], bool]:
-    """A screening or an order gets Main and its time zone, unless it has a venue already."""
+def _zoned(table: str, key: str, fields: dict[str, str]) -> Callable[[dict[str, Any]], bool]:
+    """A screening or an order gets Main and its time zone (and an order its tax rate), unless it has a venue."""
+    names = {f"#f{index}": name for index, name in enumerate(fields)}
+    values = {f":f{index}": {"S": value} for index, value in enumerate(fields.values())}
+    sets = ", ".join(f"#f{index} = :f{index}" for index in range(len(fields)))
 
     def migrate(item: dict[str, Any]) -> bool:
         return _conditional(
             lambda: _client().update_item(
                 TableName=_table(table),
                 Key={key: item[key]},
-                UpdateExpression="SET venue_id = :main, #timezone = :zone",
+                UpdateExpression=f"SET venue_id = :main, {sets}",
                 ConditionExpression=f"attribute_exists({key}) AND attribute_not_exists(venue_id)",
-                ExpressionAttributeNames={"#timezone": "timezone"},
-                ExpressionAttributeValues={":main": {"S": DEFAULT_VENUE_ID}, ":zone": {"S": timezone}},
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues={":main": {"S": DEFAULT_VENUE_ID}, **values},
             )
         )
 
