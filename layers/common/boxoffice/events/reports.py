@@ -115,7 +115,7 @@ def apply(event_id: str, detail_type: str, detail: dict[str, Any]) -> bool:
         return False
     transaction = marked(ReportLine, event_id)
     for report_id, adds in sorted(changes.items()):
-        actions = [Path(name).add(value) for name, value in sorted(adds.items())]
+        actions = [Path([name]).add(value) for name, value in sorted(adds.items())]  # names, never paths: "7.7"
         transaction.update(report_id, ReportLine(report_id), actions)
     try:
         transaction.commit()

@@ -48,7 +48,8 @@ def count(
             TillLine.sales_cents.set((TillLine.sales_cents | 0) + sum(line.gross_cents for line in sold)),
             TillLine.refunds_cents.set((TillLine.refunds_cents | 0) + sum(line.gross_cents for line in refunded)),
             *(
-                Path(f"{kind}_{part}|{total.code}|{percent_text(total.percent)}").add(getattr(total, f"{part}_cents"))
+                # One attribute, not a path: the name holds the percent's dot ("7.7").
+                Path([f"{kind}_{part}|{total.code}|{percent_text(total.percent)}"]).add(getattr(total, f"{part}_cents"))
                 for kind, lines in (("sales", sold), ("refunds", refunded))
                 for total in by_rate(lines)
                 for part in ("net", "tax")
