@@ -77,13 +77,14 @@ def test_moving_a_screening_is_one_confirmed_request_whatever_is_typed(new_page,
     puts: list[str] = []
     page.on("request", lambda request: puts.append(request.url) if request.method == "PUT" else None)
     screening_url, headers = f"{web_stack.url}/screenings/{screening_id}", admin_headers(web_stack.url)
-    before = requests.get(screening_url, headers=headers, timeout=30).json()["starts_at"]
-    page.get_by_role("button", name=re.compile(_move_button(before))).click()
+    read = requests.get(screening_url, headers=headers, timeout=30).json()
+    before, local = read["starts_at"], read["starts_at_local"]
+    page.get_by_role("button", name=re.compile(_move_button(local))).click()
     mover = page.get_by_role("group", name=re.compile("^Move "))
-    field = mover.get_by_label("New start (UTC)")
-    assert field.input_value() == before[:16], "prefilled with the current time"
+    field = mover.get_by_label(f"New start ({read['timezone']})")
+    assert field.input_value() == local[:16], "prefilled with the current time, the venue's wall clock"
     field.press_sequentially("0")  # keystrokes in the field save nothing
-    field.fill(before[:16])
+    field.fill(local[:16])
     mover.get_by_role("button", name="15 minutes later").click()
     mover.get_by_role("button", name="15 minutes later").click()
     mover.get_by_role("button", name="15 minutes earlier").click()
@@ -101,12 +102,13 @@ def test_moving_a_screening_is_one_confirmed_request_whatever_is_typed(new_page,
     assert moved == timedelta(minutes=30)
 
 
-def _move_button(iso: str) -> str:
-    """The name of the Move button of the screening at `iso`, as the app writes the time (when() in
-    web/src/api/client.ts: "Feb 5, 2027, 3:00 PM UTC"; ICU may put a narrow space before PM)."""
-    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+def _move_button(local_iso: str) -> str:
+    """The name of the Move button of the screening at `local_iso` (the venue's time, with its offset), as the app
+    writes it (when() in web/src/api/client.ts: "Feb 5, 2027, 4:00 PM CET", the venue's zone abbreviation; ICU
+    may put a narrow space before PM)."""
+    moment = datetime.fromisoformat(local_iso)
     hour = moment.hour % 12 or 12
-    return rf"^Move .* at {moment:%b} {moment.day}, {moment.year}, {hour}:{moment:%M}\W{moment:%p} UTC$"
+    return rf"^Move .* at {moment:%b} {moment.day}, {moment.year}, {hour}:{moment:%M}\W{moment:%p} CET$"
 
 
 def test_a_held_order_is_resumed_on_the_map_and_paid_from_my_orders(new_page):
@@ -438,3 +440,30 @@ def test_a_ticket_qr_on_a_phone_is_large_enough_and_a_reader_decodes_the_rendere
         assert module_px >= 2, module_px
     finally:
         context.close()
+
+
+def test_a_screening_shows_the_venues_wall_clock_and_zone_in_summer_and_winter(new_page, web_stack):
+    """A Berlin show at 20:00 is "8:00 PM CET" in January and "8:00 PM CEST" in July, on the seat map, whatever
+    the browser's own zone (Chromium runs these tests in UTC)."""
+    headers = admin_headers(web_stack.url)
+    movie = requests.get(f"{web_stack.url}/movies", headers=headers, timeout=30).json()["items"][0]
+    hall = requests.get(f"{web_stack.url}/halls", headers=headers, timeout=30).json()["items"][0]
+    year = datetime.now(UTC).year + 1
+    page = new_page()
+    as_admin(page, web_stack.url)
+    for day, zone in (
+        (f"{year}-01-{10 + next(_hours) % 15:02d}", "CET"),
+        (f"{year}-07-{10 + next(_hours) % 15:02d}", "CEST"),
+    ):
+        created = requests.post(
+            f"{web_stack.url}/screenings",
+            json={"movie_id": movie["movie_id"], "hall_id": hall["hall_id"], "starts_at_local": f"{day}T20:00:00",
+                  "price_cents": 1000},
+            headers=headers,
+            timeout=30,
+        )  # fmt: skip
+        assert created.status_code == 201, created.text
+        assert created.json()["timezone"] == "Europe/Berlin"
+        page.goto(f"/#/screenings/{created.json()['screening_id']}")
+        moment = datetime.fromisoformat(f"{day}T20:00:00")
+        page.get_by_text(re.compile(rf"{moment:%b} {moment.day}, {year}, 8:00\WPM {zone}")).first.wait_for()

@@ -89,7 +89,7 @@ def test_staff_make_a_hall_and_a_screening_sell_at_the_counter_and_admit_a_ticke
     page.get_by_label("Hall").locator("option", has_text=hall).wait_for(state="attached")
     page.get_by_label("Hall").select_option(label=hall)
     starts = (datetime.now(UTC) + timedelta(days=30, hours=next(_numbers))).strftime("%Y-%m-%dT%H:00")
-    page.get_by_label("Starts at (UTC)").fill(starts)
+    page.get_by_label("Starts at (local time of the venue)").fill(starts)
     page.get_by_role("button", name="Schedule it").click()
     said = page.locator("[role=status], [role=alert]").first
     said.wait_for()

@@ -115,8 +115,45 @@ export function money(cents: number, currency: string): string {
   return new Intl.NumberFormat("en", { style: "currency", currency }).format(cents / 100);
 }
 
-export function when(iso: string): string {
-  return new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(
-    new Date(iso),
-  ) + " UTC";
+/** An instant as people at the venue read it: its date and time in the venue's zone, with the zone's abbreviation
+ * ("Dec 24, 2026, 8:00 PM CET"); UTC for what belongs to no venue (the audit log, webhooks). */
+export function when(iso: string, timezone = "UTC"): string {
+  const moment = new Date(iso);
+  const local = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: timezone }).format(moment);
+  return `${local} ${zoneAbbreviation(moment, timezone)}`;
+}
+
+/** The zone's short name at that instant: the one people use (CET, CEST, EST) where a locale knows it, else GMT+1. */
+export function zoneAbbreviation(moment: Date, timezone: string): string {
+  if (timezone === "UTC") return "UTC";
+  const names = ["en-US", "en-GB", "en-AU"].map(
+    (locale) =>
+      new Intl.DateTimeFormat(locale, { timeZone: timezone, timeZoneName: "short" })
+        .formatToParts(moment)
+        .find((part) => part.type === "timeZoneName")?.value ?? "",
+  );
+  return names.find((name) => name && !/^(GMT|UTC)[+-]/.test(name)) ?? names[0];
+}
+
+/** The venue's business day now (YYYY-MM-DD): its local date, or the day before until business_day_starts. */
+export function businessDayNow(venue: { timezone: string; business_day_starts: string }, now = new Date()): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: venue.timezone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    })
+      .formatToParts(now)
+      .map((part) => [part.type, part.value]),
+  );
+  const date = `${parts.year}-${parts.month}-${parts.day}`;
+  if (`${parts.hour}:${parts.minute}` >= venue.business_day_starts) return date;
+  return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A wall-clock time of the venue ("2026-12-24T20:00", as a datetime-local field holds it) for people to read:
+ * "Dec 24, 2026, 8:00 PM Europe/Berlin" (its abbreviation depends on the instant, which the API decides). */
+export function wallClock(value: string, timezone: string): string {
+  const shown = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(
+    new Date(`${value}:00Z`),
+  );
+  return `${shown} (${timezone})`;
 }

@@ -31,7 +31,7 @@ export function OrderSummary({ order }: { order: Order }) {
   return (
     <>
       <h2>
-        {order.movie_name} · {when(order.starts_at)}
+        {order.movie_name} · {when(order.starts_at, order.timezone)}
       </h2>
       <p>
         {order.hall_name} · seats {order.chairs.join(", ")} · {money(order.amount_cents, order.currency)} ·{" "}

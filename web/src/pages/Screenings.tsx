@@ -79,9 +79,9 @@ export function Screenings() {
             <li key={s.screening_id} className="card">
               <h2>{s.movie_name}</h2>
               <p>
-                {when(s.starts_at)} · {s.hall_name} · from {money(s.price_cents, s.currency)}
+                {when(s.starts_at, s.timezone)} · {s.hall_name} · from {money(s.price_cents, s.currency)}
               </p>
-              <a className="button" href={`#/screenings/${s.screening_id}`} aria-label={`Choose seats for ${s.movie_name}, ${when(s.starts_at)}`}>
+              <a className="button" href={`#/screenings/${s.screening_id}`} aria-label={`Choose seats for ${s.movie_name}, ${when(s.starts_at, s.timezone)}`}>
                 Choose seats
               </a>
             </li>

@@ -187,7 +187,7 @@ export function SeatMap({ screeningId, me }: { screeningId: string; me: Me }) {
       <h1>{screening ? `${screening.movie_name}` : "Seats"}</h1>
       {screening && (
         <p>
-          {when(screening.starts_at)} · {screening.hall_name}
+          {when(screening.starts_at, screening.timezone)} · {screening.hall_name}
         </p>
       )}
       <p className="legend" aria-hidden="true">

@@ -22,7 +22,7 @@ export function ScreeningSelect(props: { screenings: Screening[]; chosen: string
       <select value={props.chosen} onChange={(e) => props.choose(e.target.value)}>
         {props.screenings.map((s) => (
           <option key={s.screening_id} value={s.screening_id}>
-            {s.movie_name} · {when(s.starts_at)} · {s.hall_name}
+            {s.movie_name} · {when(s.starts_at, s.timezone)} · {s.hall_name}
           </option>
         ))}
       </select>

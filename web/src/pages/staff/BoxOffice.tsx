@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { api, errorText, money, type Chair, type Order, type Schemas } from "../../api/client";
+import { api, businessDayNow, errorText, money, type Chair, type Order, type Schemas } from "../../api/client";
 import { Message, type Note } from "../../ui/Message";
 import { ScreeningSelect, useScreeningChoice } from "../../ui/ScreeningSelect";
 
@@ -15,13 +15,22 @@ export function BoxOffice() {
   const [sold, setSold] = useState<Order | null>(null);
   const [till, setTill] = useState<Till | null>(null);
   const [note, setNote] = useState<Note>(null);
-  const today = new Date().toISOString().slice(0, 10);
+  // The till of the chosen screening's venue (the default venue's before one is chosen), for its business day now.
+  const venueId = screenings.find((s) => s.screening_id === screeningId)?.venue_id ?? "main";
+  const [today, setToday] = useState<string | null>(null);
 
-  const loadTill = () => api.GET("/box-office/till", { params: { query: { date: today } } }).then(({ data }) => setTill(data ?? null));
+  const loadTill = async () => {
+    const { data: venue } = await api.GET("/venues/{venue_id}", { params: { path: { venue_id: venueId } } });
+    if (!venue) return;
+    const day = businessDayNow(venue);
+    setToday(day);
+    const { data } = await api.GET("/box-office/till", { params: { query: { venue_id: venueId, date: day } } });
+    setTill(data ?? null);
+  };
   useEffect(() => {
     api.GET("/members", { params: { query: { limit: 100 } } }).then(({ data }) => setMembers(data?.items ?? []));
-    loadTill();
   }, []);
+  useEffect(() => void loadTill(), [venueId]);
   useEffect(() => {
     if (!screeningId) return;
     let current = true; // an answer for a screening no longer chosen is dropped, however late it comes
@@ -106,7 +115,7 @@ export function BoxOffice() {
           </ul>
         </div>
       )}
-      <h2>Today's till ({today})</h2>
+      <h2>Today's till ({today ?? "…"}, the business day)</h2>
       <table>
         <thead>
           <tr>
@@ -115,6 +124,7 @@ export function BoxOffice() {
             <th scope="col">Sales</th>
             <th scope="col">Refunds</th>
             <th scope="col">Net</th>
+            <th scope="col">Of which tax</th>
           </tr>
         </thead>
         <tbody>
@@ -125,6 +135,7 @@ export function BoxOffice() {
               <td>{money(line.sales_cents, line.currency)}</td>
               <td>{money(line.refunds_cents, line.currency)}</td>
               <td>{money(line.net_cents, line.currency)}</td>
+              <td>{(line.tax ?? []).map((rate) => `${money(rate.tax_cents, line.currency)} (${rate.percent} %)`).join(", ") || "—"}</td>
             </tr>
           ))}
         </tbody>

@@ -54,13 +54,14 @@ export function Reports() {
             </ol>
           </figure>
           <table>
-            <caption>Sales per day (UTC)</caption>
+            <caption>Sales per business day of {report.venue_id === "main" ? "Main" : report.venue_id}</caption>
             <thead>
               <tr>
                 <th scope="col">Day</th>
                 <th scope="col">Tickets</th>
                 <th scope="col">Orders</th>
                 <th scope="col">Revenue</th>
+                <th scope="col">Of which tax</th>
                 <th scope="col">Refunds</th>
               </tr>
             </thead>
@@ -71,6 +72,7 @@ export function Reports() {
                   <td>{day.tickets}</td>
                   <td>{day.orders}</td>
                   <td>{Object.entries(day.revenue).map(([c, v]) => money(v, c)).join(", ") || "—"}</td>
+                  <td>{(day.tax ?? []).map((rate) => `${money(rate.tax_cents, rate.currency)} (${rate.percent} %)`).join(", ") || "—"}</td>
                   <td>{Object.entries(day.refunds).map(([c, v]) => money(v, c)).join(", ") || "—"}</td>
                 </tr>
               ))}

@@ -1,17 +1,19 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { api, errorText, money, when, type Schemas, type Screening } from "../../api/client";
+import { api, errorText, money, wallClock, when, type Schemas, type Screening } from "../../api/client";
 import { Message, type Note } from "../../ui/Message";
 
 type Movie = Schemas["MovieOut"];
 type Hall = Schemas["HallOut"];
 
-function isoFromLocal(value: string): string {
-  return new Date(`${value}:00Z`).toISOString().replace(".000Z", "Z");
+/** The venue's wall clock of a screening, as the datetime-local field's value (the page works in each venue's
+ * own time: the API reads starts_at_local in the venue's zone and refuses a time the clocks skip or repeat). */
+function wallOf(screening: Screening): string {
+  return screening.starts_at_local.slice(0, 16);
 }
 
-/** A UTC ISO time as the datetime-local field's value (the page works in UTC). */
-function localFromIso(iso: string): string {
-  return iso.slice(0, 16);
+/** A wall-clock time moved by some minutes, on the wall clock (20:45 + 30 is 21:15 whatever the offset). */
+function nudged(value: string, minutes: number): string {
+  return new Date(Date.parse(`${value}:00Z`) + minutes * 60_000).toISOString().slice(0, 16);
 }
 
 async function soldSeats(screeningId: string): Promise<number> {
@@ -32,36 +34,39 @@ async function soldSeats(screeningId: string): Promise<number> {
  * that says how many sold seats it affects, then one request. Nothing is saved while typing. */
 function MoveScreening({ screening, onMoved }: { screening: Screening; onMoved: (note: Note) => void }) {
   const [open, setOpen] = useState(false);
-  const [value, setValue] = useState(localFromIso(screening.starts_at));
+  const [value, setValue] = useState(wallOf(screening));
   const [sold, setSold] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
-  const label = `${screening.movie_name} at ${when(screening.starts_at)}`;
-  const nudge = (minutes: number) =>
-    setValue((now) => localFromIso(new Date(Date.parse(`${now}:00Z`) + minutes * 60_000).toISOString()));
-  const changed = value !== localFromIso(screening.starts_at);
+  const label = `${screening.movie_name} at ${when(screening.starts_at, screening.timezone)}`;
+  const nudge = (minutes: number) => setValue((now) => nudged(now, minutes));
+  const changed = value !== wallOf(screening);
 
   const move = async () => {
     setBusy(true);
     const { data, error } = await api.PUT("/screenings/{screening_id}", {
       params: { path: { screening_id: screening.screening_id } },
-      body: { starts_at: isoFromLocal(value) },
+      body: { starts_at_local: `${value}:00` },
     });
     setBusy(false);
     setSold(null);
     setOpen(false);
-    onMoved(data ? { kind: "info", text: `Moved ${screening.movie_name} to ${when(data.starts_at)}.` } : { kind: "error", text: errorText(error) });
+    onMoved(
+      data
+        ? { kind: "info", text: `Moved ${screening.movie_name} to ${when(data.starts_at, data.timezone)}.` }
+        : { kind: "error", text: errorText(error) },
+    );
   };
 
   if (!open)
     return (
-      <button type="button" className="secondary" aria-label={`Move ${label}`} onClick={() => (setValue(localFromIso(screening.starts_at)), setOpen(true))}>
+      <button type="button" className="secondary" aria-label={`Move ${label}`} onClick={() => (setValue(wallOf(screening)), setOpen(true))}>
         Move…
       </button>
     );
   return (
     <div className="move" role="group" aria-label={`Move ${label}`}>
       <label>
-        New start (UTC)
+        New start ({screening.timezone})
         <input type="datetime-local" value={value} onChange={(event) => (setSold(null), setValue(event.target.value))} />
       </label>
       <span className="nudges">
@@ -80,7 +85,7 @@ function MoveScreening({ screening, onMoved }: { screening: Screening; onMoved: 
       {sold === null ? (
         <p>
           <button type="button" disabled={!changed || !value} onClick={() => soldSeats(screening.screening_id).then(setSold)}>
-            Move to {value ? when(isoFromLocal(value)) : "…"}
+            Move to {value ? wallClock(value, screening.timezone) : "…"}
           </button>{" "}
           <button type="button" className="secondary" onClick={() => setOpen(false)}>
             Keep the time
@@ -89,7 +94,8 @@ function MoveScreening({ screening, onMoved }: { screening: Screening; onMoved: 
       ) : (
         <div role="group" aria-label="Confirm the move" className="confirm">
           <p>
-            Move {screening.movie_name} from {when(screening.starts_at)} to {when(isoFromLocal(value))}?{" "}
+            Move {screening.movie_name} from {when(screening.starts_at, screening.timezone)} to{" "}
+            {wallClock(value, screening.timezone)}?{" "}
             {sold === 0 ? "No seats are sold yet." : `${sold} sold seat${sold === 1 ? "" : "s"}: their holders are affected.`}
           </p>
           <button type="button" onClick={move} disabled={busy}>
@@ -125,17 +131,21 @@ export function Schedule() {
       body: {
         movie_id: String(form.get("movie_id")),
         hall_id: String(form.get("hall_id")),
-        starts_at: isoFromLocal(String(form.get("starts_at"))),
+        starts_at_local: `${String(form.get("starts_at"))}:00`,
         price_cents: Math.round(Number(form.get("price")) * 100),
-        currency: String(form.get("currency")),
       },
     });
     if (!data) return setNote({ kind: "error", text: errorText(error) });
-    setNote({ kind: "info", text: `Scheduled ${data.movie_name} in ${data.hall_name} at ${when(data.starts_at)}.` });
+    setNote({
+      kind: "info",
+      text: `Scheduled ${data.movie_name} in ${data.hall_name} at ${when(data.starts_at, data.timezone)}.`,
+    });
     load();
   };
   const cancel = async (screening: Screening) => {
-    const reason = window.prompt(`Why is ${screening.movie_name} at ${when(screening.starts_at)} cancelled?`);
+    const reason = window.prompt(
+      `Why is ${screening.movie_name} at ${when(screening.starts_at, screening.timezone)} cancelled?`,
+    );
     if (!reason) return;
     const { data, error } = await api.POST("/screenings/{screening_id}/cancel", {
       params: { path: { screening_id: screening.screening_id } },
@@ -171,16 +181,12 @@ export function Schedule() {
           </select>
         </label>
         <label>
-          Starts at (UTC)
+          Starts at (local time of the venue)
           <input name="starts_at" type="datetime-local" required />
         </label>
         <label>
           Price
           <input name="price" type="number" min="0" step="0.01" defaultValue="10.00" required />
-        </label>
-        <label>
-          Currency
-          <input name="currency" defaultValue="EUR" pattern="[A-Z]{3}" required />
         </label>
         <button type="submit">Schedule it</button>
       </form>
@@ -190,7 +196,7 @@ export function Schedule() {
           <tr>
             <th scope="col">Movie</th>
             <th scope="col">Hall</th>
-            <th scope="col">Starts (UTC)</th>
+            <th scope="col">Starts (local time)</th>
             <th scope="col">Price</th>
             <th scope="col">Status</th>
             <th scope="col">Move</th>
@@ -202,7 +208,7 @@ export function Schedule() {
             <tr key={s.screening_id}>
               <td>{s.movie_name}</td>
               <td>{s.hall_name}</td>
-              <td>{when(s.starts_at)}</td>
+              <td>{when(s.starts_at, s.timezone)}</td>
               <td>{money(s.price_cents, s.currency)}</td>
               <td>
                 {s.status}
