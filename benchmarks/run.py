@@ -317,6 +317,12 @@ def _cost_section(spend: dict[str, Any]) -> list[str]:
         f"${2 * prices['dynamodb_per_million_read_units']:.2f} per million such sales; refunds, user management, "
         "the till and webhooks one read unit per request.",
         "",
+        "Venues and tax (issue 28) add no write unit here: an order now carries its venue, its time zone and the "
+        "tax rate its prices include (about 40 bytes; the booking above is in the default venue, `main`), and its "
+        "items stay within the same 1 KB write units. A hold reads its venue (zone, tax rate) at most once a "
+        "minute per function environment, not per booking, so no read unit per booking either; the compute line "
+        "moves with the durations measured in each run (the hold answers each seat's net and tax).",
+        "",
         "Per operation now (write and read units, by table, index and request):",
         "",
     ]

@@ -49,7 +49,6 @@ def _big_screening(url: str, headers: dict[str, str]) -> str:
             "hall_id": hall["hall_id"],
             "starts_at": "2099-01-01T20:00:00Z",
             "price_cents": 1200,
-            "currency": "EUR",
         },
         headers=headers,
         timeout=300,
@@ -78,7 +77,7 @@ def in_chromium() -> dict[str, Any]:
             for _ in range(RUNS):
                 for key, screening, chairs in (("first_seat_map_ms", small, 1), ("seat_map_3000_ms", big, 3000)):
                     context = browser.new_context(base_url=stack.url, bypass_csp=True)  # the probe is a script
-                    context.add_init_script(f"sessionStorage.setItem('boxoffice.token', '{token}')")
+                    context.add_init_script(f"localStorage.setItem('boxoffice.token', '{token}')")
                     page = context.new_page()
                     started = time.perf_counter()
                     page.goto(f"/#/screenings/{screening}")
