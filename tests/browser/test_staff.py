@@ -239,3 +239,42 @@ def test_a_role_fills_the_permissions_and_a_new_clerk_activates_their_account_in
     staff = clerk.get_by_role("navigation", name="Staff")
     staff.get_by_role("link", name="Door").wait_for()
     assert [link.inner_text() for link in staff.get_by_role("link").all()] == ["Door", "Reports"]
+
+
+def test_a_manager_sets_a_venues_business_day_and_adds_a_venue_whose_halls_then_name_it(new_page, web_stack):
+    page = new_page()
+    as_admin(page, web_stack.url)
+    page.get_by_role("navigation", name="Staff").get_by_role("link", name="Venues", exact=True).click()
+    page.get_by_role("heading", level=1, name="Venues").wait_for()
+    main = page.get_by_role("form", name="Settings of Main")
+    main.get_by_label("Business day starts (local time)").fill("06:00")
+    main.get_by_role("button", name="Save Main").click()
+    page.get_by_role("status").filter(has_text="Saved Main.").wait_for()
+    venue = requests.get(f"{web_stack.url}/venues/main", timeout=30).json()
+    assert venue["business_day_starts"] == "06:00"
+    requests.put(
+        f"{web_stack.url}/venues/main", json={"business_day_starts": "05:00"}, headers=admin_headers(web_stack.url),
+        timeout=30,
+    )  # fmt: skip
+
+    name = f"Kino {next(_numbers)}{datetime.now(UTC).strftime('%H%M%S')}"
+    page.get_by_label("Name", exact=True).last.fill(name)
+    page.get_by_label("Time zone (IANA, e.g. Europe/Berlin)").fill("Mars/Olympus_Mons")
+    page.get_by_role("button", name="Add the venue").click()
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "timezone" in alert.inner_text(), alert.inner_text()  # the field the API named
+    page.get_by_label("Time zone (IANA, e.g. Europe/Berlin)").fill("America/New_York")
+    page.get_by_label("Currency (ISO 4217)").fill("usd")
+    page.get_by_label("Tax rates, one a line: code, percent, name (the first is the default)").fill(
+        "sales 8.88 Sales tax"
+    )
+    page.get_by_role("button", name="Add the venue").click()
+    page.get_by_role("status").filter(has_text=f"Venue {name} added (America/New_York).").wait_for()
+    page.get_by_role("form", name=f"Settings of {name}").wait_for()
+    assert not axe_violations(page), "venues"
+
+    page.get_by_role("navigation", name="Staff").get_by_role("link", name="Halls", exact=True).click()
+    chooser = page.get_by_label("Venue")
+    chooser.locator("option", has_text=name).wait_for(state="attached")  # several venues: a hall says which
+    assert not axe_violations(page), "halls with several venues"

@@ -15,6 +15,7 @@ import { Orders } from "./pages/staff/Orders";
 import { Reports } from "./pages/staff/Reports";
 import { Schedule } from "./pages/staff/Schedule";
 import { Users } from "./pages/staff/Users";
+import { Venues } from "./pages/staff/Venues";
 import { Webhooks } from "./pages/staff/Webhooks";
 import { STAFF_PAGES, allowed } from "./ui/staffPages";
 
@@ -78,6 +79,7 @@ export function App() {
   else if (path === "staff/audit") page = <Audit />;
   else if (path === "staff/users") page = <Users />;
   else if (path === "staff/webhooks") page = <Webhooks />;
+  else if (path === "staff/venues") page = <Venues />;
   else if (route[0] === "screenings" && route[1]) page = <SeatMap key={route[1]} screeningId={route[1]} me={me} />;
   else if (route[0] === "orders") page = <MyOrders />;
   else page = <Screenings />;

@@ -2,6 +2,7 @@
 export const STAFF_PAGES = [
   { path: "staff/movies", label: "Movies", needs: ["movies:create", "movies:update", "movies:delete"] },
   { path: "staff/members", label: "Members", needs: ["members:view"] },
+  { path: "staff/venues", label: "Venues", needs: ["venues:manage"] },
   { path: "staff/halls", label: "Halls", needs: ["screenings:manage"] },
   { path: "staff/schedule", label: "Schedule", needs: ["screenings:manage"] },
   { path: "staff/box-office", label: "Box office", needs: ["orders:manage"] },

@@ -4,6 +4,7 @@ import { Message, type Note } from "../../ui/Message";
 
 type Row = Schemas["RowIn"];
 type Hall = Schemas["HallOut"];
+type Venue = Schemas["VenueOut"];
 
 function numbers(text: string): number[] {
   return text
@@ -18,16 +19,23 @@ export function Halls() {
   const [halls, setHalls] = useState<Hall[]>([]);
   const [rows, setRows] = useState<Row[]>([{ label: "A", seats: 10, gaps: [] }]);
   const [note, setNote] = useState<Note>(null);
+  const [venues, setVenues] = useState<Venue[]>([]);
   const load = () => api.GET("/halls", { params: { query: { limit: 100 } } }).then(({ data }) => setHalls(data?.items ?? []));
-  useEffect(() => void load(), []);
+  useEffect(() => {
+    load();
+    api.GET("/venues", { params: { query: { limit: 100 } } }).then(({ data }) => setVenues(data?.items ?? []));
+  }, []);
+  const venueName = (id: string) => venues.find((venue) => venue.venue_id === id)?.name ?? id;
 
   const change = (index: number, patch: Partial<Row>) => setRows((all) => all.map((row, i) => (i === index ? { ...row, ...patch } : row)));
   const addRow = () =>
     setRows((all) => [...all, { label: String.fromCharCode(65 + Math.min(all.length, 25)), seats: all.at(-1)?.seats ?? 10, gaps: [] }]);
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const name = String(new FormData(event.currentTarget).get("name"));
-    const { data, error } = await api.POST("/halls", { body: { name, rows } });
+    const form = new FormData(event.currentTarget);
+    const name = String(form.get("name"));
+    const venue_id = form.get("venue_id") ? String(form.get("venue_id")) : undefined; // one venue or none: the API's
+    const { data, error } = await api.POST("/halls", { body: { name, rows, venue_id } });
     if (!data) return setNote({ kind: "error", text: errorText(error) });
     setNote({ kind: "info", text: `Hall ${data.name} created with ${data.chair_count} chairs.` });
     load();
@@ -40,7 +48,7 @@ export function Halls() {
       <ul>
         {halls.map((hall) => (
           <li key={hall.hall_id}>
-            {hall.name}: {hall.rows.length} rows, {hall.chair_count} chairs
+            {hall.name}: {hall.rows.length} rows, {hall.chair_count} chairs{venues.length > 1 ? ` · ${venueName(hall.venue_id)}` : ""}
           </li>
         ))}
       </ul>
@@ -50,6 +58,18 @@ export function Halls() {
           Name
           <input name="name" required />
         </label>
+        {venues.length > 1 && (
+          <label>
+            Venue
+            <select name="venue_id" required>
+              {venues.map((venue) => (
+                <option key={venue.venue_id} value={venue.venue_id}>
+                  {venue.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <table>
           <caption>Rows, front to back</caption>
           <thead>
