@@ -24,8 +24,8 @@ router = Router()
 )
 def get_movie_report(
     movie_id: OpaqueId,
-    from_date: Annotated[date, Query(alias="from", description="First UTC day, YYYY-MM-DD")],
-    to_date: Annotated[date, Query(alias="to", description="Last UTC day, YYYY-MM-DD")],
+    from_date: Annotated[date, Query(alias="from", description="First business day (each venue's), YYYY-MM-DD")],
+    to_date: Annotated[date, Query(alias="to", description="Last business day, YYYY-MM-DD")],
     accept: Annotated[str | None, Header(description="text/csv for CSV")] = None,
 ) -> MovieReportOut | str:
     report = reports.movie_report(movie_id, from_date, to_date)

@@ -60,6 +60,7 @@ def changes_of(detail_type: str, detail: dict[str, Any]) -> dict[str, dict[str, 
     elif detail_type == "OrderPaid":
         changes[screening]["sold"] += seats
         changes[screening][f"revenue|{currency}"] += cents
+        _count_tax(changes[screening], "sales", detail, currency)
         if was_held:
             changes[screening]["held"] -= seats
         changes[daily]["tickets"] += seats
@@ -73,6 +74,8 @@ def changes_of(detail_type: str, detail: dict[str, Any]) -> dict[str, dict[str, 
         changes[screening]["sold"] -= seats
         changes[screening]["refunded"] += seats
         changes[screening][f"revenue|{currency}"] -= cents
+        changes[screening][f"refunds|{currency}"] += cents
+        _count_tax(changes[screening], "refunds", detail, currency)
         changes[daily]["refunded_tickets"] += seats
         changes[daily][f"refunds|{currency}"] += cents
         _count_tax(changes[daily], "refunds", detail, currency)
@@ -190,7 +193,7 @@ def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
 
 
-def movie_report(movie_id: str, first: date, last: date) -> dict[str, Any]:
+def movie_screenings(movie_id: str, first: date, last: date) -> list[Screening]:
     """The movie's screenings whose start falls in the range of business days, each of its own venue (one Query
     of by_movie, over a window wide enough for every zone and business day)."""
     days = _days(first, last)
@@ -201,7 +204,12 @@ def movie_report(movie_id: str, first: date, last: date) -> dict[str, Any]:
     start = int(_midnight(days[0] - timedelta(days=2)))
     end = int(_midnight(days[-1] + timedelta(days=3))) - 1
     candidates = Screening.by_movie.query(movie_id, Screening.starts_at.between(start, end), limit=MAX_SCREENINGS)
-    screenings = [screening for screening in candidates if first <= _business_day_of(screening) <= last]
+    return [screening for screening in candidates if first <= business_day_of(screening) <= last]
+
+
+def movie_report(movie_id: str, first: date, last: date) -> dict[str, Any]:
+    """The movie's screenings in the range of business days and their aggregates."""
+    screenings = movie_screenings(movie_id, first, last)
     lines = report_lines([f"screening#{screening.screening_id}" for screening in screenings])
     rows = [_screening_report(s, lines.get(f"screening#{s.screening_id}", {})) for s in screenings]
     totals: dict[str, Any] = {name: sum(row[name] for row in rows) for name in COUNTS}
@@ -221,7 +229,7 @@ def movie_report(movie_id: str, first: date, last: date) -> dict[str, Any]:
     }
 
 
-def _business_day_of(screening: Screening) -> date:
+def business_day_of(screening: Screening) -> date:
     venue = venues.facts_of(screening.venue_id)
     timezone = screening.timezone or venue.timezone
     return business_day(int(screening.starts_at), timezone, venue.business_day_starts)

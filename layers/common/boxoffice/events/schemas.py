@@ -134,3 +134,34 @@ class RecommendedMovieOut(Out):
 class RecommendationsOut(Out):
     basis: str = Field(description="co-occurrence, or selling-now when there is nothing to go on")
     items: list[RecommendedMovieOut]
+
+
+class DistributorFigures(Out):
+    currency: str
+    admissions: int = Field(description="Seats sold and not refunded")
+    gross_cents: int = Field(description="What buyers paid and kept, tax included")
+    tax_cents: int
+    net_cents: int = Field(description="gross_cents - tax_cents")
+    refunds_cents: int = Field(description="Refunded (gross), not in gross_cents")
+
+
+class DistributorScreeningOut(DistributorFigures):
+    screening_id: str
+    venue_id: str
+    hall_name: str
+    starts_at_local: str
+    business_day: str
+
+
+class DistributorVenueOut(Out):
+    venue_id: str
+    screenings: list[DistributorScreeningOut]
+    totals: list[DistributorFigures] = Field(description="Per currency")
+
+
+class DistributorReportOut(Out):
+    movie_id: str
+    from_date: str
+    to_date: str
+    venues: list[DistributorVenueOut]
+    totals: list[DistributorFigures] = Field(description="Every venue's, per currency")
