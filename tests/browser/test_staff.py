@@ -278,3 +278,19 @@ def test_a_manager_sets_a_venues_business_day_and_adds_a_venue_whose_halls_then_
     chooser = page.get_by_label("Venue")
     chooser.locator("option", has_text=name).wait_for(state="attached")  # several venues: a hall says which
     assert not axe_violations(page), "halls with several venues"
+
+
+def test_a_manager_makes_the_distributors_return_of_a_movie(new_page, web_stack):
+    page = new_page()
+    as_admin(page, web_stack.url)
+    page.get_by_role("navigation", name="Staff").get_by_role("link", name="Reports", exact=True).click()
+    form = page.get_by_role("form", name="Distributor's return")
+    form.get_by_label("Movie").locator("option", has_text="The General").wait_for(state="attached")
+    form.get_by_label("Movie").select_option(label="The General")
+    form.get_by_role("button", name="Make the return").click()
+    table = page.get_by_role("table", name=re.compile("^Box-office return"))
+    table.wait_for()
+    assert table.get_by_role("rowheader", name="Venue total").count() >= 1
+    total = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Total", exact=True))
+    assert total.count() == 1, "one overall total per currency"
+    assert not axe_violations(page), "reports with the distributor's return"

@@ -77,8 +77,8 @@ def test_the_return_equals_a_recomputation_from_the_orders(stack, aws, accounts,
         )  # fmt: skip
     halls = [catalog.hall(rows=2, seats=3, venue_id=venue["venue_id"], premium_row="B") for venue in venues]
     screenings = [
-        catalog.screening(movie_id=movie["movie_id"], hall_id=halls[index % 2]["hall_id"], hours_from_now=30 + 4 * index,
-                          price_classes={"premium": 1500 + 7 * index})
+        catalog.screening(movie_id=movie["movie_id"], hall_id=halls[index % 2]["hall_id"],
+                          hours_from_now=30 + 4 * index, price_classes={"premium": 1500 + 7 * index})
         for index in range(3)
     ]  # fmt: skip
     taken: dict[str, set[str]] = defaultdict(set)

@@ -3,6 +3,8 @@ import { api, errorText, money, type Schemas } from "../../api/client";
 import { Message, type Note } from "../../ui/Message";
 
 type Daily = Schemas["DailyReportOut"];
+type Distributor = Schemas["DistributorReportOut"];
+type Movie = Schemas["MovieOut"];
 
 function daysAgo(days: number): string {
   return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
@@ -80,6 +82,108 @@ export function Reports() {
           </table>
         </>
       )}
+      <DistributorReturn />
     </section>
+  );
+}
+
+/** The box-office return a cinema sends a film's distributor: per venue and screening, admissions, gross, tax,
+ * net and refunds over business days (and as CSV, which the API writes). */
+function DistributorReturn() {
+  const [movies, setMovies] = useState<Movie[]>([]);
+  const [report, setReport] = useState<Distributor | null>(null);
+  const [note, setNote] = useState<Note>(null);
+  useEffect(() => {
+    api.GET("/movies", { params: { query: { limit: 100 } } }).then(({ data }) => setMovies(data?.items ?? []));
+  }, []);
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const query = { movie_id: String(form.get("movie_id")), from: String(form.get("from")), to: String(form.get("to")) };
+    const { data, error } = await api.GET("/reports/distributor", { params: { query } });
+    if (!data || typeof data === "string") return setNote({ kind: "error", text: errorText(error) });
+    setNote(null);
+    setReport(data);
+  };
+  const figures = (row: { currency: string; admissions: number; gross_cents: number; tax_cents: number; net_cents: number; refunds_cents: number }) => (
+    <>
+      <td>{row.admissions}</td>
+      <td>{money(row.gross_cents, row.currency)}</td>
+      <td>{money(row.tax_cents, row.currency)}</td>
+      <td>{money(row.net_cents, row.currency)}</td>
+      <td>{money(row.refunds_cents, row.currency)}</td>
+    </>
+  );
+  return (
+    <>
+      <h2>Distributor's return</h2>
+      <form onSubmit={submit} className="filters" aria-label="Distributor's return">
+        <label>
+          Movie
+          <select name="movie_id" required>
+            {movies.map((movie) => (
+              <option key={movie.movie_id} value={movie.movie_id}>
+                {movie.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          First business day
+          <input name="from" type="date" defaultValue={daysAgo(6)} required />
+        </label>
+        <label>
+          Last business day
+          <input name="to" type="date" defaultValue={daysAgo(-7)} required />
+        </label>
+        <button type="submit">Make the return</button>
+      </form>
+      <Message note={note} />
+      {report && (
+        <table>
+          <caption>
+            Box-office return, {report.from_date} to {report.to_date}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Venue</th>
+              <th scope="col">Screening</th>
+              <th scope="col">Admissions</th>
+              <th scope="col">Gross</th>
+              <th scope="col">Tax</th>
+              <th scope="col">Net</th>
+              <th scope="col">Refunds</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.venues.flatMap((venue) => [
+              ...venue.screenings.map((row) => (
+                <tr key={row.screening_id}>
+                  <td>{venue.venue_id}</td>
+                  <td>
+                    {row.hall_name}, {row.starts_at_local.slice(0, 16).replace("T", " ")}
+                  </td>
+                  {figures(row)}
+                </tr>
+              )),
+              ...venue.totals.map((total) => (
+                <tr key={`${venue.venue_id}-${total.currency}`} className="total">
+                  <td>{venue.venue_id}</td>
+                  <th scope="row">Venue total</th>
+                  {figures(total)}
+                </tr>
+              )),
+            ])}
+            {report.totals.map((total) => (
+              <tr key={`all-${total.currency}`} className="total">
+                <td>All venues</td>
+                <th scope="row">Total</th>
+                {figures(total)}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
   );
 }
