@@ -168,6 +168,7 @@ LAYER_CACHE_RESETS = (
     ("boxoffice.booking.ticket_key", "ticket_key.reset"),
     ("boxoffice.edge.authorizer", "verifier.reset"),
     ("boxoffice.venues.store", "forget_all"),
+    ("boxoffice.public_reads", "forget_all"),
 )
 
 

@@ -11,7 +11,7 @@ router = Router()
 
 @router.get(
     "/movies/<movie_id>",
-    needs=permissions.MOVIES_VIEW,
+    needs=permissions.PUBLIC,
     answers={404: "No such movie"},
     summary="Read a movie",
     tags=["movies"],

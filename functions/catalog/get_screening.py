@@ -11,7 +11,7 @@ router = Router()
 
 @router.get(
     "/screenings/<screening_id>",
-    needs=permissions.SCREENINGS_VIEW,
+    needs=permissions.PUBLIC,
     answers={404: "No such screening"},
     summary="Read a screening",
     tags=["screenings"],

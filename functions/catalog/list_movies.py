@@ -13,7 +13,7 @@ from boxoffice.schemas import Cursor, Limit, Name, Page
 router = Router()
 
 
-@router.get("/movies", needs=permissions.MOVIES_VIEW, summary="List movies", tags=["movies"])
+@router.get("/movies", needs=permissions.PUBLIC, summary="List movies", tags=["movies"])
 def list_movies(
     limit: Annotated[Limit, Query()] = 20,
     cursor: Annotated[Cursor | None, Query()] = None,

@@ -16,7 +16,7 @@ from boxoffice.schemas import Cursor, Limit, OpaqueId, Page
 router = Router()
 
 
-@router.get("/screenings", needs=permissions.SCREENINGS_VIEW, summary="List screenings", tags=["screenings"])
+@router.get("/screenings", needs=permissions.PUBLIC, summary="List screenings", tags=["screenings"])
 def list_screenings(
     movie_id: Annotated[OpaqueId | None, Query()] = None,
     venue_id: Annotated[OpaqueId | None, Query(description="Only this venue's screenings")] = None,

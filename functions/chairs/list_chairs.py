@@ -17,7 +17,7 @@ router = Router()
 
 @router.get(
     "/screenings/<screening_id>/chairs",
-    needs=permissions.SCREENINGS_VIEW,
+    needs=permissions.PUBLIC,
     answers={404: "No such screening"},
     summary="The seat map of a screening",
     tags=["chairs"],

@@ -277,14 +277,14 @@ def test_a_revoked_permission_stops_working_within_the_authorizer_cache(stack, a
 def test_the_authorizer_is_invoked_once_per_token_while_its_answer_is_cached(stack, accounts):
     """One invocation serves every route a token calls for AuthorizerCacheSeconds (the token is the cache key);
     the route's permissions are still checked by each function."""
-    staff = accounts.staff({"movies:view"})
+    staff = accounts.staff({"screenings:view"})
     before = stack.service.authorizer_invocations
-    assert stack.api.get("/movies", token=staff.token).status == 200
+    assert stack.api.get("/halls", token=staff.token).status == 200
     assert stack.api.get("/me", token=staff.token).status == 200
     assert stack.api.get("/users", token=staff.token).status == 403, "a route it may not call, from the same entry"
     assert stack.service.authorizer_invocations - before == 1
     stack.lapse_authorizer_cache()
-    assert stack.api.get("/movies", token=staff.token).status == 200
+    assert stack.api.get("/halls", token=staff.token).status == 200
     assert stack.service.authorizer_invocations - before == 2
 
 

@@ -63,6 +63,16 @@ CHANGED_ON_PURPOSE = {
     "CreateScreeningFunctionRole": "GetItem of the hall's venue (issue 28)",
     "ListScreeningsFunction": "the venues' table in its environment: ?date= is the venue's local day (issue 28)",
     "ListScreeningsFunctionRole": "Query on by_venue (a venue's program); GetItem of the venue (issue 28)",
+    **dict.fromkeys(
+        [
+            "HttpApi GET /movies",
+            "HttpApi GET /movies/{movie_id}",
+            "HttpApi GET /screenings",
+            "HttpApi GET /screenings/{screening_id}",
+            "HttpApi GET /screenings/{screening_id}/chairs",
+        ],
+        "no authorizer: the public program, read without a token (issue 28)",
+    ),
     "PayOrderFunctionRole": "kms:GenerateMac on the ticket key (no kms:Sign: issue 13); the till; no idempotency table",
     **dict.fromkeys(
         ["JwksFunction", "GetOrderFunction", "ListOrdersFunction", "PlaceOrderFunction"],

@@ -40,7 +40,7 @@ from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
-from boxoffice import aws, permissions
+from boxoffice import aws, permissions, public_reads
 from boxoffice.actor import Actor, acting
 from boxoffice.clock import now_epoch
 from boxoffice.edge import standing
@@ -298,6 +298,9 @@ def _guard(event: dict[str, Any], shape: RouteShape, declarations: dict[str, Rou
     _check_shape(event, text, shape)
     declared = declarations.get(str(event.get("routeKey", "")))
     needs = declared.needs if declared else frozenset()  # a route nobody declared is closed, never open
+    if needs == permissions.PUBLIC and str(event.get("routeKey", "")).startswith("GET "):
+        source = ((event.get("requestContext") or {}).get("http") or {}).get("sourceIp")
+        public_reads.admit(str(source or "unknown")[:64], now_epoch())
     if needs != permissions.PUBLIC:
         caller = identity_from_context(((event.get("requestContext") or {}).get("authorizer") or {}).get("lambda"))
         # API Gateway may answer from a cached authorization for a while: a token ends at its exp regardless.
