@@ -11,7 +11,7 @@ router = Router()
 
 @router.get(
     "/halls/<hall_id>",
-    needs=permissions.SCREENINGS_VIEW,
+    needs=permissions.PUBLIC,
     answers={404: "No such hall"},
     summary="Read a hall and its layout",
     tags=["halls"],

@@ -15,7 +15,7 @@ import requests
 
 from local.runtime import PROJECT_ROOT
 from tests.browser.conftest import axe_violations
-from tests.browser.test_customer import free_seats, open_first_screening, register
+from tests.browser.test_customer import free_seats, open_first_screening, register, to_sign_in_form
 from tests.browser.test_staff import admin_headers, as_admin
 
 pytestmark = pytest.mark.browser
@@ -204,6 +204,7 @@ def test_staff_see_their_own_orders_and_refund_chosen_seats_at_the_counter(new_p
 
 def test_what_the_api_says_of_a_field_shows_next_to_it(new_page):
     page = new_page()
+    to_sign_in_form(page)
     page.get_by_role("link", name="Create an account").click()
     page.get_by_label("Username").fill(f"short{datetime.now(UTC).strftime('%H%M%S%f')}")
     page.get_by_label(re.compile("^Password")).fill("short")
@@ -237,7 +238,8 @@ def test_a_customer_stays_signed_in_across_tabs_and_a_browser_restart_and_signs_
     finally:
         restarted.close()
     tab.get_by_role("button", name="Sign out").click()
-    page.get_by_role("heading", name="Sign in").wait_for()  # the other tab follows
+    # The other tab follows: back on the public program, asked to sign in only to hold.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").wait_for()
     assert page.evaluate("localStorage.getItem('boxoffice.token')") is None
 
 
@@ -467,3 +469,24 @@ def test_a_screening_shows_the_venues_wall_clock_and_zone_in_summer_and_winter(n
         page.goto(f"/#/screenings/{created.json()['screening_id']}")
         moment = datetime.fromisoformat(f"{day}T20:00:00")
         page.get_by_text(re.compile(rf"{moment:%b} {moment.day}, {year}, 8:00\WPM {zone}")).first.wait_for()
+
+
+def test_a_visitor_sees_the_program_chooses_a_seat_signs_in_to_hold_it_and_is_back_with_it(new_page, web_stack):
+    """Issue 28: what is on comes first; an account is asked for only when seats are held, and the seats chosen
+    are still chosen after signing in (here: registering, as a new visitor would)."""
+    page = new_page({"width": 375, "height": 740})
+    page.get_by_role("heading", name="Screenings").wait_for()  # no sign-in page first
+    assert not axe_violations(page), "the public program"
+    open_first_screening(page)
+    (seat,) = free_seats(page, 1)
+    chair = seat.get_attribute("data-seat")
+    seat.click()
+    page.get_by_text("To hold seats you sign in or register").wait_for()
+    assert not axe_violations(page), "a seat map, signed out"
+    page.get_by_role("button", name="Hold 1 seat").click()
+    page.get_by_role("button", name="Sign in").wait_for()  # asked now, not before
+    register(page, lands_on=None)
+    page.get_by_role("group", name="Seat map, the screen at the top").wait_for()
+    page.get_by_text(re.compile(f"Chosen: {chair} ")).wait_for()  # back on the seat map, the seat still chosen
+    page.get_by_role("button", name="Hold 1 seat").click()
+    page.get_by_text(re.compile(r"Held for \d+:\d\d more")).wait_for()

@@ -16,8 +16,9 @@ pytestmark = pytest.mark.browser
 _numbers = itertools.count(1)
 
 
-def register(page, *, check_accessibility: bool = False) -> str:
+def register(page, *, check_accessibility: bool = False, lands_on: str | None = "Screenings") -> str:
     username = f"web{next(_numbers)}{datetime.now(UTC).strftime('%H%M%S%f')}"
+    to_sign_in_form(page)
     page.get_by_role("link", name="Create an account").click()
     page.get_by_role("heading", name="Create an account").wait_for()
     if check_accessibility:
@@ -28,11 +29,20 @@ def register(page, *, check_accessibility: bool = False) -> str:
     page.get_by_label("Last name").fill("Customer")
     page.get_by_label("E-mail").fill(f"{username}@example.com")
     page.get_by_role("button", name="Create the account").click()
-    page.get_by_role("heading", name="Screenings").wait_for()
+    if lands_on:
+        page.get_by_role("heading", name=lands_on).wait_for()
     return username
 
 
+def to_sign_in_form(page) -> None:
+    """The sign-in form: the app opens on its public program, whose navigation leads there."""
+    if not page.get_by_role("button", name="Sign in").is_visible():
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").click()
+    page.get_by_role("button", name="Sign in").wait_for()
+
+
 def sign_in(page, username: str, password: str) -> None:
+    to_sign_in_form(page)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from tests.browser.conftest import axe_violations, screenshot
-from tests.browser.test_customer import free_seats, open_first_screening, register, sign_in
+from tests.browser.test_customer import free_seats, open_first_screening, register, sign_in, to_sign_in_form
 from tests.integration.conftest import ADMIN_PASSWORD, start_local_stack
 
 pytestmark = pytest.mark.browser
@@ -229,6 +229,7 @@ def test_a_role_fills_the_permissions_and_a_new_clerk_activates_their_account_in
     code = re.search(r"sign-up code: (\S+)", created.inner_text()).group(1)
 
     clerk = new_page()
+    to_sign_in_form(clerk)
     clerk.get_by_role("link", name="Activate your account").click()
     clerk.get_by_role("heading", name="Activate your account").wait_for()
     assert not axe_violations(clerk), "activate"

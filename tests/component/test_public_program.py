@@ -11,8 +11,10 @@ from boxoffice.public_reads import READS_PER_WINDOW, WINDOW_SECONDS
 from tests.component.booking_helpers import Booking, customer
 from tests.component.catalog_helpers import Catalog
 
+# The seat map needs its hall's layout (rows, gaps): GET /halls/{id} is public too; the list of halls is not.
 PUBLIC_READS = {"GET /venues", "GET /venues/{venue_id}", "GET /movies", "GET /movies/{movie_id}", "GET /screenings",
-                "GET /screenings/{screening_id}", "GET /screenings/{screening_id}/chairs"}  # fmt: skip
+                "GET /screenings/{screening_id}", "GET /screenings/{screening_id}/chairs",
+                "GET /halls/{hall_id}"}  # fmt: skip
 
 
 @pytest.fixture
@@ -48,6 +50,7 @@ def test_a_visitor_reads_the_program_and_the_seat_map_without_a_token(stack, pro
     assert one.status == 200 and one.body["starts_at_local"] and one.body["timezone"] == "Europe/Berlin"
     movie = stack.api.get(f"/movies/{program['movie_id']}")
     assert movie.status == 200 and stack.api.get("/movies").status == 200
+    assert stack.api.get(f"/halls/{one.body['hall_id']}").status == 200
     seats = stack.api.get(f"/screenings/{screening_id}/chairs")
     assert seats.status == 200
     held = next(chair for chair in seats.body["items"] if chair["chair_id"] == "A-1")

@@ -70,6 +70,7 @@ CHANGED_ON_PURPOSE = {
             "HttpApi GET /screenings",
             "HttpApi GET /screenings/{screening_id}",
             "HttpApi GET /screenings/{screening_id}/chairs",
+            "HttpApi GET /halls/{hall_id}",
         ],
         "no authorizer: the public program, read without a token (issue 28)",
     ),

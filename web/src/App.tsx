@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { SESSION_ENDED, session } from "./api/client";
+import { SESSION_ENDED, pendingSeats, session } from "./api/client";
 import { can, useMe } from "./api/me";
 import { go, useRoute } from "./router";
 import { Activate, Register, SignIn } from "./pages/Account";
@@ -45,6 +45,9 @@ export function App() {
   const signedIn = () => {
     setNotice("");
     refresh();
+    const waiting = pendingSeats.peek(); // a visitor who chose seats signed in to hold them: back to those seats
+    if (waiting) go(`screenings/${waiting.screeningId}`);
+    else if (["signin", "register", "activate"].includes(route[0])) go("");
   };
 
   const signOut = () => {
@@ -60,6 +63,9 @@ export function App() {
   if (loading) page = <p>Loading…</p>;
   else if (!me && route[0] === "register") page = <Register onDone={signedIn} />;
   else if (!me && route[0] === "activate") page = <Activate onDone={signedIn} />;
+  // The public program: what is on, and each seat map, without an account; signing in only to hold seats.
+  else if (!me && route[0] === "screenings" && route[1]) page = <SeatMap key={route[1]} screeningId={route[1]} me={null} />;
+  else if (!me && path === "") page = <Screenings me={null} />;
   else if (!me) page = <SignIn onDone={signedIn} notice={notice} />;
   else if (staffPage && !allowed(me.permissions, staffPage.needs))
     page = (
@@ -82,7 +88,7 @@ export function App() {
   else if (path === "staff/venues") page = <Venues />;
   else if (route[0] === "screenings" && route[1]) page = <SeatMap key={route[1]} screeningId={route[1]} me={me} />;
   else if (route[0] === "orders") page = <MyOrders />;
-  else page = <Screenings />;
+  else page = <Screenings me={me} />;
 
   return (
     <>
@@ -93,6 +99,13 @@ export function App() {
         <a className="brand" href="#/">
           Boxoffice
         </a>
+        {!me && !loading && (
+          <nav aria-label="Main">
+            <a href="#/">What's on</a>
+            <a href="#/signin">Sign in</a>
+            <a href="#/register">Register</a>
+          </nav>
+        )}
         {me && (
           <nav aria-label="Main">
             <a href="#/">Screenings</a>

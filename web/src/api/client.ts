@@ -157,3 +157,35 @@ export function wallClock(value: string, timezone: string): string {
   );
   return `${shown} (${timezone})`;
 }
+
+/** Seats a visitor chose before signing in, kept for this tab until they are back on that seat map. */
+export const pendingSeats = {
+  key: "boxoffice.pending-seats",
+  save(screeningId: string, chairs: string[]): void {
+    sessionStorage.setItem(this.key, JSON.stringify({ screeningId, chairs }));
+  },
+  peek(): { screeningId: string; chairs: string[] } | null {
+    try {
+      return JSON.parse(sessionStorage.getItem(this.key) ?? "null");
+    } catch {
+      return null;
+    }
+  },
+  /** The seats chosen for this screening, if any. */
+  chairsFor(screeningId: string): string[] {
+    const waiting = this.peek();
+    return waiting && waiting.screeningId === screeningId ? waiting.chairs : [];
+  },
+  /** The same, forgotten from now on (the signed-in seat map has them). */
+  take(screeningId: string): string[] {
+    const chairs = this.chairsFor(screeningId);
+    if (chairs.length) sessionStorage.removeItem(this.key);
+    return chairs;
+  },
+};
+
+/** The venue a customer picked (this browser remembers it). */
+export const chosenVenue = {
+  get: (): string => localStorage.getItem("boxoffice.venue") ?? "",
+  set: (venueId: string): void => (venueId ? localStorage.setItem("boxoffice.venue", venueId) : localStorage.removeItem("boxoffice.venue")),
+};

@@ -1,6 +1,5 @@
 import { useState, type FormEvent } from "react";
 import { api, errorText, fieldErrors, session } from "../api/client";
-import { go } from "../router";
 
 /** A form field; what the API said of it shows under it, and is read with it (aria-describedby). */
 function Field(props: { label: string; name: string; type?: string; autoComplete?: string; error?: string }) {
@@ -56,8 +55,7 @@ function useAccountForm(onDone: () => void) {
     const login = await api.POST("/auth/login", { body: { username: account.username, password: account.password } });
     if (!login.data) return setError(errorText(login.error));
     session.save(login.data.access_token);
-    onDone();
-    go("");
+    onDone(); // App decides where to: the seats a visitor chose, or the program
   };
   return { error, fields, start, answered };
 }

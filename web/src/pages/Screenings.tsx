@@ -1,31 +1,43 @@
 import { useEffect, useMemo, useState } from "react";
-import { api, errorText, money, when, type Schemas, type Screening } from "../api/client";
+import { api, chosenVenue, errorText, money, when, type Schemas, type Screening } from "../api/client";
+import type { Me } from "../api/me";
 
 type Recommendations = Schemas["RecommendationsOut"];
+type Venue = Schemas["VenueOut"];
 
-/** Screenings to come, by movie and day. */
-export function Screenings() {
+/** What is on: screenings to come, by cinema (remembered), movie and day; anyone may look, signed in or not. */
+export function Screenings({ me }: { me: Me | null }) {
   const [screenings, setScreenings] = useState<Screening[] | null>(null);
   const [error, setError] = useState("");
   const [movie, setMovie] = useState("");
   const [day, setDay] = useState("");
   const [recommended, setRecommended] = useState<Recommendations | null>(null);
+  const [venues, setVenues] = useState<Venue[]>([]);
+  const [venue, setVenue] = useState(chosenVenue.get());
   useEffect(() => {
-    api.GET("/me/recommendations").then(({ data }) => setRecommended(data ?? null));
+    if (me) api.GET("/me/recommendations").then(({ data }) => setRecommended(data ?? null));
+    api.GET("/venues", { params: { query: { limit: 100 } } }).then(({ data }) => setVenues(data?.items ?? []));
   }, []);
   useEffect(() => {
-    api.GET("/screenings", { params: { query: { limit: 100 } } }).then(({ data, error: refused }) => {
+    const query = { limit: 100, ...(venue ? { venue_id: venue } : {}) };
+    api.GET("/screenings", { params: { query } }).then(({ data, error: refused }) => {
       if (!data) return setError(errorText(refused));
       setScreenings(data.items);
     });
-  }, []);
+  }, [venue]);
+  const pickVenue = (venueId: string) => {
+    chosenVenue.set(venueId);
+    setDay("");
+    setVenue(venueId);
+  };
   const movies = useMemo(
     () => [...new Set((screenings ?? []).map((s) => s.movie_name))].sort(),
     [screenings],
   );
-  const days = useMemo(() => [...new Set((screenings ?? []).map((s) => s.starts_at.slice(0, 10)))].sort(), [screenings]);
+  // Days are the venue's calendar days (a 00:30 show is on the day its venue says).
+  const days = useMemo(() => [...new Set((screenings ?? []).map((s) => s.starts_at_local.slice(0, 10)))].sort(), [screenings]);
   const shown = (screenings ?? []).filter(
-    (s) => (!movie || s.movie_name === movie) && (!day || s.starts_at.startsWith(day)) && s.status !== "CANCELLED",
+    (s) => (!movie || s.movie_name === movie) && (!day || s.starts_at_local.startsWith(day)) && s.status !== "CANCELLED",
   );
   return (
     <section>
@@ -50,6 +62,19 @@ export function Screenings() {
         </aside>
       )}
       <div className="filters">
+        {venues.length > 1 && (
+          <label>
+            Cinema
+            <select value={venue} onChange={(e) => pickVenue(e.target.value)}>
+              <option value="">Every cinema</option>
+              {venues.map((v) => (
+                <option key={v.venue_id} value={v.venue_id}>
+                  {v.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label>
           Movie
           <select value={movie} onChange={(e) => setMovie(e.target.value)}>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, type CSSProperties, type KeyboardEvent } from "react";
-import { api, errorText, money, namedChairs, when, type Chair, type Order, type Screening, type Schemas } from "../api/client";
+import { api, errorText, money, namedChairs, pendingSeats, when, type Chair, type Order, type Screening, type Schemas } from "../api/client";
+import { go } from "../router";
 import { can, type Me } from "../api/me";
 import { HeldOrder } from "../ui/HeldOrder";
 import type { Note } from "../ui/Message";
@@ -29,12 +30,16 @@ async function liveHold(screeningId: string, userId: string): Promise<Order | nu
 
 /** One screening's seat map. App mounts it anew per screening (its key), so nothing of one screening's
  * choice, hold or messages is ever shown on another's. */
-export function SeatMap({ screeningId, me }: { screeningId: string; me: Me }) {
+export function SeatMap({ screeningId, me }: { screeningId: string; me: Me | null }) {
   const [screening, setScreening] = useState<Screening | null>(null);
   const [hall, setHall] = useState<Hall | null>(null);
   const [laidOut, setLaidOut] = useState(false); // the hall's layout (its gaps) is known: seats no longer move
   const [chairs, setChairs] = useState<Chair[]>([]);
-  const [chosen, setChosen] = useState<string[]>([]);
+  // Seats chosen before signing in to hold them come back with the visitor.
+  // (Signed out, only looked at: the map may be shown once more while the session loads, before its owner.)
+  const [chosen, setChosen] = useState<string[]>(() =>
+    me ? pendingSeats.take(screeningId) : pendingSeats.chairsFor(screeningId),
+  );
   const [order, setOrder] = useState<Order | null>(null);
   const [message, setMessage] = useState<Note>(null);
 
@@ -48,7 +53,7 @@ export function SeatMap({ screeningId, me }: { screeningId: string; me: Me }) {
 
   useEffect(() => {
     // Staff see everyone's orders by screening: their own hold is for the box office page, not this one.
-    if (!can(me, "orders:view-all"))
+    if (me && !can(me, "orders:view-all"))
       liveHold(screeningId, me.user_id).then((held) => {
         if (held) {
           setOrder(held);
@@ -84,7 +89,11 @@ export function SeatMap({ screeningId, me }: { screeningId: string; me: Me }) {
   // A chair someone else took while it was chosen is unchosen, and the buyer told so.
   useEffect(() => {
     if (order) return;
-    const gone = chosen.filter((id) => chairs.find((c) => c.chair_id === id)?.status !== "AVAILABLE");
+    // Only what the map has read: seats chosen before it loaded (a visitor back from signing in) are not gone.
+    const gone = chosen.filter((id) => {
+      const seat = chairs.find((c) => c.chair_id === id);
+      return seat !== undefined && seat.status !== "AVAILABLE";
+    });
     if (gone.length) {
       setChosen((ids) => ids.filter((id) => !gone.includes(id)));
       setMessage({ kind: "error", text: `Taken by someone else meanwhile: ${gone.join(", ")}` });
@@ -163,6 +172,12 @@ export function SeatMap({ screeningId, me }: { screeningId: string; me: Me }) {
 
   const hold = async () => {
     setMessage(null);
+    if (!me) {
+      // A visitor: an account is needed to hold. The seats wait in this tab; after signing in, back here.
+      pendingSeats.save(screeningId, chosen);
+      go("signin");
+      return;
+    }
     const { data, error, response } = await api.POST("/orders", { body: { screening_id: screeningId, chairs: chosen } });
     if (data) {
       setOrder(data);
@@ -255,6 +270,7 @@ export function SeatMap({ screeningId, me }: { screeningId: string; me: Me }) {
             <button type="button" disabled={!chosen.length} onClick={hold}>
               {chosen.length ? `Hold ${chosen.length} seat${chosen.length === 1 ? "" : "s"}` : "Hold seats"}
             </button>
+            {!me && <p>To hold seats you sign in or register; the seats you chose wait for you here.</p>}
           </>
         )}
         {order?.status === "HELD" && <HeldOrder order={order} onChanged={holdChanged} />}
