@@ -128,6 +128,7 @@ def test_a_held_order_is_resumed_on_the_map_and_paid_from_my_orders(new_page):
     pay(page)
     card = page.get_by_role("listitem").filter(has_text="PAID")
     card.get_by_role("status").filter(has_text="Paid").wait_for()
+    card.get_by_text(re.compile(r"^Includes €\d+\.\d\d tax at 7 % \(net €\d+\.\d\d\)")).wait_for()  # the receipt's tax
     qr_codes = card.get_by_role("img", name=re.compile("QR code of the ticket"))
     qr_codes.nth(1).wait_for()  # each is drawn when its code is ready
     assert qr_codes.count() == 2

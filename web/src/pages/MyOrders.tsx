@@ -38,6 +38,16 @@ export function OrderSummary({ order }: { order: Order }) {
         <strong>{order.status}</strong>
         {order.refunded_cents > 0 && ` · refunded ${money(order.refunded_cents, order.currency)}`}
       </p>
+      {(order.tax ?? []).length > 0 && (
+        <p className="tax">
+          Includes{" "}
+          {(order.tax ?? [])
+            .map((rate) => `${money(rate.tax_cents, order.currency)} tax at ${rate.percent} % (net ${money(rate.net_cents, order.currency)})`)
+            .join(", ")}
+          {(order.refunded_tax ?? []).length > 0 &&
+            ` · refunded tax ${(order.refunded_tax ?? []).map((rate) => money(rate.tax_cents, order.currency)).join(", ")}`}
+        </p>
+      )}
     </>
   );
 }
