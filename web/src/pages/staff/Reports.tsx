@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api, errorText, money, type Schemas } from "../../api/client";
 import { Message, type Note } from "../../ui/Message";
+import { MovieSelect } from "../../ui/MovieSelect";
 
 type Daily = Schemas["DailyReportOut"];
 type Distributor = Schemas["DistributorReportOut"];
@@ -118,16 +119,7 @@ function DistributorReturn() {
     <>
       <h2>Distributor's return</h2>
       <form onSubmit={submit} className="filters" aria-label="Distributor's return">
-        <label>
-          Movie
-          <select name="movie_id" required>
-            {movies.map((movie) => (
-              <option key={movie.movie_id} value={movie.movie_id}>
-                {movie.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <MovieSelect movies={movies} />
         <label>
           First business day
           <input name="from" type="date" defaultValue={daysAgo(6)} required />

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api, errorText, money, wallClock, when, type Schemas, type Screening } from "../../api/client";
 import { Message, type Note } from "../../ui/Message";
+import { MovieSelect } from "../../ui/MovieSelect";
 
 type Movie = Schemas["MovieOut"];
 type Hall = Schemas["HallOut"];
@@ -160,16 +161,7 @@ export function Schedule() {
       <Message note={note} />
       <form onSubmit={create} className="card">
         <h2>Schedule a screening</h2>
-        <label>
-          Movie
-          <select name="movie_id" required>
-            {movies.map((movie) => (
-              <option key={movie.movie_id} value={movie.movie_id}>
-                {movie.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <MovieSelect movies={movies} />
         <label>
           Hall
           <select name="hall_id" required>
