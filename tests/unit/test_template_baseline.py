@@ -74,6 +74,11 @@ CHANGED_ON_PURPOSE = {
         ],
         "no authorizer: the public program, read without a token (issue 28)",
     ),
+    **dict.fromkeys(
+        ["DeleteMemberFunctionRole", "DeleteMovieFunctionRole", "DeleteSubscriptionFunctionRole"],
+        "UpdateItem on its table: a person's delete stamps who deleted first, which AWS refused without it (the "
+        "audit entry lost its actor; tests/component/test_policies_allow_calls.py)",
+    ),
     "PayOrderFunctionRole": "kms:GenerateMac on the ticket key (no kms:Sign: issue 13); the till; no idempotency table",
     **dict.fromkeys(
         ["JwksFunction", "GetOrderFunction", "ListOrdersFunction", "PlaceOrderFunction"],
