@@ -15,6 +15,7 @@ def to_out(order: Order, now: int | None = None) -> OrderOut:
     now = now_epoch() if now is None else now
     status = order.status_now(now)
     venue_id, timezone = venue_and_zone(order.venue_id, order.timezone)
+    lines = order.lines()
     return OrderOut(
         order_id=order.order_id,
         status=status,
@@ -62,9 +63,9 @@ def to_out(order: Order, now: int | None = None) -> OrderOut:
                 net_cents=line.net_cents,
                 tax_cents=line.tax_cents,
             )
-            for line in order.lines()
+            for line in lines
         ],
-        tax=tax_out(order.lines()),
+        tax=tax_out(lines),
         refunded_tax=tax_out(order.lines(order.refunded_chairs or [])),
     )
 

@@ -14,7 +14,7 @@ from boxoffice.models.base import Transaction, TransactionCancelled, get_many, g
 from boxoffice.models.catalog import Member, Movie, Subscription
 from boxoffice.pagination import query_page
 from boxoffice.schemas import Page
-from boxoffice.venues.local_time import zone
+from boxoffice.venues.local_time import known_zone
 
 
 def subscription_id(member_id: str, movie_id: str, date: str) -> str:
@@ -27,7 +27,7 @@ def watch_date(starts_at: int, timezone: str | None) -> str:
     older than venues has no zone; its subscription was dated in UTC, and is found again by that date."""
     if timezone is None:
         return utc_date(starts_at)
-    return datetime.fromtimestamp(starts_at, tz=zone(timezone)).date().isoformat()
+    return datetime.fromtimestamp(starts_at, tz=known_zone(timezone)).date().isoformat()
 
 
 def to_out(subscription: Subscription, names: dict[str, str] | None = None) -> SubscriptionOut:

@@ -17,11 +17,17 @@ from boxoffice.settings import get_settings
 from boxoffice.venues import DEFAULT_VENUE_ID
 
 
-@functools.cache
 def zone(name: str) -> ZoneInfo:
-    """The IANA zone `name`; ValueError for anything else (a path, a POSIX TZ string, an alias of nothing)."""
-    if name not in zone_names():
+    """The IANA zone `name`; ValueError for anything else (a path, a POSIX TZ string, an alias of nothing). What a
+    client sends is checked here once, when a venue is written; stored names are read with `known_zone`."""
+    if name not in _zone_names():
         raise ValueError(f"{name!r} is not an IANA time zone")
+    return known_zone(name)
+
+
+@functools.cache
+def known_zone(name: str) -> ZoneInfo:
+    """A zone whose name was checked when it was written (a venue's, copied to its screenings and orders)."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
@@ -29,7 +35,8 @@ def zone(name: str) -> ZoneInfo:
 
 
 @functools.cache
-def zone_names() -> frozenset[str]:
+def _zone_names() -> frozenset[str]:
+    # Read once per environment, and only where a name comes from a client: listing the zones walks tzdata.
     return frozenset(available_timezones())
 
 
@@ -41,12 +48,12 @@ def venue_and_zone(venue_id: str | None, timezone: str | None) -> tuple[str, str
 
 def local_iso(epoch_seconds: int, timezone: str) -> str:
     """ISO 8601 with the venue's offset at that instant, e.g. 2026-12-24T20:00:00+01:00."""
-    return datetime.fromtimestamp(epoch_seconds, tz=zone(timezone)).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(epoch_seconds, tz=known_zone(timezone)).isoformat(timespec="seconds")
 
 
 def instant_of_local(wall: datetime, timezone: str, *, field: str = "starts_at_local") -> int:
     """The one instant a naive local time names in `timezone`, or 422 if it names none or two."""
-    tz = zone(timezone)
+    tz = known_zone(timezone)
     candidates = {
         int(wall.replace(tzinfo=tz, fold=fold).timestamp())
         for fold in (0, 1)
@@ -81,7 +88,7 @@ def _round_trips(aware: datetime, wall: datetime) -> bool:
 def day_starts(day: date, timezone: str, at: time = time(0)) -> int:
     """The first instant of `day` at `at` local time. A start inside a gap moves to the gap's end; inside an
     overlap it is the first of the two (a day must start once)."""
-    tz = zone(timezone)
+    tz = known_zone(timezone)
     wall = datetime.combine(day, at)
     for minutes in range(0, 181):  # no zone skips more than three hours at once
         shifted = wall + timedelta(minutes=minutes)
@@ -103,7 +110,7 @@ def business_day_window(day: date, timezone: str, starts: time) -> tuple[int, in
 
 def business_day(epoch_seconds: int, timezone: str, starts: time) -> date:
     """The business day an instant belongs to: its local date, or the day before when earlier than `starts`."""
-    local = datetime.fromtimestamp(epoch_seconds, tz=zone(timezone))
+    local = datetime.fromtimestamp(epoch_seconds, tz=known_zone(timezone))
     day = local.date()
     return day - timedelta(days=1) if epoch_seconds < day_starts(day, timezone, starts) else day
 
